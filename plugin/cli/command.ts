@@ -1,0 +1,51 @@
+import type { ParseArgsConfig } from 'node:util';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type ParsedValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+/** Output streams a command writes to; tests pass collectors. */
+export interface CliIO {
+  out(line: string): void;
+  err(line: string): void;
+  /** True when stderr is a terminal (live progress lines). */
+  isTTY: boolean;
+}
+
+export interface CommandContext {
+  values: ParsedValues;
+  positionals: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  io: CliIO;
+  /** Aborted on SIGINT/SIGTERM so long work can stop cleanly, keeping what is done. */
+  signal: AbortSignal;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** Extra lines for `retro-sprites help <command>`. */
+  usage: string;
+  options: OptionSpec;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+/** Flags every command that reads manifests understands. */
+export const COMMON_OPTIONS: OptionSpec = {
+  manifests: { type: 'string' },
+  cache: { type: 'string' },
+  provider: { type: 'string' },
+  root: { type: 'string' },
+};
+
+export const COMMON_USAGE = [
+  '  --manifests GLOB   manifest files (default manifests/**/*.{yaml,yml})',
+  '  --cache DIR        cache folder (default manifests/.retro-cache)',
+  '  --provider NAME    retrodiffusion | placeholder (default: retrodiffusion when RD_API_KEY is set)',
+  '  --root DIR         project root (default: the current folder)',
+].join('\n');
+
+export function stringValue(values: ParsedValues, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,93 @@
+import { parseArgs } from 'node:util';
+import { ManifestError, RetroSpritesError, formatDiagnostic } from '../core/errors.js';
+import { COMMON_OPTIONS, COMMON_USAGE, type CliIO, type Command } from './command.js';
+import { COMMANDS } from './commands/index.js';
+
+const defaultIO: CliIO = {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+function help(io: CliIO): void {
+  io.out('usage: retro-sprites <command> [options]\n');
+  io.out('commands:');
+  for (const c of COMMANDS) io.out(`  ${c.name.padEnd(10)} ${c.summary}`);
+  io.out('\ncommon options:\n' + COMMON_USAGE);
+  io.out('\nrun `retro-sprites help <command>` for a command\'s own options.');
+}
+
+function commandHelp(c: Command, io: CliIO): void {
+  io.out(`usage: retro-sprites ${c.name} [options]\n\n${c.summary}\n`);
+  if (c.usage) io.out(c.usage);
+  io.out('\ncommon options:\n' + COMMON_USAGE);
+}
+
+/**
+ * Runs one command and returns its exit code. User errors are printed as one line each
+ * (`file:line:col: message` where there is a place), never as a stack trace.
+ */
+export async function main(argv: string[], io: CliIO = defaultIO, env = process.env, cwd = process.cwd()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    const target = rest[0] && COMMANDS.find((c) => c.name === rest[0]);
+    if (target) commandHelp(target, io);
+    else help(io);
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    const { createRequire } = await import('node:module');
+    const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+    io.out(pkg.version);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`retro-sprites: unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...COMMON_OPTIONS, ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    io.err(`retro-sprites ${name}: ${(err as Error).message}. See \`retro-sprites help ${name}\`.`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    commandHelp(command, io);
+    return 0;
+  }
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new RetroSpritesError('interrupted', 'interrupted; finished results are kept in the cache'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await command.run({ values: parsed.values, positionals: parsed.positionals, cwd, env, io, signal: controller.signal });
+  } catch (err) {
+    return reportError(err, io, cwd, env);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export function reportError(err: unknown, io: CliIO, root: string, env: NodeJS.ProcessEnv = process.env): number {
+  if (err instanceof ManifestError) {
+    for (const d of err.diagnostics) io.err(formatDiagnostic(d, root));
+    const n = err.diagnostics.filter((d) => d.severity === 'error').length;
+    io.err(`retro-sprites: ${n} error${n === 1 ? '' : 's'} in manifests; nothing was generated.`);
+    return 1;
+  }
+  if (err instanceof RetroSpritesError) {
+    io.err(`retro-sprites: ${err.message}`);
+    return 1;
+  }
+  io.err(`retro-sprites: internal error: ${(err as Error)?.message ?? String(err)}`);
+  if (env.RETRO_SPRITES_DEBUG) io.err(String((err as Error)?.stack));
+  return 70;
+}
