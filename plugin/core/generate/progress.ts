@@ -1,0 +1,32 @@
+import type { KeyedRequest } from '../request.js';
+import type { CostTotals } from './cost.js';
+
+export interface RunPlanSummary {
+  sprites: number;
+  cached: number;
+  toGenerate: number;
+  estimate: CostTotals;
+}
+
+export interface RunSummary extends RunPlanSummary {
+  generated: number;
+  failed: number;
+  /** Not attempted: budget reached, interrupted, or frozen. */
+  skipped: number;
+  spent: CostTotals;
+  durationMs: number;
+}
+
+/**
+ * What a generation run tells its face (the CLI's terminal, Vite's logger, the dev page).
+ * Every method is optional so a face listens only to what it shows.
+ */
+export interface ProgressReporter {
+  plan?(summary: RunPlanSummary): void;
+  warn?(message: string): void;
+  start?(request: KeyedRequest): void;
+  cached?(request: KeyedRequest): void;
+  done?(request: KeyedRequest, info: { ms: number; cost: CostTotals }): void;
+  failed?(request: KeyedRequest, error: Error): void;
+  finish?(summary: RunSummary): void;
+}
