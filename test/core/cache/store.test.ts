@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CacheStore } from '../../../plugin/core/cache/store.js';
+import { sha256Hex } from '../../../plugin/core/cache/hash.js';
+import type { GenerationResult } from '../../../plugin/core/providers/provider.js';
+import { useTempDirs } from '../../helpers/tmp.js';
+
+const tempDir = useTempDirs();
+const KEY = 'ab' + '0'.repeat(62);
+
+function result(bytes: number[] = [1, 2, 3]): GenerationResult {
+  return {
+    images: [{ format: 'png', bytes: new Uint8Array(bytes), width: 1, height: 1 }],
+    cost: { amount: 1, unit: 'credits' },
+    model: 'RDModel.RD_FLUX',
+    type: 'txt2img',
+    createdAt: 1733425519,
+  };
+}
+const meta = { provider: { id: 'test', version: '1' }, request: { prompt: 'x' }, requestedBy: 'atlas/hero' };
+
+describe('the cache a team commits to git', () => {
+  it('stores the images exactly as received with a readable record, sharded by key prefix', async () => {
+    const store = new CacheStore(await tempDir());
+    await store.put(KEY, result([9, 8, 7]), meta);
+    const dir = join(store.dir, 'ab', KEY);
+    expect((await readdir(dir)).sort()).toEqual(['0.png', 'record.json']);
+    expect([...(await readFile(join(dir, '0.png')))]).toEqual([9, 8, 7]);
+    const record = JSON.parse(await readFile(join(dir, 'record.json'), 'utf8'));
+    expect(record).toMatchObject({
+      key: KEY,
+      provider: { id: 'test', version: '1' },
+      request: { prompt: 'x' },
+      requested_by: 'atlas/hero',
+      cost: { amount: 1, unit: 'credits' },
+      created_at: '2024-12-05T19:05:19.000Z',
+      files: [{ name: '0.png', format: 'png', sha256: sha256Hex(new Uint8Array([9, 8, 7])) }],
+    });
+    // Locks and interrupted writes stay out of git; entries go in.
+    expect(await readFile(join(store.dir, '.gitignore'), 'utf8')).toMatch(/\.locks\//);
+  });
+
+  it('answers a hit with the verified bytes and a miss for an unknown key', async () => {
+    const store = new CacheStore(await tempDir());
+    await store.put(KEY, result(), meta);
+    const hit = await store.lookup(KEY);
+    expect(hit.status).toBe('hit');
+    if (hit.status === 'hit') expect([...hit.entry.images[0]!.bytes]).toEqual([1, 2, 3]);
+    expect((await store.lookup('cd' + '1'.repeat(62))).status).toBe('miss');
+  });
+
+  it('sets a corrupt entry aside instead of shipping it (one flipped byte)', async () => {
+    const store = new CacheStore(await tempDir());
+    await store.put(KEY, result([1, 2, 3, 4]), meta);
+    const file = join(store.entryDir(KEY), '0.png');
+    const bytes = await readFile(file);
+    bytes[2] ^= 0xff;
+    await writeFile(file, bytes);
+    const found = await store.lookup(KEY);
+    expect(found.status).toBe('corrupt');
+    if (found.status === 'corrupt') {
+      expect(found.corrupt.reason).toMatch(/0\.png does not match its sha256/);
+      expect((await readdir(found.corrupt.setAsideTo)).sort()).toEqual(['0.png', 'record.json']);
+    }
+    // Set aside, so the next look is a clean miss and the key can be generated again.
+    expect((await store.lookup(KEY)).status).toBe('miss');
+  });
+
+  it('treats an entry folder without a record (a partial copy) as corrupt', async () => {
+    const store = new CacheStore(await tempDir());
+    await mkdir(store.entryDir(KEY), { recursive: true });
+    await writeFile(join(store.entryDir(KEY), '0.png'), 'x');
+    const found = await store.lookup(KEY);
+    expect(found.status).toBe('corrupt');
+    if (found.status === 'corrupt') expect(found.corrupt.reason).toMatch(/record\.json is missing/);
+  });
+
+  it('keeps the first entry when two writers race on one key', async () => {
+    const store = new CacheStore(await tempDir());
+    const [a, b] = await Promise.all([store.put(KEY, result([1]), meta), store.put(KEY, result([2]), meta)]);
+    expect([...a.images[0]!.bytes]).toEqual([...b.images[0]!.bytes]);
+    expect(await store.keys()).toEqual([KEY]);
+    const shard = await readdir(join(store.dir, 'ab'));
+    expect(shard).toEqual([KEY]); // no temp folder left behind
+  });
+});
+
+describe('the per-key lock between processes', () => {
+  it('makes a second holder wait until the first releases', async () => {
+    const store = new CacheStore(await tempDir(), { lockPollMs: 5 });
+    const order: string[] = [];
+    const release = await store.locks.acquire(KEY);
+    const second = store.locks.acquire(KEY).then((r) => {
+      order.push('second');
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    order.push('first-done');
+    await release();
+    await (await second)();
+    expect(order).toEqual(['first-done', 'second']);
+  });
+
+  it('takes over a lock whose holder died', async () => {
+    const store = new CacheStore(await tempDir(), { lockPollMs: 5 });
+    // A real process that exits at once: its pid is then free, as after a SIGKILL.
+    const child = spawn(process.execPath, ['-e', '0']);
+    const pid = child.pid!;
+    await new Promise((r) => child.on('exit', r));
+    await mkdir(store.locks.dir, { recursive: true });
+    const { hostname } = await import('node:os');
+    await writeFile(join(store.locks.dir, `${KEY}.lock`), JSON.stringify({ pid, host: hostname(), at: Date.now() }));
+    const release = await store.locks.acquire(KEY);
+    await release();
+  });
+
+  it('takes over a lock older than the stale limit even if its holder looks alive', async () => {
+    const store = new CacheStore(await tempDir(), { lockPollMs: 5, lockStaleMs: 1000 });
+    await mkdir(store.locks.dir, { recursive: true });
+    await writeFile(join(store.locks.dir, `${KEY}.lock`), JSON.stringify({ pid: process.pid, host: 'elsewhere', at: Date.now() - 5000 }));
+    const release = await store.locks.acquire(KEY);
+    await release();
+  });
+});
