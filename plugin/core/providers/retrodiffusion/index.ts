@@ -1,0 +1,258 @@
+import http from 'node:http';
+import https from 'node:https';
+import { formatLocation } from '../../location.js';
+import type { ApiPayload } from '../../payload.js';
+import type { Cost, GenerateContext, GenerationResult, Provider } from '../provider.js';
+import { ApiError, isNotEnoughCredits, isRetryableStatus, parseErrorBody, type ErrorBody } from './api-error.js';
+import { formatCost, parseJson, readBalances, readCost, readGeneration } from './answer.js';
+import { send, type HttpResponse } from './http.js';
+import { limiterFor } from './limiter.js';
+import { redact, redactingLog } from './redact.js';
+import { AttemptFailed, DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy } from './retry.js';
+
+export { ApiError } from './api-error.js';
+export { formatCost } from './answer.js';
+export type { RetryPolicy } from './retry.js';
+
+export const RETRODIFFUSION_ID = 'retrodiffusion';
+/** Part of every cache key: bump when what this client stores for a payload changes. */
+export const RETRODIFFUSION_VERSION = '1';
+export const DEFAULT_API_URL = 'https://api.retrodiffusion.ai';
+
+const INFERENCES = '/v1/inferences';
+const CREDITS = '/v1/inferences/credits';
+const KEY_PAGE = 'https://www.retrodiffusion.ai/app/devtools';
+const TOP_UP_PAGE = 'https://www.retrodiffusion.ai/app/payment-methods';
+
+export interface RetroDiffusionOptions {
+  /** The token sent as `X-RD-Token`. Prefer the `RD_API_KEY` environment variable to passing it here. */
+  apiKey: string;
+  /** Default `DEFAULT_API_URL`; point it at `retro-sprites emulate` to work offline. */
+  baseUrl?: string;
+  /** Per attempt, the whole exchange. A generation can take a minute: default 120000. */
+  timeoutMs?: number;
+  /** Attempts in all for one request (default 5). */
+  maxAttempts?: number;
+  /** No retry starts later than this after the first attempt (default 300000). */
+  maxRetryTimeMs?: number;
+  /** Requests in flight at once, for the whole process and this base URL (default 4). */
+  concurrency?: number;
+  /** Requests started per minute, for the whole process and this base URL (default unlimited). */
+  requestsPerMinute?: number;
+  /** One line per request and per retry; the key never appears in it. */
+  log?: (line: string) => void;
+  /** Fine-tuning of backoff (tests make the delays small). */
+  retry?: Partial<RetryPolicy>;
+  /** Manifest paths in messages are shown relative to this folder (default the current one). */
+  root?: string;
+  /** Largest answer accepted, in bytes (default 64 MiB). */
+  maxBodyBytes?: number;
+}
+
+export type RetroDiffusionProvider = Provider & {
+  /** What the account has left: credits, or the USD balance when credits are spent. */
+  credits(): Promise<Cost>;
+  /** Everything the credits endpoint reports (credits and, with the newer API, the USD balance). */
+  balances(): Promise<Cost[]>;
+};
+
+interface CallResult {
+  json: Record<string, unknown>;
+  status: number;
+}
+
+export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): RetroDiffusionProvider {
+  const key = opts.apiKey;
+  if (!key || !key.trim()) {
+    throw new ApiError('missing-key', `the retrodiffusion provider needs an API key: set RD_API_KEY (get one at ${KEY_PAGE}), or use --provider placeholder`);
+  }
+  let base: URL;
+  try {
+    base = new URL(opts.baseUrl ?? DEFAULT_API_URL);
+  } catch {
+    throw new ApiError('bad-url', `RD_API_URL is not a URL: ${redact(String(opts.baseUrl), key)}`);
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+    throw new ApiError('bad-url', `RD_API_URL must start with http:// or https:// (got ${redact(base.protocol, key)})`);
+  }
+  const baseText = base.href.replace(/\/+$/, '');
+  const log = redactingLog(opts.log, key);
+  const agent = base.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  const limiter = limiterFor(baseText, { concurrency: opts.concurrency ?? 4, requestsPerMinute: opts.requestsPerMinute });
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY,
+    ...opts.retry,
+    ...(opts.maxAttempts !== undefined ? { maxAttempts: opts.maxAttempts } : {}),
+    ...(opts.maxRetryTimeMs !== undefined ? { maxRetryTimeMs: opts.maxRetryTimeMs } : {}),
+  };
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024 * 1024;
+  const root = opts.root ?? process.cwd();
+
+  async function call(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    label: string,
+    signal: AbortSignal | undefined,
+    read: (json: Record<string, unknown>) => void = () => {},
+    retry: RetryPolicy = policy,
+  ): Promise<CallResult> {
+    const url = new URL(baseText + path);
+    const headers: Record<string, string> = { 'x-rd-token': key, accept: 'application/json', 'user-agent': 'retro-sprites' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return withRetry(
+      (attempt) => limiter.run(async () => {
+        const started = Date.now();
+        let res: HttpResponse;
+        try {
+          res = await send({ method, url, headers, body, timeoutMs, signal, agent, maxBodyBytes });
+        } catch (err) {
+          log(`retrodiffusion: ${method} ${path} ${label} failed in ${Date.now() - started} ms: ${(err as Error).message}`);
+          throw err;
+        }
+        log(`retrodiffusion: ${method} ${path} ${label} -> ${res.status} in ${Date.now() - started} ms${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+        const requestId = header(res, 'x-request-id');
+        if (res.status >= 200 && res.status < 300) {
+          const json = parseJson(res.body);
+          read(json);
+          return { json, status: res.status };
+        }
+        const err = statusError(res.status, parseErrorBody(res.body.toString('utf8')), requestId);
+        if (err.retryable) {
+          throw new AttemptFailed({ error: err, retryAfterMs: parseRetryAfter(res.headers['retry-after']) });
+        }
+        throw err;
+      }, signal),
+      retry,
+      {
+        signal,
+        onRetry: (n, delay, error, why) =>
+          log(`retrodiffusion: ${method} ${path} ${label}: ${error.message}; retry ${n + 1}/${retry.maxAttempts} in ${delay} ms (${why})`),
+      },
+    );
+  }
+
+  /** Puts the sprite and its manifest location in front of a message, and scrubs the key. */
+  function inContext(err: unknown, ctx: GenerateContext | undefined): unknown {
+    if (!(err instanceof ApiError)) return err;
+    const where = ctx?.source ? `${formatLocation(ctx.source, root)}: ` : '';
+    const who = ctx?.sprite ? `sprite "${ctx.sprite}": ` : '';
+    return new ApiError(err.code, redact(`${where}${who}${err.message}`, key), {
+      status: err.status,
+      requestId: err.requestId,
+      retryable: err.retryable,
+      apiCode: err.apiCode,
+    });
+  }
+
+  /** Best effort, no retries: the account's balance and the request's price for the message. */
+  async function explainShortfall(err: ApiError, payload: ApiPayload | undefined, signal?: AbortSignal): Promise<ApiError> {
+    const quick: RetryPolicy = { ...policy, maxAttempts: 1 };
+    let price: string | undefined;
+    let left: string | undefined;
+    try {
+      if (payload) {
+        const { json } = await call('POST', INFERENCES, JSON.stringify({ ...payload, check_cost: true }), 'check_cost', signal, undefined, quick);
+        price = formatCost(readCost(json).cost);
+      }
+    } catch { /* the refusal itself is still worth reporting */ }
+    try {
+      const { json } = await call('GET', CREDITS, undefined, '', signal, undefined, quick);
+      left = readBalances(json).map(formatCost).join(' and ');
+    } catch { /* as above */ }
+    const facts = [price && `it costs ${price}`, left && `the account has ${left} left`].filter(Boolean).join(' and ');
+    const message = `not enough credits${facts ? `: ${facts}` : ''} (${err.message}). Top up at ${TOP_UP_PAGE}, or generate fewer or smaller images`;
+    return new ApiError(err.code, message, { status: err.status, requestId: err.requestId, apiCode: err.apiCode });
+  }
+
+  function label(payload: ApiPayload, ctx?: GenerateContext): string {
+    const style = payload.prompt_style ?? 'no style';
+    return `${ctx?.sprite ? ctx.sprite + ' ' : ''}(${style} ${payload.width}x${payload.height} x${payload.num_images})`;
+  }
+
+  async function balances(): Promise<Cost[]> {
+    try {
+      const { json } = await call('GET', CREDITS, undefined, '', undefined, readBalances);
+      return readBalances(json);
+    } catch (err) {
+      throw inContext(err, undefined);
+    }
+  }
+
+  return {
+    id: RETRODIFFUSION_ID,
+    version: RETRODIFFUSION_VERSION,
+
+    async generate(payload: ApiPayload, ctx?: GenerateContext): Promise<GenerationResult> {
+      let result: GenerationResult | undefined;
+      try {
+        await call('POST', INFERENCES, JSON.stringify(payload), label(payload, ctx), ctx?.signal, (json) => {
+          result = readGeneration(json, payload);
+        });
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'not-enough-credits') {
+          throw inContext(await explainShortfall(err, payload, ctx?.signal), ctx);
+        }
+        throw inContext(err, ctx);
+      }
+      return result!;
+    },
+
+    async estimateCost(payload: ApiPayload, ctx?: GenerateContext): Promise<Cost> {
+      try {
+        const { json } = await call('POST', INFERENCES, JSON.stringify({ ...payload, check_cost: true }), `${label(payload, ctx)} check_cost`, ctx?.signal, readCost);
+        return readCost(json).cost;
+      } catch (err) {
+        throw inContext(err, ctx);
+      }
+    },
+
+    balances,
+
+    async credits(): Promise<Cost> {
+      const all = await balances();
+      const credits = all.find((c) => c.unit === 'credits');
+      const usd = all.find((c) => c.unit === 'usd');
+      // The newer API reports credits 0 beside the USD balance that is actually spent.
+      if (usd && (!credits || credits.amount === 0)) return usd;
+      return credits ?? usd!;
+    },
+
+    async close(): Promise<void> {
+      agent.destroy();
+    },
+  };
+}
+
+function header(res: HttpResponse, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Turns a refusal into an error a person can act on. */
+function statusError(status: number, body: ErrorBody, headerRequestId: string | undefined): ApiError {
+  const requestId = body.requestId ?? headerRequestId;
+  const said = body.message ? `: ${body.message}` : '';
+  const rid = requestId ? `, request id ${requestId}` : '';
+  const init = { status, requestId, apiCode: body.apiCode };
+  if (status === 401 || status === 403) {
+    return new ApiError('unauthorized', `RD_API_KEY was rejected (HTTP ${status}${said}${rid}). Check the key at ${KEY_PAGE} and set RD_API_KEY again, or unset it to use the offline placeholder provider`, init);
+  }
+  if (isNotEnoughCredits(status, body)) {
+    return new ApiError('not-enough-credits', `HTTP ${status}${said}${rid}`, init);
+  }
+  if (status === 400 || status === 422) {
+    return new ApiError('invalid-request', `the API refused the request (HTTP ${status}${said}${rid})`, init);
+  }
+  if (status === 404) {
+    return new ApiError('not-found', `the API answered 404 Not Found${said}${rid}; is RD_API_URL right?`, init);
+  }
+  if (status === 429) {
+    return new ApiError('rate-limited', `the API is rate limiting us (HTTP 429${said}${rid})`, { ...init, retryable: true });
+  }
+  if (isRetryableStatus(status)) {
+    return new ApiError('server-error', `the API failed (HTTP ${status}${said}${rid})`, { ...init, retryable: true });
+  }
+  return new ApiError('http-error', `the API answered HTTP ${status}${said}${rid}`, init);
+}
