@@ -1,0 +1,176 @@
+import {
+  DEFAULT_WALK_LAYOUT,
+  frameCount,
+  sheetCell,
+  sheetGrid,
+  type AnimationLayout,
+} from '../animation-layout.js';
+import { isWalkingStyle } from '../catalog.js';
+import { RetroSpritesError } from '../errors.js';
+import { formatLocation } from '../location.js';
+import type { GeneratedImage } from '../providers/provider.js';
+import type { GenerationRequest } from '../request.js';
+import type { RgbaImage } from './bitmap.js';
+import { decodeGif, isGif } from './gif.js';
+import { decodePng } from './png.js';
+import { crop } from './trim.js';
+
+/** One frame of an atlas, untrimmed, under its Phaser frame name. */
+export interface NamedFrame {
+  name: string;
+  image: RgbaImage;
+  /** Pivot in 0..1 of the untrimmed frame (the manifest's `origin`). */
+  pivot?: { x: number; y: number };
+}
+
+export interface AnimationFrameRef {
+  frame: string;
+  /** Only when the GIF's delays differ from frame to frame; otherwise `frameRate` says it all. */
+  durationMs?: number;
+}
+
+export interface AnimationSpec {
+  key: string;
+  frames: AnimationFrameRef[];
+  frameRate: number;
+  repeat: number;
+}
+
+/** An image that is written on its own (a repeating texture needs its own edges). */
+export interface NamedImage {
+  name: string;
+  image: RgbaImage;
+}
+
+export interface SpriteFrames {
+  frames: NamedFrame[];
+  animations: AnimationSpec[];
+  tileImages: NamedImage[];
+}
+
+/** Frames per second of a sprite sheet or of a `num_images` animation when the manifest says none. */
+export const DEFAULT_SHEET_FRAME_RATE = 8;
+
+interface DecodedFrame { image: RgbaImage; durationMs?: number }
+
+/** Decodes one answer image by its bytes (not its declared format): every GIF frame, or the PNG. */
+export function decodeFrames(image: GeneratedImage, what: string): { frames: DecodedFrame[]; animated: boolean } {
+  if (isGif(image.bytes)) {
+    const gif = decodeGif(image.bytes, what);
+    return { frames: gif.frames.map((f) => ({ image: f.image, durationMs: f.durationMs })), animated: gif.frames.length > 1 };
+  }
+  return { frames: [{ image: decodePng(image.bytes, what) }], animated: false };
+}
+
+/**
+ * Turns one sprite's answer into named frames and animations:
+ * - a walking style (or any sprite with an `animation:` layout): frames `<sprite>/<direction>/<i>`,
+ *   animations `<sprite>_<direction>`, from the GIF's frames (direction by direction) or the sliced sheet;
+ * - otherwise one image is the frame `<sprite>`; several images or GIF frames are `<sprite>_0 … _n-1`,
+ *   with an animation `<sprite>` when the manifest asks for one or the answer is an animated GIF;
+ * - a tiling sprite (`tile_x`/`tile_y`) becomes standalone images under the same names, unpacked.
+ */
+export function spriteFrames(request: GenerationRequest, images: GeneratedImage[]): SpriteFrames {
+  const { sprite, payload, options } = request;
+  const where = formatLocation(request.source);
+  const what = (k: number) => `${where}: sprite "${sprite}"${images.length > 1 ? ` image ${k}` : ''}`;
+  const pivot = options.origin ? { x: options.origin.x, y: options.origin.y } : undefined;
+  const withPivot = (name: string, image: RgbaImage): NamedFrame => (pivot ? { name, image, pivot } : { name, image });
+
+  if (payload.tile_x || payload.tile_y) {
+    const all = images.flatMap((img, k) => decodeFrames(img, what(k)).frames);
+    return {
+      frames: [],
+      animations: [],
+      tileImages: all.map((f, j) => ({ name: all.length === 1 ? sprite : `${sprite}_${j}`, image: f.image })),
+    };
+  }
+
+  if (options.layout || isWalkingStyle(payload.prompt_style)) {
+    const layout = options.layout ?? DEFAULT_WALK_LAYOUT;
+    const out: SpriteFrames = { frames: [], animations: [], tileImages: [] };
+    for (const [k, img] of images.entries()) {
+      const prefix = images.length > 1 ? `${sprite}_${k}` : sprite;
+      const decoded = decodeFrames(img, what(k));
+      const cells = decoded.animated ? checkCount(decoded.frames, layout, what(k)) : sliceSheet(decoded.frames[0]!.image, layout, what(k));
+      layout.directions.forEach((direction, d) => {
+        const refs: DecodedFrame[] = [];
+        for (let i = 0; i < layout.framesPerDirection; i++) {
+          const cell = cells[d * layout.framesPerDirection + i]!;
+          out.frames.push(withPivot(`${prefix}/${direction}/${i}`, cell.image));
+          refs.push(cell);
+        }
+        out.animations.push(animation(`${prefix}_${direction}`, refs.map((r, i) => ({ name: `${prefix}/${direction}/${i}`, durationMs: r.durationMs })), request));
+      });
+    }
+    return out;
+  }
+
+  const decoded = images.map((img, k) => decodeFrames(img, what(k)));
+  const all = decoded.flatMap((d) => d.frames);
+  const names = all.map((_, j) => (all.length === 1 ? sprite : `${sprite}_${j}`));
+  const frames = all.map((f, j) => withPivot(names[j]!, f.image));
+  const animated = options.animate || decoded.some((d) => d.animated);
+  const animations = animated
+    ? [animation(sprite, all.map((f, j) => ({ name: names[j]!, durationMs: f.durationMs })), request)]
+    : [];
+  return { frames, animations, tileImages: [] };
+}
+
+function animation(
+  key: string,
+  frames: { name: string; durationMs?: number }[],
+  request: GenerationRequest,
+): AnimationSpec {
+  const delays = frames.map((f) => f.durationMs).filter((d): d is number => d !== undefined);
+  const fromGif = delays.length === frames.length && frames.length > 0;
+  const explicit = request.options.frameRate;
+  const mean = fromGif ? delays.reduce((a, b) => a + b, 0) / delays.length : 0;
+  const frameRate = explicit ?? (fromGif ? round3(1000 / mean) : DEFAULT_SHEET_FRAME_RATE);
+  // Per-frame durations only when the GIF's delays vary and the manifest did not set a rate:
+  // Phaser then shows each frame for exactly its delay.
+  const uneven = fromGif && delays.some((d) => d !== delays[0]);
+  return {
+    key,
+    frames: frames.map((f) => (uneven && explicit === undefined ? { frame: f.name, durationMs: f.durationMs! } : { frame: f.name })),
+    frameRate,
+    repeat: request.options.repeat,
+  };
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function checkCount(frames: DecodedFrame[], layout: AnimationLayout, what: string): DecodedFrame[] {
+  const expected = frameCount(layout);
+  if (frames.length !== expected) {
+    throw new RetroSpritesError(
+      'layout-mismatch',
+      `${what}: the GIF has ${frames.length} frames but the animation layout expects ${expected} ` +
+        `(${layout.directions.length} directions x ${layout.framesPerDirection}); set \`animation:\` in the manifest to match`,
+    );
+  }
+  return frames;
+}
+
+function sliceSheet(sheet: RgbaImage, layout: AnimationLayout, what: string): DecodedFrame[] {
+  const grid = sheetGrid(layout);
+  if (sheet.width % grid.cols !== 0 || sheet.height % grid.rows !== 0) {
+    throw new RetroSpritesError(
+      'layout-mismatch',
+      `${what}: a ${sheet.width}x${sheet.height} sheet does not divide into ${grid.cols}x${grid.rows} cells ` +
+        `as the animation layout says; set \`animation:\` in the manifest to match`,
+    );
+  }
+  const w = sheet.width / grid.cols;
+  const h = sheet.height / grid.rows;
+  const out: DecodedFrame[] = [];
+  for (let d = 0; d < layout.directions.length; d++) {
+    for (let i = 0; i < layout.framesPerDirection; i++) {
+      const { col, row } = sheetCell(layout, d, i);
+      out.push({ image: crop(sheet, { x: col * w, y: row * h, w, h }) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,197 @@
+import { deflateSync } from 'node:zlib';
+import type { RgbaImage } from './bitmap.js';
+
+/**
+ * A compact, lossless, deterministic PNG writer for atlas pages. Pixel art rarely has more than 256
+ * colours, so a page is written with a palette (PLTE + tRNS, at the smallest bit depth that holds
+ * it) when it can be, and as RGBA otherwise. Each candidate filtering is compressed and the smallest
+ * file kept; zlib at a fixed level gives the same bytes for the same pixels every time.
+ */
+export function encodePngCompact(image: RgbaImage): Uint8Array {
+  const palette = buildPalette(image);
+  const candidates = palette ? indexedCandidates(image, palette) : rgbaCandidates(image);
+  let best: { ihdr: Uint8Array; idat: Buffer; plte?: Uint8Array; trns?: Uint8Array } | undefined;
+  for (const c of candidates) {
+    const idat = deflateSync(c.raw, { level: 9, memLevel: 9 });
+    if (!best || idat.length < best.idat.length) best = { ...c, idat };
+  }
+  const chunks: Uint8Array[] = [PNG_SIGNATURE, chunk('IHDR', best!.ihdr)];
+  if (best!.plte) chunks.push(chunk('PLTE', best!.plte));
+  if (best!.trns && best!.trns.length > 0) chunks.push(chunk('tRNS', best!.trns));
+  chunks.push(chunk('IDAT', best!.idat), chunk('IEND', new Uint8Array(0)));
+  return concat(chunks);
+}
+
+const PNG_SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+interface Palette {
+  /** RGBA colours; the non-opaque ones first so tRNS can stop at the last of them. */
+  colours: number[];
+  indexOf: Map<number, number>;
+}
+
+/** The page's colours in a fixed order (translucent first, then by value), or undefined past 256. */
+function buildPalette(image: RgbaImage): Palette | undefined {
+  const seen = new Set<number>();
+  const view = new DataView(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+  for (let i = 0; i < image.data.length; i += 4) {
+    seen.add(view.getUint32(i));
+    if (seen.size > 256) return undefined;
+  }
+  const colours = [...seen].sort((a, b) => {
+    const ta = (a & 0xff) < 255 ? 0 : 1;
+    const tb = (b & 0xff) < 255 ? 0 : 1;
+    return ta - tb || a - b;
+  });
+  return { colours, indexOf: new Map(colours.map((c, i) => [c, i])) };
+}
+
+interface Candidate { ihdr: Uint8Array; raw: Uint8Array; plte?: Uint8Array; trns?: Uint8Array }
+
+function ihdr(width: number, height: number, depth: number, colourType: number): Uint8Array {
+  const out = new Uint8Array(13);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  out[8] = depth;
+  out[9] = colourType;
+  return out;
+}
+
+function indexedCandidates(image: RgbaImage, palette: Palette): Candidate[] {
+  const n = palette.colours.length;
+  const depth = n <= 2 ? 1 : n <= 4 ? 2 : n <= 16 ? 4 : 8;
+  const { width, height } = image;
+  const stride = Math.ceil((width * depth) / 8);
+  const rows = new Uint8Array(stride * height);
+  const view = new DataView(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+  const perByte = 8 / depth;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const index = palette.indexOf.get(view.getUint32((y * width + x) * 4))!;
+      const byte = y * stride + Math.floor(x / perByte);
+      const shift = 8 - depth * ((x % perByte) + 1);
+      rows[byte] = rows[byte]! | (index << shift);
+    }
+  }
+  const plte = new Uint8Array(n * 3);
+  const translucent = palette.colours.filter((c) => (c & 0xff) < 255).length;
+  const trns = new Uint8Array(translucent);
+  palette.colours.forEach((c, i) => {
+    plte[i * 3] = c >>> 24;
+    plte[i * 3 + 1] = (c >>> 16) & 0xff;
+    plte[i * 3 + 2] = (c >>> 8) & 0xff;
+    if (i < translucent) trns[i] = c & 0xff;
+  });
+  const header = ihdr(width, height, depth, 3);
+  // The PNG spec recommends no filtering for palette images; adaptive filtering sometimes wins anyway.
+  return [
+    { ihdr: header, plte, trns, raw: filterRows(rows, stride, height, 1, 'none') },
+    { ihdr: header, plte, trns, raw: filterRows(rows, stride, height, 1, 'adaptive') },
+  ];
+}
+
+function rgbaCandidates(image: RgbaImage): Candidate[] {
+  const header = ihdr(image.width, image.height, 8, 6);
+  const stride = image.width * 4;
+  return [
+    { ihdr: header, raw: filterRows(image.data, stride, image.height, 4, 'adaptive') },
+    { ihdr: header, raw: filterRows(image.data, stride, image.height, 4, 'none') },
+  ];
+}
+
+/** Prefixes every row with its filter byte; `adaptive` picks per row the filter with the least sum of |bytes|. */
+function filterRows(rows: Uint8Array, stride: number, height: number, bpp: number, mode: 'none' | 'adaptive'): Uint8Array {
+  const out = new Uint8Array((stride + 1) * height);
+  const trial = new Uint8Array(stride);
+  for (let y = 0; y < height; y++) {
+    const row = rows.subarray(y * stride, (y + 1) * stride);
+    const up = y > 0 ? rows.subarray((y - 1) * stride, y * stride) : undefined;
+    const at = y * (stride + 1);
+    if (mode === 'none') {
+      out[at] = 0;
+      out.set(row, at + 1);
+      continue;
+    }
+    let bestType = 0;
+    let bestScore = Infinity;
+    for (let type = 0; type <= 4; type++) {
+      applyFilter(type, row, up, bpp, trial);
+      let score = 0;
+      for (let i = 0; i < stride; i++) {
+        const v = trial[i]!;
+        score += v < 128 ? v : 256 - v;
+      }
+      if (score < bestScore) {
+        bestScore = score;
+        bestType = type;
+      }
+    }
+    applyFilter(bestType, row, up, bpp, trial);
+    out[at] = bestType;
+    out.set(trial, at + 1);
+  }
+  return out;
+}
+
+function applyFilter(type: number, row: Uint8Array, up: Uint8Array | undefined, bpp: number, out: Uint8Array): void {
+  for (let i = 0; i < row.length; i++) {
+    const a = i >= bpp ? row[i - bpp]! : 0;
+    const b = up ? up[i]! : 0;
+    const c = up && i >= bpp ? up[i - bpp]! : 0;
+    const x = row[i]!;
+    let v: number;
+    switch (type) {
+      case 0: v = x; break;
+      case 1: v = x - a; break;
+      case 2: v = x - b; break;
+      case 3: v = x - ((a + b) >> 1); break;
+      default: v = x - paeth(a, b, c); break;
+    }
+    out[i] = v & 0xff;
+  }
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

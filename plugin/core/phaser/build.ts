@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { RetroSpritesError } from '../errors.js';
+import { createImage, type RgbaImage } from '../image/bitmap.js';
+import { spriteFrames, type AnimationSpec, type NamedFrame, type NamedImage } from '../image/frames.js';
+import { packRects } from '../image/pack.js';
+import { blitExtruded, crop, opaqueBounds, type Box } from '../image/trim.js';
+import type { GeneratedImage } from '../providers/provider.js';
+import type { GenerationRequest } from '../request.js';
+
+export { renderFiles, type AssetKeys, type OutputFile, type RenderOptions } from './render.js';
+
+export interface AtlasOptions {
+  /** Largest page side (default 2048, what every WebGL device supports). */
+  maxSize?: number;
+  /** Transparent pixels between frames (default 2). */
+  padding?: number;
+  /** Edge pixels repeated outward into the padding (default 1), so filtering never samples a neighbour. */
+  extrude?: number;
+  /** Power-of-two page sizes (default false; WebGL2 does not need them). */
+  pot?: boolean;
+  /** Cut transparent borders (default true); Phaser restores them from `spriteSourceSize`. */
+  trim?: boolean;
+}
+
+export interface SpriteSource {
+  request: GenerationRequest;
+  images: GeneratedImage[];
+}
+
+/** Where one frame of an atlas lies, in the terms of Phaser's JSON Hash. */
+export interface AtlasFrame {
+  name: string;
+  /** Index of the page (texture source) holding the frame. */
+  page: number;
+  frame: Box;
+  trimmed: boolean;
+  /** Where the trimmed pixels sit inside the untrimmed frame. */
+  spriteSourceSize: Box;
+  sourceSize: { w: number; h: number };
+  pivot?: { x: number; y: number };
+}
+
+export interface BuiltAtlas {
+  /** Phaser texture key. */
+  atlas: string;
+  pages: RgbaImage[];
+  /** Sorted by name. */
+  frames: AtlasFrame[];
+  /** Sorted by key; frames refer to `atlas`. */
+  animations: AnimationSpec[];
+  /** Tiling sprites: written as standalone images, never packed. Sorted by name. */
+  images: NamedImage[];
+  /** Frame pixels over page pixels (0..1); 1 when there are no pages. */
+  occupancy: number;
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Packs one atlas group: decode every sprite, trim, merge identical frames, pack with MaxRects,
+ * draw the pages with extruded edges. Pure and deterministic: sprites are taken in name order, so
+ * the order they were discovered in does not change a byte.
+ */
+export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOptions = {}): BuiltAtlas {
+  const maxSize = opts.maxSize ?? 2048;
+  const padding = opts.padding ?? 2;
+  const extrude = opts.extrude ?? 1;
+  const trim = opts.trim ?? true;
+  if (!(padding >= 0 && extrude >= 0 && maxSize > 0)) {
+    throw new RetroSpritesError('bad-atlas-options', `atlas "${atlas}": padding, extrude and maxSize must be non-negative`);
+  }
+
+  const frames: NamedFrame[] = [];
+  const animations: AnimationSpec[] = [];
+  const images: NamedImage[] = [];
+  const owner = new Map<string, string>();
+  const sorted = [...sprites].sort((a, b) => byName(a.request.sprite, b.request.sprite));
+  for (const { request, images: answer } of sorted) {
+    const out = spriteFrames(request, answer);
+    for (const name of [...out.frames.map((f) => f.name), ...out.tileImages.map((t) => t.name), ...out.animations.map((a) => `anim:${a.key}`)]) {
+      const other = owner.get(name);
+      if (other !== undefined) {
+        throw new RetroSpritesError(
+          'name-clash',
+          `atlas "${atlas}": sprites "${other}" and "${request.sprite}" both make ${name.startsWith('anim:') ? 'the animation' : 'a frame named'} "${name.replace(/^anim:/, '')}"; rename one of them`,
+        );
+      }
+      owner.set(name, request.sprite);
+    }
+    frames.push(...out.frames);
+    animations.push(...out.animations);
+    images.push(...out.tileImages);
+  }
+  frames.sort((a, b) => byName(a.name, b.name));
+  animations.sort((a, b) => byName(a.key, b.key));
+  images.sort((a, b) => byName(a.name, b.name));
+
+  // Trim, then give identical pixels one rectangle.
+  const unique: RgbaImage[] = [];
+  const uniqueByHash = new Map<string, number>();
+  const trimmed = frames.map((f) => {
+    const box = trim ? opaqueBounds(f.image) : { x: 0, y: 0, w: f.image.width, h: f.image.height };
+    const pixels = box.w === f.image.width && box.h === f.image.height ? f.image : crop(f.image, box);
+    const hash = createHash('sha256').update(`${pixels.width}x${pixels.height}:`).update(pixels.data).digest('hex');
+    let slot = uniqueByHash.get(hash);
+    if (slot === undefined) {
+      slot = unique.length;
+      unique.push(pixels);
+      uniqueByHash.set(hash, slot);
+    }
+    return { frame: f, box, slot };
+  });
+
+  // Two neighbours' extrusions meet in the gap, so the gap must hold both.
+  const gap = Math.max(padding, 2 * extrude);
+  const packed = packRects(unique.map((u) => ({ w: u.width, h: u.height })), { maxWidth: maxSize, maxHeight: maxSize, padding: gap, pot: opts.pot ?? false });
+  const where = new Map<number, { page: number; x: number; y: number }>();
+  const pages = packed.pages.map((p, page) => {
+    const image = createImage(p.width, p.height);
+    for (const r of p.rects) {
+      blitExtruded(image, unique[r.index]!, r.x, r.y, extrude);
+      where.set(r.index, { page, x: r.x, y: r.y });
+    }
+    return image;
+  });
+
+  const atlasFrames: AtlasFrame[] = trimmed.map(({ frame, box, slot }) => {
+    const at = where.get(slot)!;
+    const out: AtlasFrame = {
+      name: frame.name,
+      page: at.page,
+      frame: { x: at.x, y: at.y, w: box.w, h: box.h },
+      trimmed: box.w !== frame.image.width || box.h !== frame.image.height,
+      spriteSourceSize: box,
+      sourceSize: { w: frame.image.width, h: frame.image.height },
+    };
+    if (frame.pivot) out.pivot = frame.pivot;
+    return out;
+  });
+
+  return { atlas, pages, frames: atlasFrames, animations, images, occupancy: pages.length ? packed.occupancy : 1 };
+}

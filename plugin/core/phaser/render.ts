@@ -1,0 +1,129 @@
+import { RetroSpritesError } from '../errors.js';
+import { encodePngCompact } from '../image/png-encode.js';
+import { animsJson } from './anims-json.js';
+import { jsonHashAtlas, multiAtlas } from './atlas-json.js';
+import type { BuiltAtlas } from './build.js';
+import { PACK_SECTION, packJson, type PackEntry } from './pack-json.js';
+
+export interface OutputFile {
+  /** Final name, relative to the output folder (and to the pack's `path`). */
+  fileName: string;
+  bytes: Uint8Array;
+  kind: 'atlas' | 'multiatlas' | 'atlas-image' | 'anims' | 'image' | 'pack';
+}
+
+/** Every key the game can use, for typed keys and `preload(scene)`. */
+export interface AssetKeys {
+  atlases: string[];
+  frames: Record<string, string[]>;
+  animations: string[];
+  images: string[];
+}
+
+export interface RenderOptions {
+  /**
+   * Final name of a file from its logical name (`heroes.png`, `heroes.json`, `pack.json`) and its
+   * bytes, e.g. to add a content hash. Default: the logical name.
+   */
+  fileName?: (logicalName: string, bytes: Uint8Array) => string;
+  /** Written as the pack section's `path`: where the loader finds the files the pack names. */
+  packPath?: string;
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const encoder = new TextEncoder();
+const jsonBytes = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value, null, 2) + '\n');
+
+/**
+ * Encodes built atlases into the files Phaser loads. Binary files are named first, so a bundler can
+ * hash their content, then the JSON that refers to those final names, then the pack last.
+ *
+ * Tiling images are Phaser `image` textures keyed by their sprite name; texture keys share one
+ * namespace with atlases, so a name used by an atlas or by a tiling image of another atlas becomes
+ * `<atlas>_<sprite>` instead.
+ */
+export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { files: OutputFile[]; keys: AssetKeys } {
+  const name = opts.fileName ?? ((logical: string) => logical);
+  const sorted = [...atlases].sort((a, b) => byName(a.atlas, b.atlas));
+  const atlasKeys = new Set(sorted.map((a) => a.atlas));
+  if (atlasKeys.size !== sorted.length) {
+    throw new RetroSpritesError('name-clash', 'two atlas groups share one atlas key; give each manifest its own `atlas:`');
+  }
+  const textureAtlases = new Set(sorted.filter((a) => a.frames.length > 0).map((a) => a.atlas));
+  const tileUses = new Map<string, number>();
+  for (const a of sorted) for (const img of a.images) tileUses.set(img.name, (tileUses.get(img.name) ?? 0) + 1);
+  const imageKey = (atlas: string, sprite: string): string =>
+    textureAtlases.has(sprite) || (tileUses.get(sprite) ?? 0) > 1 ? `${atlas}_${sprite}` : sprite;
+
+  const animOwner = new Map<string, string>();
+  for (const a of sorted) {
+    for (const anim of a.animations) {
+      const other = animOwner.get(anim.key);
+      if (other !== undefined) {
+        throw new RetroSpritesError(
+          'name-clash',
+          `atlases "${other}" and "${a.atlas}" both define the animation "${anim.key}"; Phaser keeps animations in one namespace, rename a sprite`,
+        );
+      }
+      animOwner.set(anim.key, a.atlas);
+    }
+  }
+
+  const binaries: OutputFile[] = [];
+  const jsons: OutputFile[] = [];
+  const entries: PackEntry[] = [];
+  const imageEntries: PackEntry[] = [];
+  const animEntries: PackEntry[] = [];
+  const keys: AssetKeys = { atlases: [], frames: {}, animations: [], images: [] };
+  const usedNames = new Set<string>();
+  const add = (list: OutputFile[], logical: string, bytes: Uint8Array, kind: OutputFile['kind']): string => {
+    const fileName = name(logical, bytes);
+    if (usedNames.has(fileName)) {
+      throw new RetroSpritesError('name-clash', `two output files would both be named "${fileName}"; rename an atlas or a tiling sprite`);
+    }
+    usedNames.add(fileName);
+    list.push({ fileName, bytes, kind });
+    return fileName;
+  };
+
+  for (const a of sorted) {
+    for (const img of a.images) {
+      const key = imageKey(a.atlas, img.name);
+      const url = add(binaries, `${key}.png`, encodePngCompact(img.image), 'image');
+      imageEntries.push({ type: 'image', key, url });
+      keys.images.push(key);
+    }
+    if (a.frames.length === 0) {
+      // Only tiling images: no texture atlas to write.
+      continue;
+    }
+    const paged = a.pages.length > 1;
+    const pageNames = a.pages.map((page, i) =>
+      add(binaries, paged ? `${a.atlas}-${i}.png` : `${a.atlas}.png`, encodePngCompact(page), 'atlas-image'),
+    );
+    const json = paged ? multiAtlas(a, pageNames) : jsonHashAtlas(a, pageNames[0]!);
+    const atlasFile = add(jsons, `${a.atlas}.json`, jsonBytes(json), paged ? 'multiatlas' : 'atlas');
+    entries.push(
+      paged
+        ? { type: 'multiatlas', key: a.atlas, url: atlasFile }
+        : { type: 'atlas', key: a.atlas, textureURL: pageNames[0]!, atlasURL: atlasFile },
+    );
+    keys.atlases.push(a.atlas);
+    keys.frames[a.atlas] = a.frames.map((f) => f.name);
+    if (a.animations.length > 0) {
+      const animFile = add(jsons, `${a.atlas}.anims.json`, jsonBytes(animsJson(a)), 'anims');
+      animEntries.push({ type: 'animation', key: `${a.atlas}.anims`, url: animFile });
+      keys.animations.push(...a.animations.map((x) => x.key));
+    }
+  }
+  keys.animations.sort(byName);
+  keys.images.sort(byName);
+
+  // Textures first and animations last: Phaser builds animations once their frames exist.
+  const pack = packJson([...entries, ...imageEntries, ...animEntries], opts.packPath);
+  const files = [...binaries, ...jsons];
+  add(files, 'pack.json', jsonBytes(pack), 'pack');
+  return { files, keys };
+}
+
+export { PACK_SECTION };
