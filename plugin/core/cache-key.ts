@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { ApiPayload } from './payload.js';
+
+/**
+ * Bumped when the way keys are computed changes, so old cache entries are never mistaken for new
+ * ones (they simply stop matching).
+ */
+const KEY_FORMAT = 1;
+
+/**
+ * JSON with object keys sorted at every depth and no whitespace, so two values that mean the same
+ * thing serialize to the same bytes whatever order their keys were written in. `undefined` object
+ * members are dropped (as JSON.stringify does); non-finite numbers are refused because JSON would
+ * silently turn them into `null` and make different requests collide.
+ */
+export function canonicalJson(value: unknown): string {
+  return write(value, []);
+}
+
+function write(value: unknown, stack: object[]): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} has no JSON form`);
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`canonicalJson: a ${typeof value} has no JSON form`);
+  }
+  const obj = value as object;
+  if (stack.includes(obj)) throw new TypeError('canonicalJson: circular structure');
+  stack.push(obj);
+  let out: string;
+  if (Array.isArray(obj)) {
+    out = '[' + obj.map((v) => (v === undefined ? 'null' : write(v, stack))).join(',') + ']';
+  } else {
+    const rec = obj as Record<string, unknown>;
+    const keys = Object.keys(rec).filter((k) => rec[k] !== undefined).sort();
+    out = '{' + keys.map((k) => JSON.stringify(k) + ':' + write(rec[k], stack)).join(',') + '}';
+  }
+  stack.pop();
+  return out;
+}
+
+/**
+ * Content key of a request: sha256 (hex) over the canonical payload and the provider's identity.
+ * `check_cost` only asks for a price, it does not change the images, so it is left out.
+ */
+export function cacheKey(payload: ApiPayload, provider: { id: string; version: string }): string {
+  const { check_cost: _ignored, ...rest } = payload;
+  const material = canonicalJson({
+    format: KEY_FORMAT,
+    provider: { id: provider.id, version: provider.version },
+    payload: rest,
+  });
+  return createHash('sha256').update(material, 'utf8').digest('hex');
+}
+
+/** The first 12 hex digits of a key, enough to tell sprites apart in listings. */
+export function shortKey(key: string): string {
+  return key.slice(0, 12);
+}

@@ -1,0 +1,277 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+import { isMap } from 'yaml';
+import { suggest } from '../catalog.js';
+import { ManifestError, type Diagnostic } from '../errors.js';
+import { formatLocation, type SourceLocation } from '../location.js';
+import type { GenerationRequest } from '../request.js';
+import { buildRequest, type SpriteInput } from './build-request.js';
+import { validateEntry, show } from './entry-issues.js';
+import { isInside, readInputImage, type ResolvedInput } from './input-file.js';
+import { EXTENSION_KEY, NAME_PATTERN, TOP_LEVEL_KEYS, type ManifestEntry } from './schema.js';
+import { MAX_MANIFEST_BYTES, locate, parseManifestText, tooLarge, type YamlSource } from './yaml-source.js';
+
+export const DEFAULT_MANIFEST_GLOB = 'manifests/**/*.{yaml,yml}';
+
+export interface LoadOptions {
+  /** Project root; manifests and the files they reference may not escape it. */
+  root: string;
+  /** fast-glob patterns relative to root (default DEFAULT_MANIFEST_GLOB). */
+  manifests?: string | string[];
+  /** Accept prompt_style names the catalog does not know (the live catalog grows). */
+  allowUnknownStyles?: boolean;
+  /** Extra ignore globs (the caller adds its cache folder). */
+  ignore?: string[];
+}
+
+export interface ManifestPlan {
+  /** Sorted by atlas, then sprite. */
+  requests: GenerationRequest[];
+  /** Findings that did not stop the run (e.g. an animation size normalized). */
+  warnings: Diagnostic[];
+  /** Absolute paths of the manifests found, sorted. */
+  files: string[];
+  /** Sorted atlas keys. */
+  atlases: string[];
+}
+
+interface FileSprites {
+  src: YamlSource;
+  atlas: string;
+  defaults?: ManifestEntry;
+  defaultsValid: boolean;
+  sprites: { name: string; location: SourceLocation; entry?: ManifestEntry }[];
+}
+
+/**
+ * Finds, parses and validates every manifest and turns each sprite into its GenerationRequest.
+ * Throws a ManifestError holding every error of every file (and the warnings) when any is wrong.
+ */
+export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
+  const root = path.resolve(opts.root);
+  const rootReal = await fs.realpath(root).catch(() => root);
+  const patterns = opts.manifests === undefined ? [DEFAULT_MANIFEST_GLOB] : Array.isArray(opts.manifests) ? opts.manifests : [opts.manifests];
+  const found = await fg(patterns, {
+    cwd: root,
+    absolute: true,
+    onlyFiles: true,
+    dot: false,
+    ignore: ['**/node_modules/**', ...(opts.ignore ?? [])],
+  });
+  const diagnostics: Diagnostic[] = [];
+  const files: string[] = [];
+  for (const f of [...new Set(found.map((p) => path.resolve(p)))].sort()) {
+    const real = await fs.realpath(f).catch(() => f);
+    if (!isInside(root, f) || !isInside(rootReal, real)) {
+      diagnostics.push({
+        severity: 'error', code: 'manifest-outside-root', message: `manifest ${f} is outside the project root ${root}`,
+        location: { file: f, line: 1, column: 1 }, hint: 'keep manifests inside the project and point --manifests at them',
+      });
+      continue;
+    }
+    files.push(f);
+  }
+
+  const parsed: FileSprites[] = [];
+  for (const file of files) {
+    const text = await readText(file, diagnostics);
+    if (text === undefined) continue;
+    const result = parseManifestText(file, text);
+    diagnostics.push(...result.diagnostics);
+    if (!result.source) continue;
+    const fileSprites = readTopLevel(result.source, diagnostics);
+    if (fileSprites) parsed.push(fileSprites);
+  }
+
+  checkDuplicates(parsed, root, diagnostics);
+
+  const cache = new Map<string, Promise<ResolvedInput>>();
+  const ctx = {
+    allowUnknownStyles: opts.allowUnknownStyles ?? false,
+    readInput(written: string, manifestFile: string) {
+      const id = `${manifestFile}\0${written}`;
+      let p = cache.get(id);
+      if (!p) {
+        p = readInputImage(written, manifestFile, root, rootReal);
+        p.catch(() => undefined); // awaited by every caller; keep a failure from surfacing unhandled
+        cache.set(id, p);
+      }
+      return p;
+    },
+  };
+  const requests: GenerationRequest[] = [];
+  const jobs: Promise<void>[] = [];
+  for (const fsprites of parsed) {
+    if (!fsprites.defaultsValid) continue; // its errors are reported; checking on would repeat them per sprite
+    for (const sprite of fsprites.sprites) {
+      if (!sprite.entry) continue;
+      const input: SpriteInput = {
+        sprite: sprite.name,
+        atlas: fsprites.atlas,
+        file: fsprites.src.file,
+        location: sprite.location,
+        entry: sprite.entry,
+        defaults: fsprites.defaults,
+        entryLoc: (key) => locate(fsprites.src, ['sprites', sprite.name, key]),
+        defaultsLoc: (key) => locate(fsprites.src, ['defaults', key]),
+      };
+      jobs.push(buildRequest(input, ctx).then((r) => {
+        diagnostics.push(...r.diagnostics);
+        if (r.request) requests.push(r.request);
+      }));
+    }
+  }
+  await Promise.all(jobs);
+
+  diagnostics.sort(byLocation);
+  if (diagnostics.some((d) => d.severity === 'error')) throw new ManifestError(diagnostics, root);
+  requests.sort((a, b) => cmp(a.atlas, b.atlas) || cmp(a.sprite, b.sprite));
+  return {
+    requests,
+    warnings: diagnostics,
+    files,
+    atlases: [...new Set(parsed.map((p) => p.atlas))].sort(cmp),
+  };
+}
+
+async function readText(file: string, diagnostics: Diagnostic[]): Promise<string | undefined> {
+  try {
+    const stat = await fs.stat(file);
+    // Refuse before reading: a multi-gigabyte "manifest" must not be pulled into memory.
+    if (stat.size > MAX_MANIFEST_BYTES) {
+      diagnostics.push(tooLarge(file, stat.size));
+      return undefined;
+    }
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    diagnostics.push({
+      severity: 'error', code: 'manifest-unreadable', message: `cannot read manifest: ${(err as Error).message}`,
+      location: { file, line: 1, column: 1 }, hint: 'check that the file exists and is readable',
+    });
+    return undefined;
+  }
+}
+
+function readTopLevel(src: YamlSource, diagnostics: Diagnostic[]): FileSprites | undefined {
+  const file = src.file;
+  const start = { file, line: 1, column: 1 };
+  const err = (code: string, message: string, location: SourceLocation, hint: string) =>
+    diagnostics.push({ severity: 'error', code, message, location, hint });
+  const value = src.value;
+  if (value === null || value === undefined) {
+    diagnostics.push({
+      severity: 'warning', code: 'empty-manifest', message: 'manifest is empty', location: start,
+      hint: 'add `sprites:` with at least one sprite, or delete the file',
+    });
+    return undefined;
+  }
+  if (typeof value !== 'object' || Array.isArray(value) || !isMap(src.doc.contents)) {
+    err('manifest-not-mapping', `a manifest is a mapping with atlas, defaults and sprites; got ${show(value)}`, locate(src, []),
+      'start the file with `sprites:` and list each sprite under it');
+    return undefined;
+  }
+  const top = value as Record<string, unknown>;
+  for (const key of Object.keys(top)) {
+    if ((TOP_LEVEL_KEYS as readonly string[]).includes(key) || EXTENSION_KEY.test(key)) continue;
+    const close = suggest(key, TOP_LEVEL_KEYS);
+    err('unknown-key', `unknown top-level key ${JSON.stringify(key)}`, locate(src, [key], 'key'),
+      close.length ? `did you mean ${close.map((c) => JSON.stringify(c)).join(' or ')}?`
+        : `the top level holds atlas, defaults and sprites; sprite keys go under a sprite or under defaults, and YAML anchors under a key starting with x- (e.g. x-${key}: &${key})`);
+  }
+
+  let atlas = path.basename(file).replace(/\.ya?ml$/i, '');
+  if (top.atlas !== undefined) {
+    if (typeof top.atlas !== 'string' || !NAME_PATTERN.test(top.atlas)) {
+      err('invalid-atlas', `atlas must be a name of letters, digits, _ and -; got ${show(top.atlas)}`, locate(src, ['atlas']),
+        'it becomes the Phaser texture key and a file name, e.g. atlas: characters');
+    } else {
+      atlas = top.atlas;
+    }
+  } else if (!NAME_PATTERN.test(atlas)) {
+    err('invalid-atlas', `the atlas name defaults to the file name ${JSON.stringify(atlas)}, which is not a valid key (letters, digits, _ and -)`, start,
+      `add atlas: ${atlas.replace(/[^A-Za-z0-9_-]+/g, '_') || 'sprites'} or rename the file`);
+  }
+
+  let defaults: ManifestEntry | undefined;
+  let defaultsValid = true;
+  if (top.defaults !== undefined && top.defaults !== null) {
+    if (typeof top.defaults !== 'object' || Array.isArray(top.defaults)) {
+      err('invalid-defaults', `defaults must be a mapping of sprite keys; got ${show(top.defaults)}`, locate(src, ['defaults']),
+        'write keys such as prompt_style: and size: indented under defaults:');
+      defaultsValid = false;
+    } else {
+      const r = validateEntry(src, ['defaults'], top.defaults, 'defaults');
+      diagnostics.push(...r.diagnostics);
+      defaults = r.entry;
+      defaultsValid = r.entry !== undefined;
+    }
+  }
+
+  const sprites: FileSprites['sprites'] = [];
+  if (!('sprites' in top)) {
+    err('missing-sprites', 'manifest has no sprites: section', locate(src, []), 'add `sprites:` and, indented under it, one entry per sprite with at least a prompt');
+  } else if (top.sprites === null) {
+    diagnostics.push({
+      severity: 'warning', code: 'no-sprites', message: 'sprites: is empty', location: locate(src, ['sprites']),
+      hint: 'add one entry per sprite under sprites:, e.g. `hero: { prompt: knight, size: 64 }`',
+    });
+  } else if (typeof top.sprites !== 'object' || Array.isArray(top.sprites)) {
+    err('sprites-not-mapping', `sprites must map sprite names to their keys; got ${show(top.sprites)}`, locate(src, ['sprites']),
+      Array.isArray(top.sprites) ? 'drop the "- " list dashes: write `hero:` then its keys indented under it' : 'write `hero:` then its keys indented under it');
+  } else {
+    for (const [name, entry] of Object.entries(top.sprites as Record<string, unknown>)) {
+      const location = locate(src, ['sprites', name], 'key');
+      let ok = true;
+      if (!NAME_PATTERN.test(name)) {
+        ok = false;
+        err('invalid-sprite-name', `sprite name ${JSON.stringify(name)} may only use letters, digits, _ and -`, location,
+          `rename it, e.g. ${name.replace(/[^A-Za-z0-9_-]+/g, '_') || 'sprite'}`);
+      }
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+        err('sprite-not-mapping', `sprite ${JSON.stringify(name)} must be a mapping of keys; got ${show(entry)}`,
+          entry === null ? location : locate(src, ['sprites', name]),
+          typeof entry === 'string' ? `write it as ${name}: { prompt: ${JSON.stringify(entry)} }` : 'indent its keys (prompt, size, …) under the sprite name');
+        sprites.push({ name, location });
+        continue;
+      }
+      const r = validateEntry(src, ['sprites', name], entry, `sprite ${JSON.stringify(name)}`);
+      diagnostics.push(...r.diagnostics);
+      sprites.push({ name, location, entry: ok ? r.entry : undefined });
+    }
+  }
+  return { src, atlas, defaults, defaultsValid, sprites };
+}
+
+/** A sprite name is unique within its atlas, across every file that feeds it. */
+function checkDuplicates(parsed: FileSprites[], root: string, diagnostics: Diagnostic[]): void {
+  const seen = new Map<string, SourceLocation>();
+  for (const f of parsed) {
+    for (const s of f.sprites) {
+      const id = `${f.atlas}\0${s.name}`;
+      const first = seen.get(id);
+      if (!first) {
+        seen.set(id, s.location);
+        continue;
+      }
+      diagnostics.push({
+        severity: 'error',
+        code: 'duplicate-sprite',
+        message: `sprite ${JSON.stringify(s.name)} is defined twice in atlas ${JSON.stringify(f.atlas)}: here and at ${formatLocation(first, root)}`,
+        location: s.location,
+        hint: 'rename one of them; names are unique across all manifests of an atlas',
+      });
+      s.entry = undefined;
+    }
+  }
+}
+
+function byLocation(a: Diagnostic, b: Diagnostic): number {
+  return cmp(a.location.file, b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column
+    || cmp(a.message, b.message);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
