@@ -125,7 +125,7 @@ export async function buildRequest(input: SpriteInput, ctx: BuildContext): Promi
     if ((w !== undefined && w !== fixed.width) || (h !== undefined && h !== fixed.height)) {
       warn('animation-size', `${styleLabel} always answers ${fixed.width}x${fixed.height}; the ${w ?? fixed.width}x${h ?? fixed.height} asked for is normalized to ${fixed.width}x${fixed.height}`,
         sizeWarningLocation(input, w !== fixed.width ? 'width' : 'height', styleField?.loc),
-        `set size: ${fixed.width} (or remove width/height) for this sprite to silence this warning`);
+        `set size: ${fixed.width} on this sprite, or leave the size out, to silence this warning`);
     }
     w = fixed.width;
     h = fixed.height;

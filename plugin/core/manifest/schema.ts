@@ -105,7 +105,10 @@ export const entryShape = {
 
 export const ENTRY_KEYS: readonly string[] = Object.keys(entryShape);
 
-export const entrySchema = z.strictObject(entryShape).partial();
+export const entrySchema = z.strictObject(entryShape).partial().meta({
+  id: 'sprite',
+  description: 'One sprite: the RetroDiffusion request fields plus the plugin\'s own keys (size, animation, frame_rate, repeat, origin).',
+});
 export type ManifestEntry = z.infer<typeof entrySchema>;
 
 export const TOP_LEVEL_KEYS = ['atlas', 'defaults', 'sprites'] as const;
@@ -118,7 +121,8 @@ export const manifestSchema = z
     atlas: z.string().regex(NAME_PATTERN).meta({
       description: 'Phaser texture key of the atlas these sprites are packed into. Default: the file name without extension. Several files may feed one atlas.',
     }).optional(),
-    defaults: entrySchema.meta({ description: 'Keys merged into every sprite of this file; a sprite\'s own keys win.' }).optional(),
+    // Described in the README: a $ref cannot carry its own description in draft-07.
+    defaults: entrySchema.optional(),
     sprites: z.record(z.string().regex(NAME_PATTERN), entrySchema).meta({
       description: 'Sprite name (letters, digits, _ and -; unique within the atlas) -> its generation request.',
     }),
@@ -132,7 +136,7 @@ export type Manifest = z.infer<typeof manifestSchema>;
 
 /** The JSON Schema shipped as plugin/schema/manifest.schema.json, for `# yaml-language-server: $schema=`. */
 export function manifestJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(manifestSchema, { target: 'draft-07', io: 'input', reused: 'ref' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(manifestSchema, { target: 'draft-07', io: 'input' }) as Record<string, unknown>;
   // zod's strict object has no notion of extension keys; allow them as the loader does.
   return { ...schema, patternProperties: { [EXTENSION_KEY.source]: { description: 'Ignored by the plugin: a place for YAML anchors (x-base: &base).' } } };
 }
