@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { RgbaImage } from '../../../plugin/core/image/bitmap.js';
+import { decodePng, encodePng } from '../../../plugin/core/image/png.js';
+import { encodePngCompact } from '../../../plugin/core/image/png-encode.js';
+
+function image(w: number, h: number, colour: (x: number, y: number) => [number, number, number, number]): RgbaImage {
+  const data = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set(colour(x, y), (y * w + x) * 4);
+  return { width: w, height: h, data };
+}
+
+/** Colour type and bit depth straight from IHDR. */
+function header(png: Uint8Array): { depth: number; colourType: number } {
+  return { depth: png[24]!, colourType: png[25]! };
+}
+
+const palettes: Record<string, [number, number, number, number][]> = {
+  '2 colours': [[0, 0, 0, 0], [200, 30, 30, 255]],
+  '4 colours': [[0, 0, 0, 0], [200, 30, 30, 255], [10, 10, 10, 128], [1, 2, 3, 255]],
+  '16 colours': Array.from({ length: 16 }, (_, i) => [i * 16, 255 - i * 16, i, i === 3 ? 0 : i === 5 ? 77 : 255]),
+  '256 colours': Array.from({ length: 256 }, (_, i) => [i, (i * 7) & 255, (i * 13) & 255, i < 8 ? i * 30 : 255]),
+};
+
+describe('atlas pages are written as small, lossless PNGs', () => {
+  for (const [name, colours] of Object.entries(palettes)) {
+    for (const width of [1, 7, 33]) {
+      it(`${name}, ${width} px wide: indexed colour, and decodes back to the same RGBA`, () => {
+        const img = image(width, 9, (x, y) => colours[(x * 5 + y * 3 + x * y) % colours.length]!);
+        const png = encodePngCompact(img);
+        expect(header(png).colourType).toBe(3);
+        const back = decodePng(png);
+        expect(back.width).toBe(width);
+        expect(Buffer.from(back.data).equals(Buffer.from(img.data))).toBe(true);
+      });
+    }
+  }
+
+  it('more than 256 colours: RGBA, still exact', () => {
+    const img = image(40, 30, (x, y) => [x * 6, y * 8, (x * y) & 255, (x + y) % 5 === 0 ? 0 : 255]);
+    const png = encodePngCompact(img);
+    expect(header(png)).toEqual({ depth: 8, colourType: 6 });
+    expect(Buffer.from(decodePng(png).data).equals(Buffer.from(img.data))).toBe(true);
+  });
+
+  it('keeps the colour of fully transparent pixels (lossless means lossless)', () => {
+    const img = image(3, 1, (x) => [x * 50, 9, 9, 0]);
+    expect([...decodePng(encodePngCompact(img)).data]).toEqual([...img.data]);
+  });
+
+  it('the same pixels always give the same bytes', () => {
+    const make = () => image(64, 64, (x, y) => palettes['16 colours']![(x ^ y) % 16]!);
+    expect(Buffer.from(encodePngCompact(make())).equals(Buffer.from(encodePngCompact(make())))).toBe(true);
+  });
+
+  it('pixel art comes out smaller than a plain RGBA PNG at maximum compression', () => {
+    const art = image(128, 128, (x, y) => ((x >> 3) + (y >> 3)) % 3 === 0 ? [0, 0, 0, 0] : palettes['16 colours']![((x >> 2) * 7 + (y >> 2)) % 16]!);
+    expect(encodePngCompact(art).length).toBeLessThan(encodePng(art).length);
+  });
+});
