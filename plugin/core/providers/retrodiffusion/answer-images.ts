@@ -1,6 +1,7 @@
 import { DEFAULT_WALK_LAYOUT, sheetGrid } from '../../animation-layout.js';
 import { findStyle, unknownStyleInfo } from '../../catalog.js';
 import { createImage, type RgbaImage } from '../../image/bitmap.js';
+import { decodeGif } from '../../image/gif.js';
 import { MAX_DECODE_PIXELS, decodePng, encodePng, isPng, pngSize } from '../../image/png.js';
 import type { ApiPayload } from '../../payload.js';
 import type { GeneratedImage } from '../provider.js';
@@ -22,7 +23,8 @@ export function expectedAnswer(payload: ApiPayload): ExpectedAnswer {
   const style = payload.prompt_style ? (findStyle(payload.prompt_style) ?? unknownStyleInfo(payload.prompt_style)) : undefined;
   const size = style?.fixedSize ?? { width: payload.width, height: payload.height };
   const oneOnly = style?.animated === true && style.maxImages === 1;
-  const count = oneOnly ? 1 : payload.num_images;
+  // The seed's img2img, remove_bg and tiling examples omit num_images: the API then answers one.
+  const count = oneOnly ? 1 : (payload.num_images ?? 1);
   if (style?.animated && payload.return_spritesheet) {
     const grid = sheetGrid(DEFAULT_WALK_LAYOUT);
     return { count, width: size.width * grid.cols, height: size.height * grid.rows, cell: size };
@@ -88,7 +90,11 @@ export function checkImage(bytes: Uint8Array, expected: ExpectedAnswer, what: st
     if (k !== 1) {
       throw malformed(`${what} is a ${width}x${height} GIF, ${k}x the expected ${expected.width}x${expected.height}; ask for native size (upscale_output_factor: 1)`);
     }
-    if (bytes[bytes.length - 1] !== 0x3b) throw malformed(`${what} is a GIF without its trailer (cut off?)`);
+    try {
+      decodeGif(bytes, what);
+    } catch (err) {
+      throw malformed(`${what} does not decode: ${(err as Error).message}`);
+    }
     return { format, bytes, width, height };
   }
   let image: RgbaImage;
