@@ -1,3 +1,4 @@
+import type { CacheEntry } from '../cache/store.js';
 import type { KeyedRequest } from '../request.js';
 import type { CostTotals } from './cost.js';
 
@@ -26,7 +27,7 @@ export interface ProgressReporter {
   warn?(message: string): void;
   start?(request: KeyedRequest): void;
   cached?(request: KeyedRequest): void;
-  done?(request: KeyedRequest, info: { ms: number; cost: CostTotals }): void;
+  done?(request: KeyedRequest, info: { ms: number; cost: CostTotals; entry: CacheEntry }): void;
   failed?(request: KeyedRequest, error: Error): void;
   finish?(summary: RunSummary): void;
 }

@@ -155,7 +155,7 @@ export async function runGeneration(requests: KeyedRequest[], opts: RunOptions):
           if (got.cost) spent = addCost(spent, got.cost);
         }
         const cost = got.generated && got.cost ? addCost({}, got.cost) : {};
-        for (const other of byKey.get(r.key)!) reporter?.done?.(other, { ms: Date.now() - t0, cost });
+        for (const other of byKey.get(r.key)!) reporter?.done?.(other, { ms: Date.now() - t0, cost, entry: got.entry });
       } catch (err) {
         fail(r.key, toError(err));
       } finally {

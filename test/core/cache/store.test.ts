@@ -56,7 +56,7 @@ describe('the cache a team commits to git', () => {
     await store.put(KEY, result([1, 2, 3, 4]), meta);
     const file = join(store.entryDir(KEY), '0.png');
     const bytes = await readFile(file);
-    bytes[2] ^= 0xff;
+    bytes[2] = bytes[2]! ^ 0xff;
     await writeFile(file, bytes);
     const found = await store.lookup(KEY);
     expect(found.status).toBe('corrupt');

@@ -1,0 +1,40 @@
+import { cacheKey } from '../../core/cache-key.js';
+import { loadProjectPlan, openProject } from '../../core/project.js';
+import { PLACEHOLDER_ID, PLACEHOLDER_VERSION } from '../../core/providers/placeholder/index.js';
+import { RETRODIFFUSION_ID, RETRODIFFUSION_VERSION } from '../../core/providers/retrodiffusion/index.js';
+import type { Command, CommandContext } from '../command.js';
+import { projectOptions } from './shared.js';
+
+/** Art is kept for every provider a manifest could be generated with: a key set later must not erase paid art. */
+const KNOWN_PROVIDERS = [
+  { id: RETRODIFFUSION_ID, version: RETRODIFFUSION_VERSION },
+  { id: PLACEHOLDER_ID, version: PLACEHOLDER_VERSION },
+];
+
+export const pruneCommand: Command = {
+  name: 'prune',
+  summary: 'remove cache entries that no manifest references any more',
+  usage: ['options:', '  --dry-run          list what would be removed, remove nothing'].join('\n'),
+  options: { 'dry-run': { type: 'boolean' } },
+  async run(ctx: CommandContext): Promise<number> {
+    const { io } = ctx;
+    // Placeholder: pruning never needs the API, and must not demand a key.
+    const project = openProject({ ...projectOptions(ctx), provider: 'placeholder' });
+    // Loading fails on any manifest error, so a broken manifest can never make its sprites look unused.
+    const { plan } = await loadProjectPlan(project);
+    const referenced = new Set<string>();
+    for (const r of plan.requests) for (const p of KNOWN_PROVIDERS) referenced.add(cacheKey(r.payload, p));
+    const unused = (await project.store.keys()).filter((k) => !referenced.has(k));
+    const dry = ctx.values['dry-run'] === true;
+    for (const key of unused) {
+      io.out(`${dry ? 'would remove' : 'removed'} ${key.slice(0, 12)}`);
+      if (!dry) await project.store.remove(key);
+    }
+    const swept = dry ? 0 : await project.store.sweepTemp();
+    io.err(
+      `${unused.length} unused entr${unused.length === 1 ? 'y' : 'ies'} ${dry ? 'would be removed' : 'removed'}` +
+        (swept ? `, ${swept} interrupted write${swept === 1 ? '' : 's'} cleaned up` : ''),
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,125 @@
+/// <reference lib="dom" />
+import type Phaser from 'phaser';
+import type { RetroSpritesUpdate } from './update.js';
+
+export type { RetroSpritesUpdate };
+
+/** One manifest sprite, as `virtual:retro-sprites` describes it. */
+export interface SpriteRef {
+  atlas?: string;
+  frame?: string;
+  frames?: string[];
+  animations?: Record<string, string>;
+  image?: string;
+}
+
+export interface RuntimeConfig {
+  packKey: string;
+  packUrl: string;
+  sprites: Record<string, SpriteRef>;
+}
+
+/** Counters a test (or a curious developer) can read on `window.__retroSprites`. */
+interface RuntimeStats {
+  updates: number;
+  lastUpdate?: { atlases: string[]; images: string[] };
+}
+
+type AnyObject = Phaser.GameObjects.GameObject & {
+  texture?: Phaser.Textures.Texture;
+  frame?: Phaser.Textures.Frame;
+  list?: AnyObject[];
+  anims?: Phaser.Animations.AnimationState;
+  setTexture?: (key: string, frame?: string | number) => unknown;
+};
+
+function loadImage(url: string): Promise<HTMLImageElement> {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => resolve(img);
+    img.onerror = () => reject(new Error(`retro-sprites: could not load ${url}`));
+    img.src = url;
+  });
+}
+
+function walk(list: readonly AnyObject[], visit: (o: AnyObject) => void): void {
+  for (const o of list) {
+    visit(o);
+    if (Array.isArray(o.list)) walk(o.list, visit);
+  }
+}
+
+/**
+ * The browser half of the plugin: queues the pack on a scene's loader, adds sprites by manifest
+ * name, and in dev swaps changed textures and animations in the running game (no reload):
+ * objects keep their place, frame and the animation they were playing.
+ */
+export function createRuntime(config: RuntimeConfig) {
+  let game: Phaser.Game | undefined;
+  const stats: RuntimeStats = { updates: 0 };
+  if (typeof window !== 'undefined') (window as unknown as { __retroSprites: RuntimeStats }).__retroSprites = stats;
+
+  function preload(scene: Phaser.Scene): void {
+    game = scene.sys.game;
+    scene.load.pack(config.packKey, config.packUrl, config.packKey);
+  }
+
+  function add(scene: Phaser.Scene, x: number, y: number, name: string): Phaser.GameObjects.Sprite | Phaser.GameObjects.Image {
+    const ref = config.sprites[name];
+    if (!ref) throw new Error(`retro-sprites: no sprite named "${name}" in the manifests`);
+    if (ref.image) return scene.add.image(x, y, ref.image);
+    const sprite = scene.add.sprite(x, y, ref.atlas!, ref.frame);
+    const anim = ref.animations?.default ?? Object.values(ref.animations ?? {})[0];
+    if (anim && scene.anims.exists(anim)) sprite.play(anim);
+    return sprite;
+  }
+
+  async function applyUpdate(update: RetroSpritesUpdate): Promise<void> {
+    if (update.clearError && typeof document !== 'undefined') {
+      document.querySelectorAll('vite-error-overlay').forEach((el) => el.remove());
+    }
+    if (!game) return;
+    const g = game;
+    // Fetch everything first, so the swap itself happens between two frames.
+    const atlases = await Promise.all(update.atlases.map(async (a) => ({ ...a, sources: await Promise.all(a.images.map(loadImage)) })));
+    const images = await Promise.all(update.images.map(async (i) => ({ ...i, source: await loadImage(i.url) })));
+    const changed = new Set([...atlases.map((a) => a.key), ...images.map((i) => i.key)]);
+
+    const bound: { obj: AnyObject; key: string; frame: string }[] = [];
+    const playing: { obj: AnyObject; anim: string; progress: number }[] = [];
+    for (const scene of g.scene.getScenes(false)) {
+      walk(scene.sys.displayList.list as AnyObject[], (obj) => {
+        const key = obj.texture?.key;
+        if (key && changed.has(key)) bound.push({ obj, key, frame: String(obj.frame?.name ?? '__BASE') });
+        const current = obj.anims?.currentAnim;
+        if (current && obj.anims!.isPlaying) playing.push({ obj, anim: current.key, progress: obj.anims!.getProgress() });
+      });
+    }
+
+    for (const a of atlases) {
+      if (g.textures.exists(a.key)) g.textures.remove(a.key);
+      g.textures.addAtlas(a.key, (a.sources.length === 1 ? a.sources[0]! : a.sources) as HTMLImageElement, a.json as object);
+    }
+    for (const i of images) {
+      if (g.textures.exists(i.key)) g.textures.remove(i.key);
+      g.textures.addImage(i.key, i.source);
+    }
+    for (const file of update.anims) {
+      for (const anim of file.anims as { key: string }[]) {
+        if (g.anims.exists(anim.key)) g.anims.remove(anim.key);
+      }
+      g.anims.fromJSON(file as Phaser.Types.Animations.JSONAnimations);
+    }
+    for (const { obj, key, frame } of bound) obj.setTexture?.(key, g.textures.get(key).has(frame) ? frame : undefined);
+    for (const { obj, anim, progress } of playing) {
+      if (!g.anims.exists(anim)) continue;
+      obj.anims!.play(anim);
+      obj.anims!.setProgress(progress);
+    }
+    stats.updates++;
+    stats.lastUpdate = { atlases: atlases.map((a) => a.key), images: images.map((i) => i.key) };
+    if (typeof window !== 'undefined') window.dispatchEvent(new CustomEvent('retro-sprites:updated', { detail: stats.lastUpdate }));
+  }
+
+  return { preload, add, applyUpdate };
+}

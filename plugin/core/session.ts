@@ -1,0 +1,206 @@
+import { AtlasBuilder, spriteSourcesByAtlas } from './assets.js';
+import type { CacheEntry } from './cache/store.js';
+import type { SpriteFailure } from './generate/errors.js';
+import type { ProgressReporter, RunSummary } from './generate/progress.js';
+import { runGeneration } from './generate/run.js';
+import type { ManifestPlan } from './manifest/index.js';
+import { renderFiles, type AssetKeys, type AtlasOptions, type OutputFile } from './phaser/build.js';
+import { renderPlaceholder } from './providers/placeholder/index.js';
+import type { GeneratedImage } from './providers/provider.js';
+import { loadProjectPlan, openProject, type Project, type ProjectOptions } from './project.js';
+import type { KeyedRequest } from './request.js';
+
+export type SpriteStatus = 'cached' | 'generated' | 'generating' | 'failed';
+
+/** What the dev page shows for one sprite. */
+export interface SpriteState {
+  request: KeyedRequest;
+  status: SpriteStatus;
+  /** The reason, when failed. */
+  error?: string;
+  /** Art shown meanwhile is the offline placeholder (the real provider is still working or failed). */
+  standIn: boolean;
+  entry?: CacheEntry;
+}
+
+export interface SessionOptions extends ProjectOptions {
+  atlas?: AtlasOptions;
+  /** Final file name for a logical one (a bundler's content hash); default: the logical name. */
+  fileName?: (logicalName: string, bytes: Uint8Array) => string;
+  /** Section path written into pack.json, where the loader finds the files. */
+  packPath?: string;
+  /**
+   * Dev server: answer at once, drawing placeholder art for sprites the provider has not delivered
+   * yet, and call `onUpdate` as the real art arrives. Off (build): wait for every sprite.
+   */
+  placeholdersFirst?: boolean;
+  reporter?: ProgressReporter;
+  /** Called after a background generation changed atlases (placeholdersFirst only). */
+  onUpdate?: (snapshot: Snapshot) => void;
+}
+
+/** The Phaser files of one moment, and what they were made from. */
+export interface Snapshot {
+  plan: ManifestPlan;
+  requests: KeyedRequest[];
+  files: OutputFile[];
+  keys: AssetKeys;
+  summary?: RunSummary;
+  failures: SpriteFailure[];
+}
+
+/**
+ * One project's art, kept up to date: the state the Vite plugin (and anything else long-lived)
+ * holds. `refresh()` reloads the manifests, generates what changed and repacks only the atlases
+ * whose sprites changed. Refreshes are serialized; a failing refresh leaves the last good snapshot.
+ */
+export class SpriteSession {
+  readonly project: Project;
+  private readonly opts: SessionOptions;
+  private readonly builder: AtlasBuilder;
+  private readonly entries = new Map<string, CacheEntry>();
+  private readonly standIns = new Map<string, GeneratedImage[]>();
+  private readonly states = new Map<string, SpriteState>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private background: Promise<void> = Promise.resolve();
+  current?: Snapshot;
+
+  constructor(opts: SessionOptions = {}) {
+    this.opts = opts;
+    this.project = openProject(opts);
+    this.builder = new AtlasBuilder(opts.atlas);
+  }
+
+  /** The images behind a key: cached art, or the stand-in shown while it generates. */
+  imagesFor(key: string): GeneratedImage[] | undefined {
+    return this.entries.get(key)?.images ?? this.standIns.get(key);
+  }
+
+  /** Every sprite's state, in manifest order. */
+  spriteStates(): SpriteState[] {
+    return [...this.states.values()];
+  }
+
+  /** Reloads and regenerates; `refresh` forces those keys to be generated again. */
+  refresh(options: { refresh?: ReadonlySet<string> } = {}): Promise<Snapshot> {
+    const next = this.queue.then(() => this.doRefresh(options));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Resolves when background generation started by the last refresh has finished. */
+  async settled(): Promise<void> {
+    await this.queue;
+    await this.background;
+  }
+
+  private async doRefresh(options: { refresh?: ReadonlySet<string> }): Promise<Snapshot> {
+    const { plan, requests } = await loadProjectPlan(this.project);
+    const forced = options.refresh ?? new Set<string>();
+    const missing: KeyedRequest[] = [];
+    const seen = new Set<string>();
+    for (const r of requests) {
+      if (seen.has(r.key)) continue;
+      seen.add(r.key);
+      if (this.entries.has(r.key) && !forced.has(r.key)) continue;
+      if (!forced.has(r.key)) {
+        const found = await this.project.store.lookup(r.key);
+        if (found.status === 'hit') {
+          this.entries.set(r.key, found.entry);
+          continue;
+        }
+        if (found.status === 'corrupt') {
+          this.opts.reporter?.warn?.(`cache entry of ${r.atlas}/${r.sprite} was damaged (${found.corrupt.reason}); set aside to ${found.corrupt.setAsideTo}`);
+        }
+      }
+      missing.push(r);
+    }
+    this.syncStates(requests, missing);
+
+    let summary: RunSummary | undefined;
+    let failures: SpriteFailure[] = [];
+    const needed = requests.filter((r) => missing.some((m) => m.key === r.key));
+    const run = () =>
+      runGeneration(needed, {
+        store: this.project.store,
+        provider: this.project.provider,
+        root: this.project.root,
+        frozen: this.project.frozen,
+        maxCost: this.project.maxCost,
+        concurrency: this.project.concurrency,
+        refresh: forced,
+        reporter: this.trackingReporter(),
+      });
+
+    const background = this.opts.placeholdersFirst && this.project.provider.id !== 'placeholder' && missing.length > 0;
+    if (background) {
+      for (const r of missing) this.standIns.set(r.key, renderPlaceholder(r.payload));
+      this.background = run().then(
+        async (result) => {
+          const snapshot = await this.queue.then(() => this.snapshot(plan, requests, result.summary, result.failures));
+          this.opts.onUpdate?.(snapshot);
+        },
+        (err: Error) => {
+          for (const r of needed) this.setFailed(r, err);
+          this.opts.reporter?.warn?.(err.message);
+        },
+      );
+    } else if (missing.length > 0) {
+      const result = await run();
+      summary = result.summary;
+      failures = result.failures;
+    }
+    return this.snapshot(plan, requests, summary, failures);
+  }
+
+  private snapshot(plan: ManifestPlan, requests: KeyedRequest[], summary: RunSummary | undefined, failures: SpriteFailure[]): Snapshot {
+    const groups = spriteSourcesByAtlas(requests, (key) => this.imagesFor(key));
+    const { atlases } = this.builder.build(groups, (s) => {
+      const key = (s.request as KeyedRequest).key;
+      return this.entries.has(key) ? key : `stand-in:${key}`;
+    });
+    const { files, keys } = renderFiles(atlases, { fileName: this.opts.fileName, packPath: this.opts.packPath });
+    const snapshot: Snapshot = { plan, requests, files, keys, summary, failures };
+    this.current = snapshot;
+    return snapshot;
+  }
+
+  private syncStates(requests: KeyedRequest[], missing: KeyedRequest[]): void {
+    const missingKeys = new Set(missing.map((m) => m.key));
+    const next = new Map<string, SpriteState>();
+    for (const r of requests) {
+      const id = `${r.atlas}/${r.sprite}`;
+      const entry = this.entries.get(r.key);
+      next.set(id, missingKeys.has(r.key)
+        ? { request: r, status: 'generating', standIn: this.project.provider.id !== 'placeholder' }
+        : { request: r, status: 'cached', standIn: false, entry });
+    }
+    this.states.clear();
+    for (const [k, v] of next) this.states.set(k, v);
+  }
+
+  private setFailed(r: KeyedRequest, err: Error): void {
+    const id = `${r.atlas}/${r.sprite}`;
+    const s = this.states.get(id);
+    if (s && s.request.key === r.key) this.states.set(id, { ...s, status: 'failed', error: err.message });
+  }
+
+  private trackingReporter(): ProgressReporter {
+    const user = this.opts.reporter;
+    return {
+      ...user,
+      done: (r, info) => {
+        this.entries.set(r.key, info.entry);
+        this.standIns.delete(r.key);
+        const id = `${r.atlas}/${r.sprite}`;
+        const s = this.states.get(id);
+        if (s && s.request.key === r.key) this.states.set(id, { ...s, status: 'generated', standIn: false, entry: info.entry });
+        user?.done?.(r, info);
+      },
+      failed: (r, err) => {
+        this.setFailed(r, err);
+        user?.failed?.(r, err);
+      },
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export { retroSprites, summaryLine } from './plugin.js';
+export type { RetroSpritesOptions } from './options.js';

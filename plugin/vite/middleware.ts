@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Connect } from 'vite';
+import { reseedSprite } from '../core/reseed.js';
+import type { SpriteSession } from '../core/session.js';
+import { devPageHtml } from './dev-page.js';
+
+export const DEV_PREFIX = '__retro-sprites';
+
+const TYPES: Record<string, string> = {
+  png: 'image/png',
+  gif: 'image/gif',
+  json: 'application/json; charset=utf-8',
+};
+
+function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array, cache = 'no-store'): void {
+  res.statusCode = status;
+  res.setHeader('content-type', type);
+  res.setHeader('cache-control', cache);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface DevMiddlewareOptions {
+  base: string;
+  session: SpriteSession;
+  /** Files of every snapshot served so far, by (content-hashed) name. */
+  served: Map<string, Uint8Array>;
+  root: string;
+  /** Generate these keys again (the dev page's "Regenerate" button). */
+  regenerate: (keys: ReadonlySet<string>) => void;
+}
+
+/**
+ * Serves the art from memory under `<base>__retro-sprites/`: the files Phaser loads, the cached
+ * images the dev page shows, and the dev page itself. It only ever answers names it holds in
+ * memory, so no request can reach another file on disk.
+ */
+export function devMiddleware(opts: DevMiddlewareOptions): Connect.NextHandleFunction {
+  const prefix = `${opts.base}${DEV_PREFIX}/`;
+  return (req, res, next) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === `${opts.base}${DEV_PREFIX}`) {
+      res.statusCode = 302;
+      res.setHeader('location', prefix);
+      res.end();
+      return;
+    }
+    if (!url.pathname.startsWith(prefix)) return next();
+    const rest = decodeURIComponent(url.pathname.slice(prefix.length));
+    handle(rest, req, res, opts).catch((err: Error) => send(res, 500, 'text/plain; charset=utf-8', `retro-sprites: ${err.message}`));
+  };
+}
+
+async function handle(rest: string, req: IncomingMessage, res: ServerResponse, opts: DevMiddlewareOptions): Promise<void> {
+  const { session } = opts;
+  if (rest === '' || rest === 'index.html') {
+    const error = session.current ? undefined : 'The manifests have errors; see the terminal or the overlay.';
+    return send(res, 200, 'text/html; charset=utf-8', devPageHtml(session.spriteStates(), opts.root, error));
+  }
+  if (rest.startsWith('files/')) {
+    const name = rest.slice('files/'.length);
+    // pack.json changes on every update; everything else is named by its content.
+    const bytes = name === 'pack.json' ? session.current?.files.find((f) => f.kind === 'pack')?.bytes : opts.served.get(name);
+    if (!bytes) return send(res, 404, 'text/plain; charset=utf-8', `retro-sprites: no file ${name}`);
+    const ext = name.split('.').pop() ?? '';
+    return send(res, 200, TYPES[ext] ?? 'application/octet-stream', bytes, name === 'pack.json' ? 'no-store' : 'max-age=31536000, immutable');
+  }
+  const entry = /^entry\/([0-9a-f]{64})\/(\d+)$/.exec(rest);
+  if (entry) {
+    const image = session.imagesFor(entry[1]!)?.[Number(entry[2])];
+    if (!image) return send(res, 404, 'text/plain; charset=utf-8', 'retro-sprites: not generated yet');
+    return send(res, 200, TYPES[image.format]!, image.bytes);
+  }
+  if (rest === 'api/state') {
+    const states = session.spriteStates().map((s) => ({
+      sprite: `${s.request.atlas}/${s.request.sprite}`,
+      key: s.request.key,
+      status: s.status,
+      error: s.error,
+      standIn: s.standIn,
+    }));
+    return send(res, 200, TYPES.json!, JSON.stringify(states));
+  }
+  if (rest === 'api/regenerate' && req.method === 'POST') {
+    const body = JSON.parse(await readBody(req)) as { sprite?: string; mode?: string };
+    const state = session.spriteStates().find((s) => `${s.request.atlas}/${s.request.sprite}` === body.sprite);
+    if (!state) return send(res, 404, 'text/plain; charset=utf-8', `retro-sprites: no sprite ${String(body.sprite)}`);
+    if (body.mode === 'new-seed') {
+      // The manifest edit reaches the watcher like any other edit.
+      const seed = await reseedSprite(state.request);
+      return send(res, 200, TYPES.json!, JSON.stringify({ seed }));
+    }
+    opts.regenerate(new Set([state.request.key]));
+    return send(res, 202, TYPES.json!, JSON.stringify({ key: state.request.key }));
+  }
+  return send(res, 404, 'text/plain; charset=utf-8', `retro-sprites: nothing at ${rest}`);
+}

@@ -1,0 +1,102 @@
+import type { AssetKeys } from '../core/phaser/build.js';
+import type { KeyedRequest } from '../core/request.js';
+
+export const VIRTUAL_ID = 'virtual:retro-sprites';
+export const RESOLVED_VIRTUAL_ID = '\0' + VIRTUAL_ID;
+export const PACK_KEY = 'retro-sprites';
+export const UPDATE_EVENT = 'retro-sprites:update';
+
+/** What a scene can refer to for one sprite of a manifest. */
+export interface SpriteRef {
+  atlas?: string;
+  /** The first (or only) frame. */
+  frame?: string;
+  frames?: string[];
+  /** Animation keys by direction (walking styles) or `default` (num_images with `animation: true`). */
+  animations?: Record<string, string>;
+  /** Texture key of a standalone (tiling) image. */
+  image?: string;
+}
+
+/** The key tables the virtual module exports, derived from the requests and the written atlases. */
+export interface VirtualKeys {
+  atlases: Record<string, string>;
+  frames: Record<string, Record<string, string>>;
+  animations: Record<string, string>;
+  images: Record<string, string>;
+  sprites: Record<string, SpriteRef>;
+}
+
+export function virtualKeys(requests: readonly KeyedRequest[], keys: AssetKeys): VirtualKeys {
+  const identity = (list: readonly string[]) => Object.fromEntries([...list].sort().map((k) => [k, k]));
+  const frames: Record<string, Record<string, string>> = {};
+  for (const atlas of [...keys.atlases].sort()) frames[atlas] = identity(keys.frames[atlas] ?? []);
+  const sprites: Record<string, SpriteRef> = {};
+  const sorted = [...requests].sort((a, b) => a.atlas.localeCompare(b.atlas) || a.sprite.localeCompare(b.sprite));
+  for (const r of sorted) {
+    // A sprite name used in two atlases is reachable as `<atlas>_<sprite>` for the second one.
+    const name = r.sprite in sprites ? `${r.atlas}_${r.sprite}` : r.sprite;
+    sprites[name] = spriteRef(r, keys);
+  }
+  return {
+    atlases: identity(keys.atlases),
+    frames,
+    animations: identity(keys.animations),
+    images: identity(keys.images),
+    sprites,
+  };
+}
+
+function spriteRef(r: KeyedRequest, keys: AssetKeys): SpriteRef {
+  if (keys.images.includes(r.sprite) && (r.payload.tile_x || r.payload.tile_y)) return { image: r.sprite };
+  const all = keys.frames[r.atlas] ?? [];
+  const own = all.filter((f) => f === r.sprite || f.startsWith(`${r.sprite}_`) && /^\d+$/.test(f.slice(r.sprite.length + 1)) || f.startsWith(`${r.sprite}/`));
+  const ref: SpriteRef = { atlas: r.atlas, frame: own.includes(r.sprite) ? r.sprite : sortFrames(own)[0] };
+  if (own.length > 1) ref.frames = sortFrames(own);
+  const anims: Record<string, string> = {};
+  for (const a of keys.animations) {
+    if (a === r.sprite) anims.default = a;
+    else if (a.startsWith(`${r.sprite}_`) && own.some((f) => f.startsWith(`${r.sprite}/${a.slice(r.sprite.length + 1)}/`))) {
+      anims[a.slice(r.sprite.length + 1)] = a;
+    }
+  }
+  if (Object.keys(anims).length) ref.animations = anims;
+  return ref;
+}
+
+/** Frame names in natural order (`coin_2` before `coin_10`). */
+function sortFrames(list: string[]): string[] {
+  return [...list].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
+/**
+ * The JavaScript of `virtual:retro-sprites`. It holds only keys and the pack URL; the art itself is
+ * loaded by Phaser from the pack. In dev it also wires the HMR texture swap.
+ */
+export function virtualModuleCode(opts: { keys: VirtualKeys; packUrlExpr: string; runtimeImport: string; dev: boolean }): string {
+  const k = opts.keys;
+  const lines = [
+    `import { createRuntime } from ${JSON.stringify(opts.runtimeImport)};`,
+    `export const packKey = ${JSON.stringify(PACK_KEY)};`,
+    `export const packUrl = ${opts.packUrlExpr};`,
+    `export const atlases = Object.freeze(${JSON.stringify(k.atlases)});`,
+    `export const frames = Object.freeze(${JSON.stringify(k.frames)});`,
+    `export const animations = Object.freeze(${JSON.stringify(k.animations)});`,
+    `export const images = Object.freeze(${JSON.stringify(k.images)});`,
+    `export const sprites = Object.freeze(${JSON.stringify(k.sprites)});`,
+    `const runtime = createRuntime({ packKey, packUrl, sprites });`,
+    `/** Queues the generated pack (atlases, animations, tile images) on the scene's loader. */`,
+    `export const preload = runtime.preload;`,
+    `/** Adds a sprite by manifest name, playing its animation when it has one. */`,
+    `export const add = runtime.add;`,
+    `export default { packKey, packUrl, atlases, frames, animations, images, sprites, preload, add };`,
+  ];
+  if (opts.dev) {
+    lines.push(
+      `if (import.meta.hot) {`,
+      `  import.meta.hot.on(${JSON.stringify(UPDATE_EVENT)}, (update) => runtime.applyUpdate(update));`,
+      `}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
