@@ -90,7 +90,7 @@ export async function buildRequest(input: SpriteInput, ctx: BuildContext): Promi
         const close = suggest(styleField.value, ALL_STYLE_NAMES);
         error('unknown-style', `unknown prompt_style ${JSON.stringify(styleField.value)}`, styleField.loc,
           (close.length ? `did you mean ${close.map((c) => JSON.stringify(c)).join(' or ')}? ` : '')
-          + 'If the API added this style since, allow it with --allow-unknown-styles (plugin option allowUnknownStyles)');
+          + 'if the API added this style since, allow it with --allow-unknown-styles or the plugin option allowUnknownStyles');
       }
     }
   }
@@ -137,9 +137,11 @@ export async function buildRequest(input: SpriteInput, ctx: BuildContext): Promi
     if (w === undefined || h === undefined) {
       const missing = w === undefined && h === undefined ? 'a size' : w === undefined ? 'a width' : 'a height';
       error('missing-size', `sprite ${s} has ${missing === 'a size' ? 'no size' : `no ${missing.slice(2)}`}`, input.location,
-        `add size: N (width = height) or width: and height: to the sprite or to defaults; ${styleLabel} takes ${range} pixels`);
+        `add size: N, or width: and height:, to the sprite or to defaults; ${styleLabel} takes ${range} pixels`);
     } else {
-      for (const [name, v, field] of [['width', w, width], ['height', h, height]] as const) {
+      const fromSize = width !== undefined && height !== undefined && at(width.loc) === at(height.loc);
+      const checks = fromSize ? [['size', w, width]] as const : [['width', w, width], ['height', h, height]] as const;
+      for (const [name, v, field] of checks) {
         if (v < style.minSize || v > style.maxSize) {
           error('size-out-of-range', `${name} ${v} is outside the range of ${styleLabel} (${range} pixels)`, field?.loc ?? input.location,
             `choose a ${name} from ${range}`);
@@ -293,10 +295,10 @@ function expandSize(
     if (layer.width !== undefined || layer.height !== undefined) {
       error('size-and-width', 'size and width/height are both given', where('size'),
         'size is shorthand for width = height: keep either size or width and height');
-    } else {
-      out.set('width', { value: layer.size, loc: where('size') });
-      out.set('height', { value: layer.size, loc: where('size') });
     }
+    // Fill in what the layer left out, so the conflict above is the only error reported.
+    if (layer.width === undefined) out.set('width', { value: layer.size, loc: where('size') });
+    if (layer.height === undefined) out.set('height', { value: layer.size, loc: where('size') });
   }
   return out;
 }

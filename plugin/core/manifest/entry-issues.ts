@@ -76,14 +76,15 @@ function collect(
   seen.add(id);
   const docKey = top === 'animation' && typeof rel[1] === 'string' ? `animation.${rel[1]}` : top;
   const doc = fieldDoc(docKey);
+  const expects = top === 'origin' && rel.length > 1 ? 'a number from 0 to 1' : doc?.expects;
   const got = valueAt(value, rel);
   const name = rel.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
   out.push({
     severity: 'error',
     code: 'invalid-value',
-    message: `${name} must be ${doc?.expects ?? 'a valid value'}; got ${show(got)}`,
+    message: `${name} must be ${expects ?? 'a valid value'}; got ${show(got)}`,
     location: locate(src, [...base, ...rel]),
-    hint: hintFor(docKey, got, doc?.expects),
+    hint: hintFor(docKey, got, expects),
   });
 }
 

@@ -43,8 +43,8 @@ export async function readInputImage(
   }
   const absolute = path.resolve(path.dirname(manifestFile), written);
   if (!isInside(root, absolute)) {
-    throw new InputFileError('path-outside-root', `${shown} resolves to ${absolute}, outside the project root ${root}`,
-      'keep reference images inside the project (e.g. next to the manifest) and point at them from there');
+    throw new InputFileError('path-outside-root', `${shown} resolves to ${path.relative(root, absolute)}, outside the project root`,
+      'keep reference images inside the project, e.g. next to the manifest, and point at them from there');
   }
   let real: string;
   try {

@@ -124,6 +124,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
   }
   await Promise.all(jobs);
 
+  diagnostics.splice(0, diagnostics.length, ...mergeRepeats(diagnostics));
   diagnostics.sort(byLocation);
   if (diagnostics.some((d) => d.severity === 'error')) throw new ManifestError(diagnostics, root);
   requests.sort((a, b) => cmp(a.atlas, b.atlas) || cmp(a.sprite, b.sprite));
@@ -264,6 +265,33 @@ function checkDuplicates(parsed: FileSprites[], root: string, diagnostics: Diagn
       s.entry = undefined;
     }
   }
+}
+
+/**
+ * A mistake in `defaults` shows up once per sprite that inherits it; say it once, naming them all.
+ */
+function mergeRepeats(diagnostics: Diagnostic[]): Diagnostic[] {
+  const groups = new Map<string, { d: Diagnostic; sprites: string[] }>();
+  const out: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const m = /^sprite ("(?:[^"\\]|\\.)*"): (.*)$/s.exec(d.message);
+    if (!m) {
+      out.push(d);
+      continue;
+    }
+    const id = `${d.code}\0${formatLocation(d.location)}\0${m[2]}`;
+    const g = groups.get(id);
+    if (g) g.sprites.push(m[1]!);
+    else {
+      const entry = { d: { ...d }, sprites: [m[1]!] };
+      groups.set(id, entry);
+      out.push(entry.d);
+    }
+  }
+  for (const g of groups.values()) {
+    if (g.sprites.length > 1) g.d.message = g.d.message.replace(/^sprite "(?:[^"\\]|\\.)*": /s, `sprites ${g.sprites.sort().join(', ')}: `);
+  }
+  return out;
 }
 
 function byLocation(a: Diagnostic, b: Diagnostic): number {

@@ -22,6 +22,8 @@ export const MAX_MANIFEST_BYTES = 1024 * 1024;
  */
 export const MAX_ALIAS_COUNT = 10_000;
 
+const MAX_SYNTAX_ERRORS = 10;
+
 /** The tags of YAML's core schema; anything else (`!!binary`, `!!set`, `!custom`) is refused. */
 const CORE_TAGS = new Set(
   ['str', 'int', 'float', 'bool', 'null', 'map', 'seq', 'merge'].map((t) => `tag:yaml.org,2002:${t}`),
@@ -39,11 +41,12 @@ const YAML_HINTS: Record<string, string> = {
   DUPLICATE_KEY: 'each key may appear once per mapping; remove or rename one of them',
   TAB_AS_INDENT: 'indent with spaces, not tabs',
   BAD_INDENT: 'line the key up with its siblings',
-  MULTIPLE_DOCS: 'keep one YAML document per manifest file (no `---` separators), or split it into files',
+  MULTIPLE_DOCS: 'keep one YAML document per manifest file: remove the `---` line or split the file in two',
   BLOCK_AS_IMPLICIT_KEY: 'put a space after the colon and keep keys on one line',
   MISSING_CHAR: 'close the quote or bracket that was opened',
   MULTILINE_IMPLICIT_KEY: 'keys must fit on one line; did a value lose its `key:` or a colon its space?',
   UNEXPECTED_TOKEN: 'check the indentation and the characters around this spot',
+  RESOURCE_EXHAUSTION: 'a manifest needs three levels: top-level keys, sprite names, and each sprite\'s keys',
 };
 
 export function locationAt(file: string, lines: LineCounter, offset: number): SourceLocation {
@@ -75,7 +78,13 @@ export function parseManifestText(file: string, text: string): { source?: YamlSo
     return { diagnostics: [refused(start, err)] };
   }
   const diagnostics: Diagnostic[] = [];
-  for (const e of doc.errors) diagnostics.push(yamlDiagnostic(file, lines, e, 'error'));
+  // One mistake can derail the parser for the rest of the file; the first few errors say enough.
+  const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
+  if (exhausted) return { diagnostics: [yamlDiagnostic(file, lines, text, exhausted, 'error')] };
+  for (const e of doc.errors.slice(0, MAX_SYNTAX_ERRORS)) diagnostics.push(yamlDiagnostic(file, lines, text, e, 'error'));
+  if (doc.errors.length > MAX_SYNTAX_ERRORS) {
+    diagnostics[diagnostics.length - 1]!.message += ` (and ${doc.errors.length - MAX_SYNTAX_ERRORS} more YAML errors after it)`;
+  }
   if (diagnostics.length) return { diagnostics };
 
   // The core schema leaves unknown tags unresolved with a warning; a manifest must not depend on them.
@@ -87,7 +96,7 @@ export function parseManifestText(file: string, text: string): { source?: YamlSo
           severity: 'error',
           code: 'yaml-tag',
           message: `YAML tag ${shortTag(tag)} is not supported; manifests use plain YAML (strings, numbers, booleans, null, lists, mappings)`,
-          location: locationAt(file, lines, (node as Node).range?.[0] ?? 0),
+          location: locationAt(file, lines, tagOffset(text, shortTag(tag), (node as Node).range?.[0] ?? 0)),
           hint: `remove ${shortTag(tag)} and write the value plainly`,
         });
       }
@@ -95,7 +104,7 @@ export function parseManifestText(file: string, text: string): { source?: YamlSo
   });
   for (const w of doc.warnings) {
     if (w.code === 'TAG_RESOLVE_FAILED') continue; // reported above with a better message
-    diagnostics.push(yamlDiagnostic(file, lines, w, 'warning'));
+    diagnostics.push(yamlDiagnostic(file, lines, text, w, 'warning'));
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
@@ -110,7 +119,7 @@ export function parseManifestText(file: string, text: string): { source?: YamlSo
         code: 'alias-bomb',
         message: `YAML aliases expand to too much data (over ${MAX_ALIAS_COUNT} nodes); refusing to expand them`,
         location: locationAt(file, lines, at),
-        hint: 'use anchors (&name) and aliases (*name) for small shared pieces such as `<<: *base`, not nested repetition',
+        hint: 'use anchors and aliases for small shared pieces such as `<<: *base`, not for nested repetition',
       });
     } else {
       diagnostics.push(refused(start, err));
@@ -143,17 +152,35 @@ function refused(location: SourceLocation, err: unknown): Diagnostic {
   };
 }
 
-function yamlDiagnostic(file: string, lines: LineCounter, e: YAMLError, severity: 'error' | 'warning'): Diagnostic {
+function yamlDiagnostic(file: string, lines: LineCounter, text: string, e: YAMLError, severity: 'error' | 'warning'): Diagnostic {
   // The parser's own messages are good; keep the first sentence, position comes from `pos`.
-  const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  let message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  let offset = e.pos[0];
+  if (e.code === 'RESOURCE_EXHAUSTION') message = 'the document is nested too deeply (or is too large) to read';
+  if (e.code === 'MULTIPLE_DOCS') message = 'the file holds more than one YAML document (a `---` line)';
+  if (e.code === 'MISSING_CHAR' && /quote/.test(message)) {
+    // The parser notices at the end of the file; the mistake is where the quote was opened.
+    const quote = message.includes('"quote') ? '"' : "'";
+    const open = text.lastIndexOf(quote, Math.max(0, offset - 1));
+    if (open >= 0) {
+      offset = open;
+      message = `this ${quote === '"' ? 'double' : 'single'}-quoted text is never closed`;
+    }
+  }
   const hint = YAML_HINTS[e.code] ?? 'see https://yaml.org/spec/1.2.2/ or compare with a working manifest';
   return {
     severity,
     code: `yaml-${e.code.toLowerCase().replace(/_/g, '-')}`,
     message: `YAML syntax: ${message}`,
-    location: locationAt(file, lines, e.pos[0]),
+    location: locationAt(file, lines, offset),
     hint,
   };
+}
+
+/** Where the tag is written (the node's range starts at its value). */
+function tagOffset(text: string, written: string, valueStart: number): number {
+  const at = text.lastIndexOf(written, valueStart);
+  return at >= 0 && !text.slice(at, valueStart).includes('\n') ? at : valueStart;
 }
 
 function shortTag(tag: string): string {
