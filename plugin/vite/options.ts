@@ -2,6 +2,8 @@ import type { AtlasOptions } from '../core/phaser/build.js';
 
 /** Options of `retroSprites()`; every one has a default, so `retroSprites()` alone works. */
 export interface RetroSpritesOptions extends AtlasOptions {
+  /** Folder the manifest glob and the cache folder are relative to. Default: Vite's `root`. */
+  root?: string;
   /** Manifest files, fast-glob pattern(s) relative to the Vite root. Default `manifests/**\/*.{yaml,yml}`. */
   manifests?: string | string[];
   /** The cache folder (commit it). Default `manifests/.retro-cache`. */

@@ -8,6 +8,7 @@ import { ManifestError, RetroSpritesError } from '../core/errors.js';
 import { formatCost } from '../core/generate/cost.js';
 import { GenerationFailedError } from '../core/generate/errors.js';
 import type { ProgressReporter, RunSummary } from '../core/generate/progress.js';
+import { DEFAULT_MANIFEST_GLOB } from '../core/manifest/index.js';
 import { SpriteSession, type Snapshot } from '../core/session.js';
 import { codeFrame } from './code-frame.js';
 import { declarations, writeIfChanged } from './dts.js';
@@ -17,6 +18,17 @@ import { updateFor } from './update.js';
 import { RESOLVED_VIRTUAL_ID, UPDATE_EVENT, VIRTUAL_ID, virtualKeys, virtualModuleCode } from './virtual-module.js';
 
 const PLUGIN_NAME = 'vite-plugin-retro-sprites';
+
+/** The folder part of a glob before its first wildcard: `manifests/**\/*.yaml` → `manifests`. */
+function globBase(pattern: string): string {
+  const parts = pattern.split('/');
+  const fixed: string[] = [];
+  for (const p of parts) {
+    if (/[*?[\]{}()!]/.test(p)) break;
+    fixed.push(p);
+  }
+  return fixed.join('/') || '.';
+}
 const DEBOUNCE_MS = 80;
 
 /** The browser runtime next to this file: `.ts` when run from source, `.js` from dist. */
@@ -72,6 +84,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
   let ready: Promise<Snapshot | undefined> = Promise.resolve(undefined);
   let lastCode: string | undefined;
   let dtsWritten = false;
+  const projectRoot = () => resolve(config.root, options.root ?? '.');
 
   const reporter = (): ProgressReporter => ({
     plan: (s) => {
@@ -86,7 +99,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
 
   const sessionFor = (extra: { fileName: (l: string, b: Uint8Array) => string; packPath: string; placeholdersFirst: boolean; onUpdate?: (s: Snapshot) => void }) =>
     new SpriteSession({
-      root: config.root,
+      root: projectRoot(),
       manifests: options.manifests,
       cacheDir: options.cacheDir,
       provider: options.provider,
@@ -103,7 +116,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
 
   async function writeDts(snapshot: Snapshot): Promise<void> {
     if (options.dts === false) return;
-    const path = resolve(config.root, options.dts ?? 'retro-sprites.d.ts');
+    const path = resolve(projectRoot(), options.dts ?? 'retro-sprites.d.ts');
     const changed = await writeIfChanged(path, declarations(virtualKeys(snapshot.requests, snapshot.keys)));
     if (changed && dtsWritten) config.logger.info(`retro-sprites: updated ${basename(path)}`);
     dtsWritten = true;
@@ -135,7 +148,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       } finally {
         await session.project.provider.close?.();
       }
-      if (snapshot.failures.length > 0) this.error(await toViteError(new GenerationFailedError(snapshot.failures, config.root)));
+      if (snapshot.failures.length > 0) this.error(await toViteError(new GenerationFailedError(snapshot.failures, projectRoot())));
       for (const f of snapshot.files) {
         const ref = this.emitFile({ type: 'asset', fileName: f.fileName, source: f.bytes });
         if (f.kind === 'pack') packRef = ref;
@@ -238,11 +251,13 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
         if (!current) return true; // the last load failed: any new file may be the missing one
         return current.requests.some((r) => r.dependencies.includes(file));
       };
+      // The manifests may live outside Vite's root (a game in a subfolder): watch their folders too.
+      for (const pattern of [options.manifests ?? DEFAULT_MANIFEST_GLOB].flat()) server.watcher.add(resolve(s.project.root, globBase(pattern)));
       server.watcher.on('all', (_event, file) => {
         if (relevant(resolve(file))) schedule();
       });
 
-      server.middlewares.use(devMiddleware({ base, session: s, served, root: config.root, regenerate: (keys) => schedule(keys) }));
+      server.middlewares.use(devMiddleware({ base, session: s, served, root: s.project.root, regenerate: (keys) => schedule(keys) }));
     },
 
     hotUpdate({ file }) {

@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+// The demo uses the plugin from this workspace's source; your game would import 'vite-plugin-retro-sprites'.
+import retroSprites from './plugin/index.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root: 'demo-game',
+  build: { outDir: '../dist/demo', emptyOutDir: true },
+  server: { port: 5173 },
+  preview: { port: 4173, strictPort: true },
+  plugins: [
+    retroSprites({
+      // manifests/ sits beside demo-game/, at the repository root.
+      root: here,
+      dts: 'demo-game/src/retro-sprites.d.ts',
+    }),
+  ],
+});
