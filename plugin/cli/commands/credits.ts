@@ -1,0 +1,24 @@
+import { formatCost } from '../../core/providers/retrodiffusion/index.js';
+import { selectProvider } from '../../core/providers/select.js';
+import { stringValue, type Command, type CommandContext } from '../command.js';
+
+export const creditsCommand: Command = {
+  name: 'credits',
+  summary: 'print what the RetroDiffusion account has left (needs RD_API_KEY; RD_API_URL for the emulator)',
+  usage: 'Asks GET /v1/inferences/credits with the key from RD_API_KEY and prints the credits\n(and the USD balance, where the API reports one).',
+  options: {},
+  async run(ctx: CommandContext): Promise<number> {
+    const { provider } = selectProvider({ provider: stringValue(ctx.values, 'provider') ?? 'retrodiffusion', env: ctx.env });
+    try {
+      if (!('balances' in provider) || typeof provider.balances !== 'function') {
+        ctx.io.out(`the ${provider.id} provider is free: no credits to report`);
+        return 0;
+      }
+      const balances = await (provider.balances as () => Promise<Array<{ amount: number; unit: 'credits' | 'usd' }>>)();
+      ctx.io.out(`${balances.map(formatCost).join(', ')} left`);
+      return 0;
+    } finally {
+      await provider.close?.();
+    }
+  },
+};

@@ -1,0 +1,56 @@
+import { RetroSpritesError } from '../errors.js';
+import { createPlaceholderProvider, PLACEHOLDER_ID } from './placeholder/index.js';
+import type { Provider } from './provider.js';
+import { DEFAULT_API_URL, RETRODIFFUSION_ID, createRetroDiffusionProvider } from './retrodiffusion/index.js';
+
+export interface ProviderChoice {
+  provider: Provider;
+  /** One line to show the user when the choice was made for them (no key: offline art). */
+  notice?: string;
+}
+
+export const PROVIDER_NAMES = [RETRODIFFUSION_ID, PLACEHOLDER_ID] as const;
+
+/**
+ * Chooses the provider: `--provider` when given; else `retrodiffusion` when an API key is set,
+ * else `placeholder` with a notice. The key comes from `RD_API_KEY` first, the `apiKey` option
+ * second; the base URL from the option, then `RD_API_URL`. Asking for `retrodiffusion` without a
+ * key fails here, before any request.
+ */
+export function selectProvider(opts: {
+  provider?: string;
+  apiKey?: string;
+  env: NodeJS.ProcessEnv;
+  baseUrl?: string;
+  concurrency?: number;
+  log?: (line: string) => void;
+}): ProviderChoice {
+  const key = nonEmpty(opts.env.RD_API_KEY) ?? nonEmpty(opts.apiKey);
+  const name = opts.provider ?? (key ? RETRODIFFUSION_ID : PLACEHOLDER_ID);
+  if (name === PLACEHOLDER_ID) {
+    const provider = createPlaceholderProvider();
+    return opts.provider
+      ? { provider }
+      : { provider, notice: 'RD_API_KEY is not set: drawing offline placeholder art (set RD_API_KEY to generate with RetroDiffusion)' };
+  }
+  if (name !== RETRODIFFUSION_ID) {
+    throw new RetroSpritesError('unknown-provider', `unknown provider "${name}"; use one of: ${PROVIDER_NAMES.join(', ')}`);
+  }
+  if (!key) {
+    throw new RetroSpritesError(
+      'missing-key',
+      'provider retrodiffusion needs an API key: set RD_API_KEY (get one at https://www.retrodiffusion.ai/app/devtools), or use --provider placeholder',
+    );
+  }
+  const provider = createRetroDiffusionProvider({
+    apiKey: key,
+    baseUrl: opts.baseUrl ?? nonEmpty(opts.env.RD_API_URL) ?? DEFAULT_API_URL,
+    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+  return { provider };
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v && v.trim() ? v.trim() : undefined;
+}

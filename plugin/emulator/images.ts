@@ -1,0 +1,40 @@
+import { createImage } from '../core/image/bitmap.js';
+import { decodePng, encodePng } from '../core/image/png.js';
+import type { ApiPayload } from '../core/payload.js';
+import type { GeneratedImage } from '../core/providers/provider.js';
+import { renderPlaceholder } from '../core/providers/placeholder/index.js';
+
+/**
+ * The factor of the API's "regular size" answer, which the emulator applies when a request does
+ * not ask for native resolution (`upscale_output_factor` absent or null). The real factor is not
+ * published; any integer works, since the client reduces integer multiples to native size.
+ */
+export const REGULAR_SIZE_FACTOR = 2;
+
+/** The images of an answer: the placeholder's art, upscaled like the API's regular size. */
+export function renderAnswer(payload: ApiPayload): GeneratedImage[] {
+  const images = renderPlaceholder(payload);
+  const factor = payload.upscale_output_factor ?? REGULAR_SIZE_FACTOR;
+  if (factor === 1) return images;
+  // Animations answer at their native 48x48 (the seed); only still images and sheets grow.
+  return images.map((img) => (img.format === 'png' ? upscale(img, factor) : img));
+}
+
+function upscale(img: GeneratedImage, k: number): GeneratedImage {
+  const src = decodePng(img.bytes);
+  const out = createImage(src.width * k, src.height * k);
+  for (let y = 0; y < out.height; y++) {
+    for (let x = 0; x < out.width; x++) {
+      const s = (Math.floor(y / k) * src.width + Math.floor(x / k)) * 4;
+      out.data.set(src.data.subarray(s, s + 4), (y * out.width + x) * 4);
+    }
+  }
+  return { format: 'png', bytes: encodePng(out), width: out.width, height: out.height };
+}
+
+/** A PNG of the wrong size (one pixel wider than asked), for the `wrong-size` fault. */
+export function wrongSizePng(width: number, height: number): Uint8Array {
+  const img = createImage(width + 1, height);
+  img.data.fill(255);
+  return encodePng(img);
+}
