@@ -173,9 +173,11 @@ function readTopLevel(src: YamlSource, diagnostics: Diagnostic[]): FileSprites |
     return undefined;
   }
   const top = value as Record<string, unknown>;
+  let misspeltSprites = false;
   for (const key of Object.keys(top)) {
     if ((TOP_LEVEL_KEYS as readonly string[]).includes(key) || EXTENSION_KEY.test(key)) continue;
     const close = suggest(key, TOP_LEVEL_KEYS);
+    if (close[0] === 'sprites') misspeltSprites = true;
     err('unknown-key', `unknown top-level key ${JSON.stringify(key)}`, locate(src, [key], 'key'),
       close.length ? `did you mean ${close.map((c) => JSON.stringify(c)).join(' or ')}?`
         : `the top level holds atlas, defaults and sprites; sprite keys go under a sprite or under defaults, and YAML anchors under a key starting with x- (e.g. x-${key}: &${key})`);
@@ -211,7 +213,7 @@ function readTopLevel(src: YamlSource, diagnostics: Diagnostic[]): FileSprites |
 
   const sprites: FileSprites['sprites'] = [];
   if (!('sprites' in top)) {
-    err('missing-sprites', 'manifest has no sprites: section', locate(src, []), 'add `sprites:` and, indented under it, one entry per sprite with at least a prompt');
+    if (!misspeltSprites) err('missing-sprites', 'manifest has no sprites: section', locate(src, []), 'add `sprites:` and, indented under it, one entry per sprite with at least a prompt');
   } else if (top.sprites === null) {
     diagnostics.push({
       severity: 'warning', code: 'no-sprites', message: 'sprites: is empty', location: locate(src, ['sprites']),

@@ -234,9 +234,11 @@ function findPair(doc: Document.Parsed, map: unknown, key: string, depth: number
   let merged: import('yaml').Pair | undefined;
   for (const pair of map.items) {
     if (!isPair(pair)) continue;
-    const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
-    if (k === key) return pair;
-    if (k === '<<' && !merged) {
+    if (!isScalar(pair.key)) continue;
+    // The merge key's value is a symbol; its source text is `<<`.
+    const isMerge = typeof pair.key.value === 'symbol' || (pair.key.source === '<<' && pair.key.type === 'PLAIN');
+    if (!isMerge && String(pair.key.value) === key) return pair;
+    if (isMerge && !merged) {
       const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
       for (const s of sources) {
         const target = isAlias(s) ? s.resolve(doc) : s;
