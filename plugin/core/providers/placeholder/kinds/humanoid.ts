@@ -1,0 +1,229 @@
+import { TONES, mix, type Rgb } from '../palette.js';
+import type { Look } from '../look.js';
+import type { Sprite } from '../sprite.js';
+
+export type Facing = 'down' | 'left' | 'right' | 'up';
+
+/** One instant of a walk: which leg is lifted or forward, how far the arms swing, how high the body rides. */
+export interface Pose {
+  facing: Facing;
+  /** -1 left/front leg forward, 0 together, 1 right/back leg forward. */
+  stride: number;
+  /** Pixels the body rises (walk bob). */
+  bob: number;
+}
+
+export const STANDING: Pose = { facing: 'down', stride: 0, bob: 0 };
+
+type Headgear = 'helmet' | 'hat' | 'crown' | 'hood' | 'hair' | 'robot' | 'skull' | 'horns';
+
+interface Outfit {
+  headgear: Headgear;
+  cape: boolean;
+  robe: boolean;
+  skin: Rgb;
+}
+
+function outfitFor(subject: string, look: Look): Outfit {
+  const has = (...names: string[]): boolean => names.includes(subject);
+  let headgear: Headgear = 'hair';
+  if (has('knight', 'paladin', 'soldier', 'guard', 'samurai')) headgear = 'helmet';
+  else if (has('viking', 'orc', 'demon')) headgear = 'horns';
+  else if (has('wizard', 'mage', 'witch')) headgear = 'hat';
+  else if (has('king', 'queen', 'prince', 'princess')) headgear = 'crown';
+  else if (has('rogue', 'thief', 'ninja', 'archer', 'ranger', 'monk', 'priest', 'cleric', 'assassin', 'hunter')) headgear = 'hood';
+  else if (has('robot', 'android', 'golem', 'astronaut')) headgear = 'robot';
+  else if (has('skeleton')) headgear = 'skull';
+  let skin = look.skin;
+  if (has('zombie', 'orc', 'goblin')) skin = [120, 170, 90];
+  if (has('skeleton')) skin = [232, 228, 212];
+  if (has('vampire')) skin = [220, 216, 230];
+  return {
+    headgear,
+    cape: has('knight', 'hero', 'heroine', 'king', 'queen', 'paladin', 'vampire', 'prince', 'princess'),
+    robe: has('wizard', 'mage', 'witch', 'priest', 'cleric', 'monk'),
+    skin,
+  };
+}
+
+/**
+ * A chibi person (big head, short body) in the box, seen from `pose.facing`. Front and back views
+ * are symmetric about the box's centre; side views are drawn facing left and flipped for right.
+ */
+export function drawHumanoid(
+  s: Sprite,
+  box: { x: number; y: number; w: number; h: number },
+  subject: string,
+  look: Look,
+  pose: Pose = STANDING,
+): void {
+  const o = outfitFor(subject, look);
+  const skin = s.material(o.skin);
+  const cloth = s.material(look.primary);
+  const cape = s.material(mix(look.secondary, [0, 0, 0], 24));
+  const trim = s.material(look.accent);
+  const hair = s.material(o.headgear === 'helmet' || o.headgear === 'robot' ? look.primary : look.hair);
+  const boots = s.material(mix(look.primary, [40, 30, 30], 150));
+  const hatM = s.material(o.headgear === 'crown' ? TONES.gold : look.primary);
+
+  const { w, h } = box;
+  const c = box.x + (w >> 1);
+  const top = box.y - pose.bob;
+  const headH = Math.round(h * 0.42);
+  const headHW = Math.max(3, Math.round(w * 0.3));
+  const legH = Math.max(2, Math.round(h * 0.18));
+  const feetY = box.y + h - 1;
+  const torsoTop = top + headH - Math.max(1, Math.round(h * 0.05));
+  const torsoBottom = box.y + h - legH - pose.bob;
+  const torsoHW = Math.max(2, Math.round(w * 0.2));
+  const armW = Math.max(1, Math.round(w * 0.09));
+  const legW = Math.max(2, Math.round(w * 0.11));
+  const gap = Math.max(1, Math.round(w * 0.03));
+  const eyeW = Math.max(1, Math.round(w / 22));
+  const eyeH = eyeW + (w >= 24 ? 1 : 0);
+  const eyeY = top + Math.round(headH * 0.52);
+  const side = pose.facing === 'left' || pose.facing === 'right';
+  const lift = Math.max(1, Math.round(h / 24));
+
+  // Cape behind everything.
+  if (o.cape) {
+    if (pose.facing === 'up') s.rect(c - torsoHW - 1, torsoTop, 2 * torsoHW + 2, torsoBottom - torsoTop + legH - 1, cape);
+    else if (side) s.polygon([[c, torsoTop], [c + torsoHW + 2 + Math.abs(pose.stride), feetY - 1], [c + 1, feetY - 1]], cape);
+    else s.rect(c - torsoHW - 1, torsoTop + 1, 2 * torsoHW + 2, torsoBottom - torsoTop + legH - 2, cape, 1);
+  }
+
+  // Legs.
+  if (side) {
+    const reach = pose.stride * Math.max(1, Math.round(w * 0.08));
+    const legX = c - (legW >> 1);
+    s.rect(legX + reach, torsoBottom, legW, feetY - torsoBottom + 1, boots);
+    s.rect(legX - reach, torsoBottom, legW, feetY - torsoBottom + 1, cloth);
+    s.rect(legX - reach - 1, feetY - 1, legW + 1, 2, boots);
+  } else {
+    const leftUp = pose.stride < 0 ? lift : 0;
+    const rightUp = pose.stride > 0 ? lift : 0;
+    s.rect(c - gap - legW, torsoBottom, legW, feetY - torsoBottom + 1 - leftUp, cloth);
+    s.rect(c + gap, torsoBottom, legW, feetY - torsoBottom + 1 - rightUp, cloth);
+    s.rect(c - gap - legW, feetY - leftUp - 1, legW, 2, boots);
+    s.rect(c + gap, feetY - rightUp - 1, legW, 2, boots);
+  }
+
+  // Torso (a robe runs down over the legs).
+  const bodyHW = side ? Math.max(2, torsoHW - 1) : torsoHW;
+  const bodyBottom = o.robe ? feetY - 1 : torsoBottom;
+  s.rect(c - bodyHW, torsoTop, 2 * bodyHW, bodyBottom - torsoTop + 1, cloth);
+  if (o.robe) s.polygon([[c - bodyHW, torsoTop + 2], [c + bodyHW, torsoTop + 2], [c + bodyHW + 2, feetY], [c - bodyHW - 2, feetY]], cloth);
+  // Belt.
+  const beltY = Math.round((torsoTop + torsoBottom) / 2) + 1;
+  if (!o.robe && h >= 20) s.rect(c - bodyHW, beltY, 2 * bodyHW, Math.max(1, Math.round(h / 32)), trim);
+
+  // Arms swing against the legs.
+  const swing = pose.stride * Math.max(1, Math.round(h / 28));
+  const armTop = torsoTop + 1;
+  const armLen = Math.round((torsoBottom - torsoTop) * 0.9);
+  if (side) {
+    const ax = c - (armW >> 1) - swing;
+    s.rect(ax, armTop, armW + 1, armLen, o.cape ? cloth : cape);
+    s.rect(ax, armTop + armLen, armW + 1, Math.max(1, armW), skin);
+  } else {
+    const lSwing = pose.facing === 'up' ? -swing : swing;
+    s.rect(c - bodyHW - armW, armTop + Math.max(0, lSwing), armW, armLen, cloth);
+    s.rect(c + bodyHW, armTop + Math.max(0, -lSwing), armW, armLen, cloth);
+    s.rect(c - bodyHW - armW, armTop + armLen + Math.max(0, lSwing), armW, Math.max(1, armW), skin);
+    s.rect(c + bodyHW, armTop + armLen + Math.max(0, -lSwing), armW, Math.max(1, armW), skin);
+  }
+
+  // Head.
+  const hx0 = side ? c - headHW + 1 : c - headHW;
+  const hx1 = side ? c + headHW - 2 : c + headHW - 1;
+  const headBottom = top + headH - 1;
+  const headMat = o.headgear === 'helmet' || o.headgear === 'robot' ? hair : skin;
+  if (o.headgear === 'robot') s.rect(hx0, top + 1, hx1 - hx0 + 1, headH - 1, headMat);
+  else s.ellipse(hx0, top, hx1, headBottom, headMat);
+
+  const face = pose.facing !== 'up';
+  drawHeadgear(s, o.headgear, { hx0, hx1, top, headBottom, c, headH, side, face, hair, hatM, trim, w });
+
+  if (face) {
+    const dark: Rgb = o.headgear === 'robot' ? [120, 240, 255] : TONES.eye;
+    if (o.headgear === 'helmet') {
+      // A visor slit with the eyes glinting inside it.
+      const slitX0 = side ? hx0 + 1 : c - headHW + 2;
+      const slitX1 = side ? c : c + headHW - 3;
+      for (let y = eyeY - 1; y < eyeY + eyeH; y++) for (let x = slitX0; x <= slitX1; x++) s.dot(x, y, [26, 22, 40]);
+      drawEyes(s, side, c, eyeY, eyeW, eyeH - 1 || 1, Math.max(2, Math.round(headHW * 0.45)), [250, 240, 200], undefined);
+    } else {
+      drawEyes(s, side, c, eyeY, eyeW, eyeH, Math.max(1, Math.round(headHW * 0.4)), dark, w >= 32 ? TONES.white : undefined);
+    }
+  }
+}
+
+function drawEyes(s: Sprite, side: boolean, c: number, y: number, ew: number, eh: number, spread: number, colour: Rgb, glint: Rgb | undefined): void {
+  const xs = side ? [c - spread - ew] : [c - spread - ew, c + spread];
+  for (const x0 of xs) {
+    for (let y1 = y; y1 < y + eh; y1++) for (let x1 = x0; x1 < x0 + ew; x1++) s.dot(x1, y1, colour);
+    if (glint && ew >= 2) s.dot(x0, y, glint);
+  }
+}
+
+function drawHeadgear(
+  s: Sprite,
+  kind: Headgear,
+  g: { hx0: number; hx1: number; top: number; headBottom: number; c: number; headH: number; side: boolean; face: boolean; hair: number; hatM: number; trim: number; w: number },
+): void {
+  const { hx0, hx1, top, headBottom, c, headH, side, face, hair, hatM, trim, w } = g;
+  const capLine = top + Math.round(headH * (face ? 0.38 : 0.75));
+  switch (kind) {
+    case 'hair':
+    case 'hood':
+    case 'skull': {
+      if (kind === 'skull') return;
+      const m = kind === 'hood' ? hatM : hair;
+      // Cover the head above the cap line, and the sides (and the back when seen from behind).
+      for (let y = top - 1; y <= headBottom; y++) {
+        for (let x = hx0 - 1; x <= hx1 + 1; x++) {
+          if (s.get(x, y) < 0) continue;
+          const edge = side ? x >= c + 1 : x <= hx0 + 1 || x >= hx1 - 1;
+          if (y <= capLine || (edge && (kind === 'hood' || y < headBottom - 2))) s.set(x, y, m);
+        }
+      }
+      if (kind === 'hood') s.ellipse(hx0 - 1, top - 1, hx1 + 1, top + Math.round(headH * 0.3), m);
+      return;
+    }
+    case 'helmet':
+    case 'robot': {
+      // A crest or antenna on top.
+      const crestH = Math.max(2, Math.round(headH * 0.25));
+      if (kind === 'robot') {
+        s.rect(c - 1, top - crestH, 2, crestH + 1, trim);
+        s.rect(c - 2, top - crestH - 1, 4, 2, trim, 4);
+      } else {
+        s.rect(c - Math.max(1, Math.round(w / 24)), top - crestH, 2 * Math.max(1, Math.round(w / 24)), crestH + 1, trim);
+      }
+      return;
+    }
+    case 'horns': {
+      const hh = Math.max(2, Math.round(headH * 0.35));
+      s.polygon([[hx0 + 1, top + 3], [hx0 - 2, top - hh], [hx0 + 4, top + 1]], trim);
+      s.polygon([[hx1, top + 3], [hx1 + 3, top - hh], [hx1 - 3, top + 1]], trim);
+      for (let y = top; y <= capLine; y++) for (let x = hx0; x <= hx1; x++) if (s.get(x, y) >= 0) s.set(x, y, hatM);
+      return;
+    }
+    case 'hat': {
+      const brimY = top + Math.round(headH * 0.3);
+      const hatH = Math.round(headH * 0.9);
+      s.rect(hx0 - 2, brimY, hx1 - hx0 + 5, 2, hatM);
+      s.polygon([[hx0, brimY + 1], [hx1 + 1, brimY + 1], [c + (side ? -3 : 2), brimY - hatH]], hatM);
+      s.rect(hx0, brimY - 1, hx1 - hx0 + 1, 1, trim);
+      return;
+    }
+    case 'crown': {
+      for (let y = top; y <= capLine; y++) for (let x = hx0; x <= hx1; x++) if (s.get(x, y) >= 0) s.set(x, y, hair);
+      const ch = Math.max(2, Math.round(headH * 0.28));
+      const cw = hx1 - hx0 - 3;
+      s.rect(hx0 + 2, top - ch + 2, cw, ch, hatM);
+      for (let x = hx0 + 2; x < hx0 + 2 + cw; x += 2) s.set(x, top - ch + 1, hatM, 4);
+      return;
+    }
+  }
+}

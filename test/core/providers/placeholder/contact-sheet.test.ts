@@ -1,0 +1,55 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseGIF, decompressFrames } from 'gifuct-js';
+import { renderPlaceholder } from '../../../../plugin/core/providers/placeholder/index.js';
+import { createImage, type RgbaImage } from '../../../../plugin/core/image/bitmap.js';
+import { decodePng, encodePng } from '../../../../plugin/core/image/png.js';
+import { CASES } from './cases.js';
+
+const OUT = 'test-output';
+const CELL = 200;
+
+function firstFrame(bytes: Uint8Array): RgbaImage {
+  const gif = parseGIF(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  const f = decompressFrames(gif, true)[0]!;
+  return { width: f.dims.width, height: f.dims.height, data: new Uint8Array(f.patch) };
+}
+
+/** Pastes `img` scaled by a whole factor to fit the cell, over a checkerboard that shows transparency. */
+function paste(sheet: RgbaImage, img: RgbaImage, ox: number, oy: number): void {
+  const k = Math.max(1, Math.floor((CELL - 8) / Math.max(img.width, img.height)));
+  const x0 = ox + ((CELL - img.width * k) >> 1);
+  const y0 = oy + ((CELL - img.height * k) >> 1);
+  for (let y = 0; y < img.height * k; y++) {
+    for (let x = 0; x < img.width * k; x++) {
+      const si = (Math.floor(y / k) * img.width + Math.floor(x / k)) * 4;
+      const di = ((y0 + y) * sheet.width + x0 + x) * 4;
+      if (img.data[si + 3]! < 128) continue;
+      sheet.data.set([img.data[si]!, img.data[si + 1]!, img.data[si + 2]!, 255], di);
+    }
+  }
+}
+
+describe('contact sheet of the placeholder art', () => {
+  it('renders every representative request to test-output/placeholder-contact-sheet.png for a person to look at', () => {
+    mkdirSync(OUT, { recursive: true });
+    const names = Object.keys(CASES);
+    const cols = 6;
+    const rows = Math.ceil(names.length / cols);
+    const sheet = createImage(cols * CELL, rows * CELL);
+    for (let y = 0; y < sheet.height; y++) {
+      for (let x = 0; x < sheet.width; x++) {
+        const light = ((x >> 3) + (y >> 3)) & 1;
+        sheet.data.set(light ? [70, 72, 84, 255] : [58, 60, 72, 255], (y * sheet.width + x) * 4);
+      }
+    }
+    names.forEach((name, i) => {
+      const [image] = renderPlaceholder(CASES[name]!);
+      expect(image).toBeDefined();
+      const img = image!.format === 'gif' ? firstFrame(image!.bytes) : decodePng(image!.bytes);
+      writeFileSync(`${OUT}/placeholder-${name}.${image!.format}`, image!.bytes);
+      paste(sheet, img, (i % cols) * CELL, Math.floor(i / cols) * CELL);
+    });
+    writeFileSync(`${OUT}/placeholder-contact-sheet.png`, encodePng(sheet));
+  });
+});
