@@ -1,0 +1,154 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CacheStore } from '../../../plugin/core/cache/store.js';
+import { BudgetError, FrozenCacheError } from '../../../plugin/core/generate/errors.js';
+import { runGeneration } from '../../../plugin/core/generate/run.js';
+import { countingProvider } from '../../helpers/counting-provider.js';
+import { keyedRequests, manySprites, writeProject } from '../../helpers/project.js';
+import { useTempDirs } from '../../helpers/tmp.js';
+
+const tempDir = useTempDirs();
+
+async function setup(manifest: string, providerOpts: Parameters<typeof countingProvider>[0] = {}) {
+  const root = await tempDir();
+  await writeProject(root, { 'manifests/a.yaml': manifest });
+  const provider = countingProvider(providerOpts);
+  const requests = await keyedRequests(root, provider);
+  const store = new CacheStore(join(root, 'manifests/.retro-cache'));
+  return { root, provider, requests, store };
+}
+
+describe('a generation run', () => {
+  it('generates every miss once, then finds them all in the cache', async () => {
+    const { root, provider, requests, store } = await setup(manySprites(5));
+    const first = await runGeneration(requests, { store, provider, root });
+    expect(first.summary).toMatchObject({ sprites: 5, cached: 0, toGenerate: 5, generated: 5, failed: 0, spent: { credits: 5 } });
+    expect(provider.calls).toHaveLength(5);
+    const second = await runGeneration(requests, { store, provider, root });
+    expect(second.summary).toMatchObject({ sprites: 5, cached: 5, toGenerate: 0, generated: 0 });
+    expect(provider.calls).toHaveLength(5);
+    expect(second.entries.size).toBe(5);
+  });
+
+  it('pays once for two sprites that ask for exactly the same thing', async () => {
+    const manifest = 'sprites:\n  a:\n    prompt: gem\n    size: 16\n  b:\n    prompt: gem\n    size: 16\n';
+    const { root, provider, requests, store } = await setup(manifest);
+    expect(requests[0]!.key).toBe(requests[1]!.key);
+    const result = await runGeneration(requests, { store, provider, root });
+    expect(provider.calls).toHaveLength(1);
+    expect(result.summary.toGenerate).toBe(1);
+  });
+
+  it('says what it will cost before spending, and a dry run spends nothing', async () => {
+    const { root, provider, requests, store } = await setup(manySprites(3), { cost: 2 });
+    const plans: unknown[] = [];
+    const result = await runGeneration(requests, { store, provider, root, dryRun: true, reporter: { plan: (p) => plans.push(p) } });
+    expect(plans).toEqual([{ sprites: 3, cached: 0, toGenerate: 3, estimate: { credits: 6 } }]);
+    expect(provider.calls).toHaveLength(0);
+    expect(result.summary.skipped).toBe(3);
+    expect(await store.keys()).toEqual([]);
+  });
+
+  it('stops before the first request when the estimate is over budget', async () => {
+    const { root, provider, requests, store } = await setup(manySprites(4), { cost: 1 });
+    const run = runGeneration(requests, { store, provider, root, maxCost: 3 });
+    await expect(run).rejects.toThrow(BudgetError);
+    await expect(run).rejects.toThrow(/estimated at 4 credits, over the budget of 3/);
+    expect(provider.calls).toHaveLength(0);
+  });
+
+  it('stops starting requests when the running total would cross the budget, keeping what was bought', async () => {
+    // The estimate (0.5 each) fits; the real price (1 each) does not.
+    const { root, provider, requests, store } = await setup(manySprites(5), { cost: 1, estimate: 0.5 });
+    const result = await runGeneration(requests, { store, provider, root, maxCost: 3, concurrency: 1 });
+    expect(result.summary.generated).toBe(3);
+    expect(result.summary.skipped).toBe(2);
+    expect(provider.calls).toHaveLength(3);
+    expect(result.failures.map((f) => f.error.message)).toEqual([
+      expect.stringMatching(/past the budget of 3/),
+      expect.stringMatching(/past the budget of 3/),
+    ]);
+    expect(await store.keys()).toHaveLength(3);
+  });
+
+  it('in frozen mode lists every missing sprite with its manifest location and requests nothing', async () => {
+    const { root, provider, requests, store } = await setup(manySprites(2));
+    const run = runGeneration(requests, { store, provider, root, frozen: true });
+    await expect(run).rejects.toThrow(FrozenCacheError);
+    await expect(run).rejects.toThrow(/manifests\/a\.yaml:\d+:\d+: many\/s0/);
+    await expect(run).rejects.toThrow(/manifests\/a\.yaml:\d+:\d+: many\/s1/);
+    await expect(run).rejects.toThrow(/retro-sprites generate/);
+    expect(provider.calls).toHaveLength(0);
+  });
+
+  it('frozen mode passes when everything is cached', async () => {
+    const { root, provider, requests, store } = await setup(manySprites(2));
+    await runGeneration(requests, { store, provider, root });
+    const again = await runGeneration(requests, { store, provider, root, frozen: true });
+    expect(again.summary.cached).toBe(2);
+  });
+
+  it('keeps every other result when one sprite fails for good, and the rerun pays only for that one', async () => {
+    const manifest = manySprites(4).replace('gem number 2', 'cursed gem');
+    const { root, provider, requests, store } = await setup(manifest, { failFor: /cursed/ });
+    const result = await runGeneration(requests, { store, provider, root });
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]!.request.sprite).toBe('s2');
+    expect(result.failures[0]!.error.message).toMatch(/refused "cursed gem"/);
+    expect(await store.keys()).toHaveLength(3);
+
+    const fixed = countingProvider();
+    const rerun = await runGeneration(requests, { store, provider: fixed, root });
+    expect(fixed.calls.map((c) => c.prompt)).toEqual(['cursed gem']);
+    expect(rerun.summary).toMatchObject({ cached: 3, generated: 1, failed: 0 });
+  });
+
+  it('detects a flipped byte in a cached file, warns naming the sprite, and generates it again', async () => {
+    const { root, provider, requests, store } = await setup(manySprites(2));
+    await runGeneration(requests, { store, provider, root });
+    const victim = requests.find((r) => r.sprite === 's1')!;
+    const file = join(store.entryDir(victim.key), '0.png');
+    const bytes = await readFile(file);
+    bytes[40] = bytes[40]! ^ 0x01;
+    await writeFile(file, bytes);
+
+    const warnings: string[] = [];
+    const result = await runGeneration(requests, { store, provider, root, reporter: { warn: (m) => warnings.push(m) } });
+    expect(warnings).toEqual([expect.stringMatching(/many\/s1 was damaged \(0\.png does not match its sha256/)]);
+    expect(result.summary).toMatchObject({ cached: 1, generated: 1 });
+    expect(result.corrupt).toHaveLength(1);
+    expect((await store.lookup(victim.key)).status).toBe('hit');
+  });
+
+  it('stops starting new requests when interrupted; what finished is saved', async () => {
+    const { root, provider, requests, store } = await setup(manySprites(6), { delayMs: 20 });
+    const controller = new AbortController();
+    let done = 0;
+    const result = await runGeneration(requests, {
+      store,
+      provider,
+      root,
+      concurrency: 1,
+      signal: controller.signal,
+      reporter: { done: () => ++done === 2 && controller.abort() },
+    });
+    expect(result.summary.generated).toBe(2);
+    expect(result.summary.skipped).toBe(4);
+    expect(await store.keys()).toHaveLength(2);
+  });
+
+  it('regenerates a key on request and replaces the old art only once the new art is in hand', async () => {
+    const { root, provider, requests, store } = await setup(manySprites(1));
+    await runGeneration(requests, { store, provider, root });
+    const key = requests[0]!.key;
+    const result = await runGeneration(requests, { store, provider, root, refresh: new Set([key]) });
+    expect(result.summary.generated).toBe(1);
+    expect(provider.calls).toHaveLength(2);
+
+    const failing = countingProvider({ failFor: /./ });
+    const failed = await runGeneration(requests, { store, provider: failing, root, refresh: new Set([key]) });
+    expect(failed.failures).toHaveLength(1);
+    expect((await store.lookup(key)).status).toBe('hit');
+  });
+});
