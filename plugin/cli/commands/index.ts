@@ -1,7 +1,9 @@
 import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
+import { creditsCommand } from './credits.js';
+import { emulateCommand } from './emulate.js';
 import { generateCommand } from './generate.js';
 import { pruneCommand } from './prune.js';
 
 /** Every command of the `retro-sprites` bin, in the order `help` lists them. */
-export const COMMANDS: Command[] = [checkCommand, generateCommand, pruneCommand];
+export const COMMANDS: Command[] = [checkCommand, generateCommand, creditsCommand, pruneCommand, emulateCommand];
