@@ -1,0 +1,116 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { encodePng } from '../../../plugin/core/image/png.js';
+import { loadManifests, type ManifestPlan } from '../../../plugin/core/manifest/index.js';
+import type { GenerationRequest } from '../../../plugin/core/request.js';
+import { FIXTURES, solid, tempProject, type TempProject } from './fixture-project.js';
+
+let project: TempProject;
+let plan: ManifestPlan;
+
+/** A 2x1 reference: an opaque red pixel and a half-transparent blue one. */
+function knight() {
+  return encodePng({ width: 2, height: 1, data: new Uint8Array([255, 0, 0, 255, 0, 0, 255, 128]) });
+}
+
+beforeAll(async () => {
+  project = await tempProject();
+  await fs.cp(path.join(FIXTURES, 'good'), project.root, { recursive: true });
+  await project.write('manifests/refs/knight.png', knight());
+  await project.write('manifests/palette.png', encodePng(solid(2, 2, [10, 20, 30, 255])));
+  plan = await loadManifests({ root: project.root });
+});
+afterAll(() => project.remove());
+
+const bySprite = (name: string): GenerationRequest => {
+  const r = plan.requests.find((q) => q.sprite === name);
+  if (!r) throw new Error(`no request for ${name}`);
+  return r;
+};
+
+describe('a good manifest becomes the exact requests the API receives', () => {
+  test('finds every manifest and lists atlases and sprites in a stable order', () => {
+    expect(plan.files.map((f) => path.relative(project.root, f))).toEqual(['manifests/characters.yaml', 'manifests/world.yaml']);
+    expect(plan.atlases).toEqual(['characters', 'world']);
+    expect(plan.requests.map((r) => `${r.atlas}/${r.sprite}`)).toEqual([
+      'characters/coin', 'characters/hero', 'characters/hero_walk', 'world/chest', 'world/grass', 'world/slime',
+    ]);
+    expect(plan.warnings).toEqual([]);
+  });
+
+  test('defaults are merged, optional fields left out, and upscale_output_factor is 1', () => {
+    expect(bySprite('hero').payload).toStrictEqual({
+      model: 'RD_FLUX',
+      prompt: 'knight in blue armor with a red cape',
+      prompt_style: 'game_asset',
+      width: 64,
+      height: 64,
+      num_images: 1,
+      seed: 42,
+      remove_bg: true,
+      upscale_output_factor: 1,
+    });
+    expect(JSON.stringify(bySprite('coin').payload)).toBe(
+      '{"model":"RD_FLUX","prompt":"gold coin","prompt_style":"game_asset","width":32,"height":32,"num_images":4,"remove_bg":true,"upscale_output_factor":1}',
+    );
+  });
+
+  test('an unprefixed style without a model gets RD_FLUX; a prefixed style sends no model', () => {
+    expect(bySprite('grass').payload).toStrictEqual({
+      model: 'RD_FLUX', prompt: 'lush grass', prompt_style: 'texture', width: 32, height: 32, num_images: 1,
+      tile_x: true, tile_y: true, upscale_output_factor: null,
+    });
+    expect(bySprite('chest').payload.model).toBeUndefined();
+    expect('model' in bySprite('slime').payload).toBe(false);
+  });
+
+  test('an input image is sent as base64 of an RGB PNG, transparency flattened over white', () => {
+    const walk = bySprite('hero_walk');
+    const { input_image, ...rest } = walk.payload;
+    expect(rest).toStrictEqual({
+      model: 'RD_FLUX', prompt: 'knight in blue armor with a red cape', prompt_style: 'animation_four_angle_walking',
+      width: 48, height: 48, num_images: 1, remove_bg: true, return_spritesheet: true, upscale_output_factor: 1,
+    });
+    expect(input_image).toMatch(/^[A-Za-z0-9+/]+=*$/); // raw base64, no data: prefix
+    const png = PNG.sync.read(Buffer.from(input_image!, 'base64'));
+    expect(Buffer.from(input_image!, 'base64')[25]).toBe(2); // IHDR colour type 2: RGB, no alpha
+    expect([...png.data]).toEqual([255, 0, 0, 255, 127, 127, 255, 255]);
+    expect(walk.dependencies).toEqual([path.join(project.root, 'manifests/refs/knight.png')]);
+  });
+
+  test('a palette and img2img strength are carried, the palette recorded as a dependency', () => {
+    expect(bySprite('slime').payload.input_palette).toBe(bySprite('chest').payload.input_image);
+    expect(bySprite('chest').payload.strength).toBe(0.4);
+    expect(bySprite('chest').payload).toMatchObject({ width: 32, height: 48 });
+    expect(bySprite('slime').dependencies).toEqual([path.join(project.root, 'manifests/palette.png')]);
+  });
+
+  test('plugin keys become sprite options, not payload fields', () => {
+    expect(bySprite('hero').options).toStrictEqual({ animate: false, repeat: -1, origin: { x: 0.5, y: 1 } });
+    expect(bySprite('coin').options).toStrictEqual({ animate: true, repeat: 0 });
+    expect(bySprite('hero_walk').options).toStrictEqual({
+      animate: true, repeat: -1, frameRate: 10,
+      layout: { directions: ['down', 'left', 'right', 'up'], framesPerDirection: 4, order: 'rows' },
+    });
+    expect(bySprite('slime').options.layout).toStrictEqual({ directions: ['idle'], framesPerDirection: 8, order: 'rows' });
+  });
+
+  test('each request knows where it and its fields were written', () => {
+    const walk = bySprite('hero_walk');
+    const file = path.join(project.root, 'manifests/characters.yaml');
+    expect(walk.source).toEqual({ file, line: 16, column: 3 });
+    expect(walk.fieldSources.prompt_style).toEqual({ file, line: 18, column: 19 });
+    expect(walk.fieldSources.width).toEqual({ file, line: 19, column: 11 }); // from `size`
+    expect(walk.fieldSources.remove_bg).toEqual({ file, line: 10, column: 14 }); // from defaults
+    expect(walk.fieldSources.prompt).toEqual({ file, line: 4, column: 11 }); // through the merge key
+  });
+
+  test('the cache folder and other ignored globs are skipped', async () => {
+    await project.write('manifests/.retro-cache/stale.yaml', 'not: [a manifest');
+    await project.write('manifests/cache/junk.yaml', 'sprites: {x: {prompt: 1}}');
+    const again = await loadManifests({ root: project.root, ignore: ['manifests/cache/**'] });
+    expect(again.files).toHaveLength(2);
+  });
+});
