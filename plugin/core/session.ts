@@ -95,6 +95,7 @@ export class SpriteSession {
   }
 
   private async doRefresh(options: { refresh?: ReadonlySet<string> }): Promise<Snapshot> {
+    const started = Date.now();
     const { plan, requests } = await loadProjectPlan(this.project);
     const forced = options.refresh ?? new Set<string>();
     const missing: KeyedRequest[] = [];
@@ -129,7 +130,7 @@ export class SpriteSession {
         maxCost: this.project.maxCost,
         concurrency: this.project.concurrency,
         refresh: forced,
-        reporter: this.trackingReporter(),
+        reporter: this.trackingReporter(requests.length - needed.length),
       });
 
     const background = this.opts.placeholdersFirst && this.project.provider.id !== 'placeholder' && missing.length > 0;
@@ -147,8 +148,12 @@ export class SpriteSession {
       );
     } else if (missing.length > 0) {
       const result = await run();
-      summary = result.summary;
+      const held = requests.length - needed.length;
+      summary = { ...result.summary, sprites: result.summary.sprites + held, cached: result.summary.cached + held };
       failures = result.failures;
+    } else {
+      summary = { sprites: requests.length, cached: requests.length, toGenerate: 0, estimate: {}, generated: 0, failed: 0, skipped: 0, spent: {}, durationMs: Date.now() - started };
+      this.opts.reporter?.finish?.(summary);
     }
     return this.snapshot(plan, requests, summary, failures);
   }
@@ -185,10 +190,16 @@ export class SpriteSession {
     if (s && s.request.key === r.key) this.states.set(id, { ...s, status: 'failed', error: err.message });
   }
 
-  private trackingReporter(): ProgressReporter {
+  /**
+   * Passes the run's events on to the user's reporter, counting the sprites this session already
+   * held as cached (the run itself only sees the ones it must fetch or generate).
+   */
+  private trackingReporter(alreadyHeld: number): ProgressReporter {
     const user = this.opts.reporter;
     return {
       ...user,
+      plan: (s) => user?.plan?.({ ...s, sprites: s.sprites + alreadyHeld, cached: s.cached + alreadyHeld }),
+      finish: (s) => user?.finish?.({ ...s, sprites: s.sprites + alreadyHeld, cached: s.cached + alreadyHeld }),
       done: (r, info) => {
         this.entries.set(r.key, info.entry);
         this.standIns.delete(r.key);
