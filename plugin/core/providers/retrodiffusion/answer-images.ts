@@ -1,7 +1,8 @@
 import { DEFAULT_WALK_LAYOUT, sheetGrid } from '../../animation-layout.js';
 import { findStyle, unknownStyleInfo } from '../../catalog.js';
 import { createImage, type RgbaImage } from '../../image/bitmap.js';
-import { decodeGif } from '../../image/gif.js';
+import { decodeGif, type DecodedGif } from '../../image/gif.js';
+import { encodeGif } from '../../image/gif-encode.js';
 import { MAX_DECODE_PIXELS, decodePng, encodePng, isPng, pngSize } from '../../image/png.js';
 import type { ApiPayload } from '../../payload.js';
 import type { GeneratedImage } from '../provider.js';
@@ -60,8 +61,9 @@ export function decodeBase64(text: unknown, what: string): Uint8Array {
 /**
  * Checks one answered image and brings it to the requested size. The size is read from the
  * header first so an absurd claim is refused before anything is allocated; a PNG is then decoded
- * in full (a truncated one must not reach the cache). An integer multiple k of the expected size
- * (the API's "regular size" answer) is reduced by nearest neighbour and re-encoded.
+ * in full, a GIF frame by frame (a truncated one must not reach the cache). An integer multiple k
+ * of the expected size (the API's "regular size" answer) is reduced by nearest neighbour and
+ * re-encoded; a reduced GIF keeps its frame delays.
  */
 export function checkImage(bytes: Uint8Array, expected: ExpectedAnswer, what: string): GeneratedImage {
   let format: 'png' | 'gif';
@@ -87,15 +89,16 @@ export function checkImage(bytes: Uint8Array, expected: ExpectedAnswer, what: st
     throw malformed(`${what} is ${width}x${height}, expected ${expected.width}x${expected.height}`);
   }
   if (format === 'gif') {
-    if (k !== 1) {
-      throw malformed(`${what} is a ${width}x${height} GIF, ${k}x the expected ${expected.width}x${expected.height}; ask for native size (upscale_output_factor: 1)`);
-    }
+    let gif: DecodedGif;
     try {
-      decodeGif(bytes, what);
+      gif = decodeGif(bytes, what);
     } catch (err) {
       throw malformed(`${what} does not decode: ${(err as Error).message}`);
     }
-    return { format, bytes, width, height };
+    if (k === 1) return { format, bytes, width, height };
+    const frames = gif.frames.map((f) => reduce(f.image, k));
+    const reduced = encodeGif(frames, { delayMs: gif.frames.map((f) => f.durationMs) });
+    return { format, bytes: reduced, width: width / k, height: height / k };
   }
   let image: RgbaImage;
   try {

@@ -1,4 +1,4 @@
-import { sleep } from './retry.js';
+import { cancelled, sleep } from './retry.js';
 
 export interface LimiterSettings {
   concurrency: number;
@@ -35,6 +35,7 @@ export class RequestLimiter {
   }
 
   private acquire(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(cancelled(signal));
     if (this.active < Math.max(1, this.settings.concurrency)) {
       this.active++;
       return Promise.resolve();
@@ -48,7 +49,7 @@ export class RequestLimiter {
       const onAbort = () => {
         const i = this.waiting.indexOf(grant);
         if (i >= 0) this.waiting.splice(i, 1);
-        reject(signal!.reason);
+        reject(cancelled(signal!));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(grant);

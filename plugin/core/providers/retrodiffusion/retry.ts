@@ -123,7 +123,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function cancelled(signal: AbortSignal): ApiError {
+export function cancelled(signal: AbortSignal): ApiError {
   const reason = signal.reason as unknown;
   return new ApiError('aborted', `request cancelled: ${reason instanceof Error ? reason.message : 'aborted'}`, { cause: reason });
 }

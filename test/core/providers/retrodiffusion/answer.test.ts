@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createImage } from '../../../../plugin/core/image/bitmap.js';
+import { decodeGif } from '../../../../plugin/core/image/gif.js';
+import { encodeGif } from '../../../../plugin/core/image/gif-encode.js';
 import { decodePng, encodePng } from '../../../../plugin/core/image/png.js';
 import { checkImage, decodeBase64, expectedAnswer } from '../../../../plugin/core/providers/retrodiffusion/answer-images.js';
 import { parseErrorBody, isNotEnoughCredits } from '../../../../plugin/core/providers/retrodiffusion/api-error.js';
@@ -46,6 +48,24 @@ describe('checking an answered image', () => {
     const img = checkImage(encodePng(big), still, 'image 1');
     expect([img.width, img.height]).toEqual([4, 4]);
     expect(Array.from(decodePng(img.bytes).data)).toEqual(Array.from(native.data));
+  });
+
+  it('reduces a 2x GIF frame by frame, keeping transparency and delays', () => {
+    const frame = (shift: number) => {
+      const img = createImage(8, 8);
+      for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
+        if (Math.floor(x / 2) === shift) img.data.set([200, 40, 40, 255], (y * 8 + x) * 4);
+      }
+      return img;
+    };
+    const gif = encodeGif([frame(0), frame(1), frame(2)], { delayMs: [100, 200, 300] });
+    const img = checkImage(gif, { count: 1, width: 4, height: 4 }, 'image 1');
+    expect([img.format, img.width, img.height]).toEqual(['gif', 4, 4]);
+    const decoded = decodeGif(img.bytes);
+    expect(decoded.frames.map((f) => f.durationMs)).toEqual([100, 200, 300]);
+    const second = decoded.frames[1]!.image;
+    const alpha = (x: number, y: number) => second.data[(y * 4 + x) * 4 + 3];
+    expect([alpha(0, 0), alpha(1, 0), alpha(2, 0)]).toEqual([0, 255, 0]);
   });
 
   it('refuses a size that is no multiple, or different multiples per axis', () => {
