@@ -1,0 +1,49 @@
+import type * as Phaser from 'phaser';
+import { atlases, images } from 'virtual:retro-sprites';
+import { STATE } from './layout.js';
+import type { WorldScene } from './scenes/world-scene.js';
+
+/** What the browser test reads from the running game (see test/e2e). */
+export interface DemoHook {
+  ready: boolean;
+  game: Phaser.Game;
+  hero: { x: number; y: number; facing: string; animation: string | null; playing: boolean; frame: string };
+  score: number;
+  /** Texture keys the generated pack should have loaded (atlases and tiling images). */
+  packTextures: string[];
+  /** Texture keys the game actually holds. */
+  loadedTextures: string[];
+}
+
+declare global {
+  interface Window {
+    __demo?: DemoHook;
+  }
+}
+
+export function installTestHook(world: WorldScene): void {
+  const game = world.sys.game;
+  const hook: DemoHook = {
+    ready: true,
+    game,
+    get hero() {
+      const s = world.hero.sprite;
+      return {
+        x: s.x,
+        y: s.y,
+        facing: world.hero.facing,
+        animation: s.anims.currentAnim?.key ?? null,
+        playing: s.anims.isPlaying,
+        frame: String(s.frame.name),
+      };
+    },
+    get score() {
+      return world.registry.get(STATE.score) as number;
+    },
+    packTextures: [...Object.values(atlases), ...Object.values(images)],
+    get loadedTextures() {
+      return game.textures.getTextureKeys();
+    },
+  };
+  window.__demo = hook;
+}
