@@ -178,4 +178,19 @@ describe('cancellation', () => {
     while (h.emu.connections > 0) await new Promise((r) => setTimeout(r, 10));
     expect(h.emu.requestCount(INF)).toBe(1);
   });
+
+  it('a request still waiting for a free slot can be cancelled, and never reaches the server', async () => {
+    h = await harness({ faults: 'timeout' }, { concurrency: 1 });
+    const first = new AbortController();
+    const second = new AbortController();
+    const hanging = h.provider.generate(coin, { signal: first.signal });
+    const queued = h.provider.generate(coin, { signal: second.signal });
+    while (h.emu.requestCount(INF) === 0) await new Promise((r) => setTimeout(r, 10));
+    second.abort(new Error('no longer needed'));
+    const err = await fails(queued);
+    expect(err.code).toBe('aborted');
+    first.abort();
+    expect((await fails(hanging)).code).toBe('aborted');
+    expect(h.emu.requestCount(INF)).toBe(1);
+  });
 });
