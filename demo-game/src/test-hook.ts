@@ -1,5 +1,5 @@
 import type * as Phaser from 'phaser';
-import { atlases, images } from 'virtual:retro-sprites';
+import { animations, atlases, frames, images } from 'virtual:retro-sprites';
 import { STATE } from './layout.js';
 import type { WorldScene } from './scenes/world-scene.js';
 
@@ -11,6 +11,9 @@ export interface DemoHook {
   score: number;
   /** Texture keys the generated pack should have loaded (atlases and tiling images). */
   packTextures: string[];
+  /** Frame names per atlas and animation keys the pack should have defined. */
+  packFrames: Record<string, string[]>;
+  packAnimations: string[];
   /** Texture keys the game actually holds. */
   loadedTextures: string[];
 }
@@ -41,6 +44,8 @@ export function installTestHook(world: WorldScene): void {
       return world.registry.get(STATE.score) as number;
     },
     packTextures: [...Object.values(atlases), ...Object.values(images)],
+    packFrames: Object.fromEntries(Object.entries(frames).map(([atlas, f]) => [atlas, Object.values(f)])),
+    packAnimations: Object.values(animations),
     get loadedTextures() {
       return game.textures.getTextureKeys();
     },

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's chromium; `.ci/run` installs it with apt-get. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+/**
+ * Whether the browser suites can run. Outside CI a missing chromium skips them, loudly; under CI
+ * the suites still run, so the launch fails and the run is red.
+ */
+export function browserAvailable(suite: string): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI) return true;
+  console.warn(
+    `\n!!! ${suite}: SKIPPED, no chromium at ${CHROMIUM}.\n` +
+    `!!! Install it (apt-get install chromium) or set CHROMIUM_PATH to run the browser tests.\n`,
+  );
+  return false;
+}
+
+/** A fresh headless chromium; Playwright gives each launch its own new temporary profile. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`chromium is required under CI but missing at ${CHROMIUM}`);
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
+/** What went wrong on a page: console errors, uncaught exceptions and failed or 4xx/5xx requests. */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? '?'})`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return problems;
+}
+
+export interface PixelStats {
+  width: number;
+  height: number;
+  /** Distinct RGB colours. */
+  colours: number;
+  /** Share of the pixels taken by the most common colour (1 = a blank, single-colour canvas). */
+  dominantShare: number;
+}
+
+export function pixelStats(png: Buffer): PixelStats {
+  const img = PNG.sync.read(png);
+  const counts = new Map<number, number>();
+  for (let i = 0; i < img.data.length; i += 4) {
+    const rgb = (img.data[i]! << 16) | (img.data[i + 1]! << 8) | img.data[i + 2]!;
+    counts.set(rgb, (counts.get(rgb) ?? 0) + 1);
+  }
+  const top = Math.max(...counts.values());
+  return { width: img.width, height: img.height, colours: counts.size, dominantShare: top / (img.width * img.height) };
+}
+
+/** Waits for the demo's scene to be up (window.__demo.ready). */
+export async function waitForDemo(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.__demo?.ready === true, null, { timeout: 30_000 });
+}
+
+/**
+ * The pixels of the frame the hero shows right now, read from its texture's source image: exactly
+ * what the renderer draws for it, whatever else moves on screen.
+ */
+export async function heroFramePixels(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const world = window.__demo!.game.scene.getScene('world') as Phaser.Scene & { hero: { sprite: Phaser.GameObjects.Sprite } };
+    const { frame } = world.hero.sprite;
+    const source = frame.source.image as CanvasImageSource;
+    const canvas = document.createElement('canvas');
+    canvas.width = frame.cutWidth;
+    canvas.height = frame.cutHeight;
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(source, frame.cutX, frame.cutY, frame.cutWidth, frame.cutHeight, 0, 0, frame.cutWidth, frame.cutHeight);
+    return canvas.toDataURL('image/png');
+  });
+}
