@@ -210,6 +210,8 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
         }
         const update = updateFor(previous, snapshot, filesUrl, pendingError);
         pendingError = false;
+        // A save that changed nothing (or only comments) is not news for the page.
+        if (update.atlases.length + update.images.length + update.anims.length === 0 && !update.clearError) return;
         server.ws.send({ type: 'custom', event: UPDATE_EVENT, data: update });
       };
 

@@ -1,0 +1,130 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { retroSprites } from '../../plugin/index.js';
+import { decodePng } from '../../plugin/core/image/png.js';
+import { writeProject } from '../helpers/project.js';
+import { useTempDirs } from '../helpers/tmp.js';
+import { GAME_FILES } from '../helpers/vite.js';
+
+const tempDir = useTempDirs();
+let server: ViteDevServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const ITEMS = 'atlas: items\ndefaults:\n  size: 16\nsprites:\n  gem:\n    prompt: "a <script>alert(1)</script> gem"\n';
+
+interface Sent {
+  type: string;
+  event?: string;
+  data?: { atlases: { key: string; images: string[] }[]; images: unknown[]; anims: unknown[]; clearError: boolean };
+  err?: { message: string; loc?: { file: string; line: number; column: number }; frame?: string };
+}
+
+/** Starts the dev server on an ephemeral port and records every HMR message it sends. */
+async function startDev(root: string) {
+  server = await createServer({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    plugins: [retroSprites({ dts: false })],
+    server: { port: 0, host: '127.0.0.1', strictPort: false },
+  });
+  await server.listen();
+  const sent: Sent[] = [];
+  const original = server.ws.send.bind(server.ws);
+  server.ws.send = ((payload: Sent) => {
+    sent.push(payload);
+    return original(payload as never);
+  }) as typeof server.ws.send;
+  const address = server.httpServer!.address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  // The page imports the virtual module first; its code is what updates compare against.
+  await server.ssrLoadModule('virtual:retro-sprites');
+  return { url, sent };
+}
+
+async function until<T>(what: string, probe: () => T | undefined, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('vite dev server with retroSprites()', () => {
+  it('serves the pack and atlas pages from memory', async () => {
+    const root = await tempDir();
+    await writeProject(root, { ...GAME_FILES, 'manifests/items.yaml': ITEMS });
+    const { url } = await startDev(root);
+    const pack = await fetch(`${url}/__retro-sprites/files/pack.json`);
+    expect(pack.status).toBe(200);
+    const section = (await pack.json())['retro-sprites'];
+    expect(section.path).toBe('/__retro-sprites/files/');
+    const atlas = section.files.find((f: { key: string }) => f.key === 'heroes');
+    const png = await fetch(`${url}${section.path}${atlas.textureURL}`);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const image = decodePng(new Uint8Array(await png.arrayBuffer()));
+    expect(image.width).toBeGreaterThan(32);
+    expect((await fetch(`${url}/__retro-sprites/files/..%2F..%2Fpackage.json`)).status).toBe(404);
+  });
+
+  it('an edited prompt regenerates that sprite and sends one update naming only its atlas', async () => {
+    const root = await tempDir();
+    await writeProject(root, { ...GAME_FILES, 'manifests/items.yaml': ITEMS });
+    const { sent } = await startDev(root);
+    const manifest = join(root, 'manifests/heroes.yaml');
+    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('knight in blue armor', 'knight in red armor'));
+    const update = await until('the update event', () => sent.find((m) => m.event === 'retro-sprites:update'));
+    expect(update.data!.atlases.map((a) => a.key)).toEqual(['heroes']);
+    expect(update.data!.images).toEqual([]);
+    expect(update.data!.atlases[0]!.images[0]).toMatch(/^\/__retro-sprites\/files\/heroes-[\w-]{8}\.png$/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sent.filter((m) => m.event === 'retro-sprites:update')).toHaveLength(1);
+    expect(sent.filter((m) => m.type === 'full-reload')).toHaveLength(0);
+  });
+
+  it('a broken manifest shows an error with its location in the overlay, and fixing it clears it', async () => {
+    const root = await tempDir();
+    await writeProject(root, GAME_FILES);
+    const { sent } = await startDev(root);
+    const manifest = join(root, 'manifests/heroes.yaml');
+    const good = await readFile(manifest, 'utf8');
+    await writeFile(manifest, good.replace('seed: 42', 'seed: -3'));
+    const error = await until('the error', () => sent.find((m) => m.type === 'error'));
+    expect(error.err!.loc).toMatchObject({ file: manifest, line: 9 });
+    expect(error.err!.message).toMatch(/manifests\/heroes\.yaml:9:\d+/);
+    expect(error.err!.frame).toMatch(/> +9 \| {5}seed: -3/);
+
+    await writeFile(manifest, good.replace('knight in blue armor', 'knight in green armor'));
+    const update = await until('the update event', () => sent.find((m) => m.event === 'retro-sprites:update'));
+    expect(update.data!.clearError).toBe(true);
+  });
+
+  it('a new sprite changes the keys a scene can name: the page reloads', async () => {
+    const root = await tempDir();
+    await writeProject(root, GAME_FILES);
+    const { sent } = await startDev(root);
+    await writeProject(root, { 'manifests/items.yaml': ITEMS });
+    await until('the reload', () => sent.find((m) => m.type === 'full-reload'));
+  });
+
+  it('the dev page lists every sprite and shows a prompt with <script> as text', async () => {
+    const root = await tempDir();
+    await writeProject(root, { ...GAME_FILES, 'manifests/items.yaml': ITEMS });
+    const { url } = await startDev(root);
+    const page = await (await fetch(`${url}/__retro-sprites/`)).text();
+    for (const name of ['hero', 'coin', 'walker', 'grass', 'gem']) expect(page).toContain(`<h2>${name} <small>`);
+    expect(page).toContain('a &lt;script&gt;alert(1)&lt;/script&gt; gem');
+    expect(page).not.toContain('<script>alert(1)');
+    const state = await (await fetch(`${url}/__retro-sprites/api/state`)).json();
+    expect(state.map((s: { sprite: string }) => s.sprite).sort()).toEqual(['heroes/coin', 'heroes/grass', 'heroes/hero', 'heroes/walker', 'items/gem']);
+    const img = await fetch(`${url}/__retro-sprites/entry/${state[0].key}/0`);
+    expect(img.status).toBe(200);
+  });
+});
