@@ -1,4 +1,4 @@
-import { TONES, type Rgb } from './palette.js';
+import { mix, TONES, type Rgb } from './palette.js';
 import type { PromptReading } from './prompt.js';
 import type { Rng } from './prng.js';
 
@@ -13,6 +13,7 @@ export interface Look {
 
 const SKINS: Rgb[] = [[236, 188, 150], [214, 160, 120], [176, 118, 80], [120, 80, 56], [246, 206, 176]];
 const HAIRS: Rgb[] = [[92, 58, 36], [40, 32, 30], [220, 170, 80], [170, 70, 40], [200, 200, 210]];
+const TINTS: Rgb[] = [[255, 220, 120], [120, 200, 255], [255, 120, 160], [140, 255, 160], [60, 40, 90], [255, 255, 255]];
 const SPARE: Rgb[] = [TONES.red, TONES.blue, TONES.green, TONES.purple, TONES.gold, [230, 120, 36], [60, 200, 220]];
 
 /** Colours a subject has when the prompt does not name one (a slime is green, a coin gold). */
@@ -43,8 +44,11 @@ const SUBJECT_COLOUR: Record<string, [Rgb, Rgb?]> = {
 
 export function lookFor(reading: PromptReading, rng: Rng, fallback: Rgb = TONES.green): Look {
   const named = SUBJECT_COLOUR[reading.subject];
-  const primary = reading.colours[0] ?? named?.[0] ?? (reading.subject ? fallback : rng.pick(SPARE));
-  const secondary = reading.colours[1] ?? named?.[1] ?? rng.pick(SPARE.filter((c) => c !== primary));
-  const accent = reading.colours[2] ?? (primary === TONES.gold || secondary === TONES.gold ? TONES.steel : TONES.gold);
+  // Each variant leans its main colour a little toward a random tint, so seeds differ at a glance
+  // while "red slime" stays red.
+  const named0 = reading.colours[0] ?? named?.[0] ?? (reading.subject ? fallback : rng.pick(SPARE));
+  const primary = mix(named0, rng.pick(TINTS), rng.range(8, 56));
+  const secondary = reading.colours[1] ?? named?.[1] ?? rng.pick(SPARE.filter((c) => c !== named0));
+  const accent = reading.colours[2] ?? (named0 === TONES.gold || secondary === TONES.gold ? TONES.steel : TONES.gold);
   return { primary, secondary, accent, skin: rng.pick(SKINS), hair: rng.pick(HAIRS) };
 }

@@ -100,13 +100,18 @@ export class Sprite {
     forLine(x0, y0, x1, y1, (x, y) => this.set(x, y, m, shade));
   }
 
-  /** Copies the left half onto the right, so the silhouette is exactly mirror-symmetric. */
-  mirrorX(): void {
-    const half = this.w >> 1;
+  /**
+   * Copies the left half of the columns [x0, x0 + w) onto the right half (the whole canvas by
+   * default), so the silhouette is exactly mirror-symmetric.
+   */
+  mirrorX(x0 = 0, w = this.w): void {
+    const half = w >> 1;
     for (let y = 0; y < this.h; y++) {
-      for (let x = 0; x < half; x++) {
+      for (let x = x0; x < x0 + half; x++) {
+        const mx = 2 * x0 + w - 1 - x;
+        if (!this.inside(x, y) || !this.inside(mx, y)) continue;
         const from = y * this.w + x;
-        const to = y * this.w + (this.w - 1 - x);
+        const to = y * this.w + mx;
         this.mat[to] = this.mat[from]!;
         this.shade[to] = this.shade[from]!;
         this.ink[to] = this.ink[from];

@@ -76,8 +76,9 @@ function renderTexture(req: StillRequest, look: Look): RgbaImage {
   const torus: Torus = {
     w: req.width / k,
     h: req.height / k,
-    wrapX: req.tileX || req.traits.layout === 'texture' || req.reading.kind === 'texture',
-    wrapY: req.tileY || req.traits.layout === 'texture' || req.reading.kind === 'texture',
+    // Texture styles are tiles by nature; otherwise only the requested axes wrap.
+    wrapX: req.tileX || req.traits.layout === 'texture',
+    wrapY: req.tileY || req.traits.layout === 'texture',
     seed: req.rng.u32(),
   };
   // A tiled request for something that is not a material: the subject on a seamless ground.

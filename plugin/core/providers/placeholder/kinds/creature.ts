@@ -49,11 +49,14 @@ export function eyes(s: Sprite, cx2: number, y: number, spread: number, size: nu
 export function drawBlob(s: Sprite, b: Box, subject: string, look: Look, rng: Rng, squash: number): void {
   const body = s.material(look.primary);
   const ghost = subject === 'ghost' || subject === 'spirit' || subject === 'wisp';
-  const top = b.y + Math.round(b.h * 0.18) + squash;
+  // Proportions vary per variant; squash widens as it flattens (the hop of a walking blob).
+  const shape = rng.fork('shape');
+  const top = b.y + Math.round((b.h * shape.range(10, 30)) / 100) + squash;
   const bottom = b.y + b.h - 1;
   const widen = squash;
-  const x0 = b.x + Math.round(b.w * 0.08) - widen;
-  const x1 = b.x + b.w - 1 - Math.round(b.w * 0.08) + widen;
+  const side = Math.round((b.w * shape.range(2, 14)) / 100);
+  const x0 = b.x + side - widen;
+  const x1 = b.x + b.w - 1 - side + widen;
   if (ghost) {
     s.ellipse(x0 + 2, b.y + 2, x1 - 2, bottom - Math.round(b.h * 0.25), body);
     s.rect(x0 + 2, Math.round((b.y + bottom) / 2), x1 - x0 - 3, Math.round(b.h * 0.35), body);
@@ -72,8 +75,8 @@ export function drawBlob(s: Sprite, b: Box, subject: string, look: Look, rng: Rn
     s.rect(x0 + Math.round((x1 - x0) * 0.2), top + Math.round((bottom - top) * 0.2), shine, shine * 2, body, 4);
     if (rng.chance(1, 2)) s.rect(x0 + Math.round((x1 - x0) * 0.2) + shine + 1, top + Math.round((bottom - top) * 0.16), shine, shine, body, 4);
   }
-  const size = Math.max(1, Math.round(b.w / 14));
-  eyes(s, 2 * b.x + b.w, top + Math.round((bottom - top) * 0.42), Math.max(1, Math.round(b.w * 0.1)), size);
+  const size = Math.max(1, Math.round(b.w / shape.range(11, 16)));
+  eyes(s, 2 * b.x + b.w, top + Math.round(((bottom - top) * shape.range(34, 48)) / 100), Math.max(1, Math.round((b.w * shape.range(6, 14)) / 100)), size);
   // A small mouth.
   const mouthY = top + Math.round((bottom - top) * 0.68);
   const mw = Math.max(1, Math.round(b.w / 12));
@@ -110,6 +113,7 @@ function drawBeast(s: Sprite, b: Box, subject: string, look: Look, rng: Rng): vo
     s.polygon([[hx1, hTop + earH], [hx1, hTop - earH + 2], [hx1 - earW - 1, hTop + 2]], fur);
   }
   s.ellipse(hx0, hTop, hx1, hBottom, fur);
+  s.mirrorX(b.x, b.w);
   // Muzzle and nose.
   const mw = Math.max(2, Math.round(b.w * 0.16));
   s.ellipse(cx - mw, hTop + Math.round((hBottom - hTop) * 0.5), cx2 - 1 - (cx - mw), hBottom - 1, belly);
@@ -152,7 +156,7 @@ function drawFlyer(s: Sprite, b: Box, subject: string, look: Look, rng: Rng): vo
     s.polygon([[cx - hw + 1, hTop + 3], [cx - hw, hTop - 3], [cx - hw + 4, hTop + 1]], bodyM);
   }
   if (subject === 'dragon' || subject === 'wyvern') s.polygon([[cx - 2, hTop + 1], [cx - hw - 1, hTop - 4], [cx - hw + 2, hTop + 3]], beakM);
-  s.mirrorX();
+  s.mirrorX(b.x, b.w);
   eyes(s, cx2, hTop + Math.round((hBottom - hTop) * 0.4), Math.max(1, Math.round(hw * 0.35)), Math.max(1, Math.round(b.w / 16)));
   if (!bat && !insect) {
     const bk = Math.max(1, Math.round(b.w / 20));
@@ -206,7 +210,7 @@ export function drawMonster(s: Sprite, b: Box, look: Look, rng: Rng): void {
     const m = rng.int(9) === 0 && r > rows / 2 ? spots : body;
     s.rect(ox + c * cell, oy + r * cell, cell, cell, m);
   }
-  s.mirrorX();
+  s.mirrorX(b.x, b.w);
   // Eyes on the widest row of the upper half.
   let eyeRow = Math.round(rows * 0.35);
   let widest = -1;

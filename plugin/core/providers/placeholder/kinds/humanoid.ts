@@ -60,77 +60,98 @@ export function drawHumanoid(
   const o = outfitFor(subject, look);
   const skin = s.material(o.skin);
   const cloth = s.material(look.primary);
-  const cape = s.material(mix(look.secondary, [0, 0, 0], 24));
+  // Limbs and head get their own material ids even when they share a colour: shading runs per
+  // material, so each part gets its own lit edge and shadow and the parts read as separate.
+  const armL = s.material(look.primary);
+  const armR = s.material(look.primary);
+  const armFar = s.material(mix(look.primary, [20, 16, 40], 70));
+  const pants = s.material(mix(look.primary, [28, 24, 48], 120));
+  const pantsFar = s.material(mix(look.primary, [28, 24, 48], 170));
+  const cape = s.material(look.secondary);
   const trim = s.material(look.accent);
-  const hair = s.material(o.headgear === 'helmet' || o.headgear === 'robot' ? look.primary : look.hair);
-  const boots = s.material(mix(look.primary, [40, 30, 30], 150));
-  const hatM = s.material(o.headgear === 'crown' ? TONES.gold : look.primary);
+  const hair = s.material(o.headgear === 'helmet' || o.headgear === 'robot' ? mix(look.primary, TONES.white, 30) : look.hair);
+  const boots = s.material(mix(look.secondary, [40, 28, 24], 170));
+  const hatM = s.material(o.headgear === 'crown' ? TONES.gold : o.headgear === 'hood' ? look.secondary : look.primary);
 
   const { w, h } = box;
   const c = box.x + (w >> 1);
   const top = box.y - pose.bob;
-  const headH = Math.round(h * 0.42);
+  const headH = Math.round(h * 0.4);
   const headHW = Math.max(3, Math.round(w * 0.3));
-  const legH = Math.max(2, Math.round(h * 0.18));
+  const legH = Math.max(3, Math.round(h * 0.22));
   const feetY = box.y + h - 1;
-  const torsoTop = top + headH - Math.max(1, Math.round(h * 0.05));
+  const torsoTop = top + headH - Math.max(1, Math.round(h * 0.04));
   const torsoBottom = box.y + h - legH - pose.bob;
-  const torsoHW = Math.max(2, Math.round(w * 0.2));
-  const armW = Math.max(1, Math.round(w * 0.09));
-  const legW = Math.max(2, Math.round(w * 0.11));
-  const gap = Math.max(1, Math.round(w * 0.03));
+  const torsoHW = Math.max(2, Math.round(w * 0.21));
+  const armW = Math.max(2, Math.round(w * 0.1));
+  const legW = Math.max(2, Math.round(w * 0.13));
+  const gap = w >= 24 ? 1 : 0;
   const eyeW = Math.max(1, Math.round(w / 22));
   const eyeH = eyeW + (w >= 24 ? 1 : 0);
   const eyeY = top + Math.round(headH * 0.52);
   const side = pose.facing === 'left' || pose.facing === 'right';
-  const lift = Math.max(1, Math.round(h / 24));
+  const lift = Math.max(1, Math.round(h / 20));
+  const bodyHW = side ? Math.max(2, torsoHW - 1) : torsoHW;
 
-  // Cape behind everything.
-  if (o.cape) {
-    if (pose.facing === 'up') s.rect(c - torsoHW - 1, torsoTop, 2 * torsoHW + 2, torsoBottom - torsoTop + legH - 1, cape);
-    else if (side) s.polygon([[c, torsoTop], [c + torsoHW + 2 + Math.abs(pose.stride), feetY - 1], [c + 1, feetY - 1]], cape);
-    else s.rect(c - torsoHW - 1, torsoTop + 1, 2 * torsoHW + 2, torsoBottom - torsoTop + legH - 2, cape, 1);
-  }
+  const drawCape = (): void => {
+    if (!o.cape) return;
+    if (pose.facing === 'up') {
+      s.polygon([[c - bodyHW - 1, torsoTop], [c + bodyHW + 1, torsoTop], [c + bodyHW + 3, feetY - 1], [c - bodyHW - 3, feetY - 1]], cape);
+    } else if (side) {
+      const flare = 3 + Math.abs(pose.stride);
+      s.polygon([[c + bodyHW - 2, torsoTop], [c + bodyHW + 1, torsoTop], [c + bodyHW + flare, feetY - 1], [c + 1, feetY - 1]], cape);
+    } else {
+      s.polygon([[c - bodyHW - 1, torsoTop + 1], [c + bodyHW + 1, torsoTop + 1], [c + bodyHW + armW + 1, feetY - 1], [c - bodyHW - armW - 1, feetY - 1]], cape, 1);
+    }
+  };
+  if (pose.facing !== 'up') drawCape();
 
-  // Legs.
+  // Legs: in profile one steps forward as the other pushes back; from the front one lifts.
   if (side) {
-    const reach = pose.stride * Math.max(1, Math.round(w * 0.08));
+    const reach = pose.stride * Math.max(1, Math.round(w * 0.12));
     const legX = c - (legW >> 1);
-    s.rect(legX + reach, torsoBottom, legW, feetY - torsoBottom + 1, boots);
-    s.rect(legX - reach, torsoBottom, legW, feetY - torsoBottom + 1, cloth);
-    s.rect(legX - reach - 1, feetY - 1, legW + 1, 2, boots);
+    const far = { x: legX + reach, lift: pose.stride > 0 ? 1 : 0 };
+    const near = { x: legX - reach, lift: pose.stride < 0 ? 1 : 0 };
+    s.rect(far.x, torsoBottom, legW, feetY - torsoBottom + 1 - far.lift, pantsFar);
+    s.rect(far.x - 1, feetY - 1 - far.lift, legW + 1, 2, boots);
+    s.rect(near.x, torsoBottom, legW, feetY - torsoBottom + 1 - near.lift, pants);
+    s.rect(near.x - 1, feetY - 1 - near.lift, legW + 1, 2, boots);
   } else {
     const leftUp = pose.stride < 0 ? lift : 0;
     const rightUp = pose.stride > 0 ? lift : 0;
-    s.rect(c - gap - legW, torsoBottom, legW, feetY - torsoBottom + 1 - leftUp, cloth);
-    s.rect(c + gap, torsoBottom, legW, feetY - torsoBottom + 1 - rightUp, cloth);
+    const legL = s.material(mix(look.primary, [28, 24, 48], 120));
+    s.rect(c - gap - legW, torsoBottom, legW, feetY - torsoBottom + 1 - leftUp, legL);
+    s.rect(c + gap, torsoBottom, legW, feetY - torsoBottom + 1 - rightUp, pants);
     s.rect(c - gap - legW, feetY - leftUp - 1, legW, 2, boots);
     s.rect(c + gap, feetY - rightUp - 1, legW, 2, boots);
   }
 
   // Torso (a robe runs down over the legs).
-  const bodyHW = side ? Math.max(2, torsoHW - 1) : torsoHW;
   const bodyBottom = o.robe ? feetY - 1 : torsoBottom;
-  s.rect(c - bodyHW, torsoTop, 2 * bodyHW, bodyBottom - torsoTop + 1, cloth);
-  if (o.robe) s.polygon([[c - bodyHW, torsoTop + 2], [c + bodyHW, torsoTop + 2], [c + bodyHW + 2, feetY], [c - bodyHW - 2, feetY]], cloth);
-  // Belt.
-  const beltY = Math.round((torsoTop + torsoBottom) / 2) + 1;
-  if (!o.robe && h >= 20) s.rect(c - bodyHW, beltY, 2 * bodyHW, Math.max(1, Math.round(h / 32)), trim);
+  if (o.robe) s.polygon([[c - bodyHW, torsoTop], [c + bodyHW, torsoTop], [c + bodyHW + 2, feetY], [c - bodyHW - 2, feetY]], cloth);
+  else s.rect(c - bodyHW, torsoTop, 2 * bodyHW, bodyBottom - torsoTop + 1, cloth);
+  const beltY = torsoBottom - Math.max(1, Math.round(h / 20));
+  if (h >= 20) s.rect(c - bodyHW, beltY, 2 * bodyHW, Math.max(1, Math.round(h / 28)), trim);
+  if (!side && pose.facing !== 'up' && h >= 24) {
+    // A chest emblem or collar in the accent colour gives the front a focal point.
+    s.rect(c - 1, torsoTop + 2, 2, Math.max(2, Math.round(h / 14)), trim, 3);
+  }
+  if (pose.facing === 'up') drawCape();
 
   // Arms swing against the legs.
-  const swing = pose.stride * Math.max(1, Math.round(h / 28));
+  const swing = pose.stride * Math.max(1, Math.round(h / 20));
   const armTop = torsoTop + 1;
-  const armLen = Math.round((torsoBottom - torsoTop) * 0.9);
+  const armLen = Math.max(3, torsoBottom - torsoTop - 1);
   if (side) {
     const ax = c - (armW >> 1) - swing;
-    s.rect(ax, armTop, armW + 1, armLen, o.cape ? cloth : cape);
-    s.rect(ax, armTop + armLen, armW + 1, Math.max(1, armW), skin);
+    s.rect(ax, armTop, armW, armLen, armFar === -1 ? armL : armL);
+    s.rect(ax, armTop + armLen, armW, Math.max(1, armW - 1), skin);
   } else {
     const lSwing = pose.facing === 'up' ? -swing : swing;
-    s.rect(c - bodyHW - armW, armTop + Math.max(0, lSwing), armW, armLen, cloth);
-    s.rect(c + bodyHW, armTop + Math.max(0, -lSwing), armW, armLen, cloth);
-    s.rect(c - bodyHW - armW, armTop + armLen + Math.max(0, lSwing), armW, Math.max(1, armW), skin);
-    s.rect(c + bodyHW, armTop + armLen + Math.max(0, -lSwing), armW, Math.max(1, armW), skin);
+    s.rect(c - bodyHW - armW, armTop + Math.max(0, lSwing), armW, armLen, armL);
+    s.rect(c + bodyHW, armTop + Math.max(0, -lSwing), armW, armLen, armR);
+    s.rect(c - bodyHW - armW, armTop + armLen + Math.max(0, lSwing), armW, Math.max(1, armW - 1), skin);
+    s.rect(c + bodyHW, armTop + armLen + Math.max(0, -lSwing), armW, Math.max(1, armW - 1), skin);
   }
 
   // Head.
@@ -156,6 +177,7 @@ export function drawHumanoid(
       drawEyes(s, side, c, eyeY, eyeW, eyeH, Math.max(1, Math.round(headHW * 0.4)), dark, w >= 32 ? TONES.white : undefined);
     }
   }
+  void armFar;
 }
 
 function drawEyes(s: Sprite, side: boolean, c: number, y: number, ew: number, eh: number, spread: number, colour: Rgb, glint: Rgb | undefined): void {

@@ -45,7 +45,7 @@ export function drawProp(s: Sprite, b: Box, shape: PropShape, look: Look, rng: R
       // Canopy: overlapping blobs, mirrored.
       s.ellipse(x0, y0 + Math.round(h * 0.22), cx + u, y0 + Math.round(h * 0.66), main);
       s.ellipse(x0 + Math.round(w * 0.18), y0, cx2 - 1 - x0 - Math.round(w * 0.18), y0 + Math.round(h * 0.5), main);
-      s.mirrorX();
+      s.mirrorX(b.x, b.w);
       for (let i = 0; i < 3 + rng.int(3); i++) {
         const fx = x0 + 2 * u + rng.int(Math.max(1, w - 4 * u));
         const fy = y0 + 2 * u + rng.int(Math.max(1, Math.round(h * 0.4)));
@@ -72,7 +72,7 @@ export function drawProp(s: Sprite, b: Box, shape: PropShape, look: Look, rng: R
       break;
     }
     case 'chest': {
-      const wood = s.material(look.primary === TONES.gold ? TONES.wood : look.primary);
+      const wood = s.material(look.primary);
       const metal = s.material(TONES.gold);
       const top = y0 + Math.round(h * 0.25);
       const lid = top + Math.round(h * 0.3);
@@ -88,14 +88,14 @@ export function drawProp(s: Sprite, b: Box, shape: PropShape, look: Look, rng: R
     case 'bush': {
       s.ellipse(x0, y0 + Math.round(h * 0.35), cx + u, y1, main);
       s.ellipse(x0 + Math.round(w * 0.2), y0 + Math.round(h * 0.15), cx2 - 1 - x0 - Math.round(w * 0.2), y1 - Math.round(h * 0.2), main);
-      s.mirrorX();
+      s.mirrorX(b.x, b.w);
       const berry = s.material(look.secondary === look.primary ? TONES.red : look.secondary);
       for (let i = 0; i < 4; i++) {
         const bx = x0 + 3 * u + rng.int(Math.max(1, (w >> 1) - 3 * u));
         const by = y0 + Math.round(h * 0.4) + rng.int(Math.max(1, Math.round(h * 0.4)));
         if (s.get(bx, by) === main) s.rect(bx, by, u, u, berry, 3);
       }
-      s.mirrorX();
+      s.mirrorX(b.x, b.w);
       break;
     }
     case 'barrel': {
@@ -120,13 +120,13 @@ export function drawProp(s: Sprite, b: Box, shape: PropShape, look: Look, rng: R
       const stem = s.material(TONES.leaf);
       s.rect(cx - (u >> 1) - 1, y0 + Math.round(h * 0.4), Math.max(2, u), h - Math.round(h * 0.4), stem);
       s.ellipse(cx - 5 * u, y1 - Math.round(h * 0.3), cx - u, y1 - Math.round(h * 0.15), stem);
-      s.mirrorX();
+      s.mirrorX(b.x, b.w);
       const pr = Math.round(w * 0.18);
       const py = y0 + Math.round(h * 0.25);
       s.ellipse(cx - pr * 2, py - pr, cx, py + pr, main);
       s.ellipse(cx - pr, py - 2 * pr, cx2 - 1 - (cx - pr), py, main);
       s.ellipse(cx - pr, py, cx2 - 1 - (cx - pr), py + 2 * pr, main);
-      s.mirrorX();
+      s.mirrorX(b.x, b.w);
       s.ellipse(cx - u - 1, py - u - 1, cx2 - 1 - (cx - u - 1), py + u + 1, s.material(TONES.gold));
       break;
     }
@@ -152,18 +152,18 @@ export function drawProp(s: Sprite, b: Box, shape: PropShape, look: Look, rng: R
       s.ellipse(cx - aw, y0, cx + aw - 1, y0 + 2 * aw, main);
       s.rect(x0 + 2 * u, y0 + Math.round(h * 0.3), aw, Math.round(h * 0.3), main);
       s.rect(x0 + 2 * u, y0 + Math.round(h * 0.55), cx - x0 - 2 * u, aw, main);
-      s.mirrorX();
+      s.mirrorX(b.x, b.w);
       break;
     }
     case 'house': {
-      const wall = s.material(look.primary === TONES.red ? [200, 180, 150] : look.primary);
+      const wall = s.material(look.primary);
       const roof = s.material(look.secondary);
       const roofY = y0 + Math.round(h * 0.42);
       s.rect(x0 + 2 * u, roofY, w - 4 * u, y1 - roofY + 1, wall);
       s.polygon([[x0 - 0, roofY + u], [cx2 / 2, y0], [x1 + 1, roofY + u]], roof);
       s.rect(cx - 2 * u, y1 - Math.round(h * 0.3), 4 * u, Math.round(h * 0.3) + 1, s.material(TONES.wood));
       s.rect(x0 + 4 * u, roofY + 3 * u, 3 * u, 3 * u, s.material([120, 180, 230]), 3);
-      s.mirrorX();
+      s.mirrorX(b.x, b.w);
       s.rect(cx - 2 * u, y1 - Math.round(h * 0.3), 4 * u, Math.round(h * 0.3) + 1, s.material(TONES.wood));
       break;
     }

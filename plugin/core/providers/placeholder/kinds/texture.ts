@@ -72,7 +72,10 @@ function pixel(t: Torus, shape: TextureShape, r: Ramp, x: number, y: number, sca
       return n > 190 ? r[4] : n < 50 ? r[1] : shade;
     }
     case 'bricks': {
-      const rows = evenish(Math.max(2, Math.round(t.h / Math.max(4, scale * 3))), t.wrapY);
+      const rows = evenish(Math.max(2, Math.round(t.h / Math.max(4, scale * 3))), true);
+      // Shift the courses off the edges so no mortar line sits exactly on the wrap.
+      y = (y + Math.floor(t.h / rows / 2)) % t.h;
+      x = (x + Math.floor(t.w / 5)) % t.w;
       const row = Math.floor((y * rows) / t.h);
       const rowTop = Math.ceil((row * t.h) / rows);
       const perRow = Math.max(1, Math.round(t.w / Math.max(8, scale * 7)));
@@ -119,7 +122,8 @@ function pixel(t: Torus, shape: TextureShape, r: Ramp, x: number, y: number, sca
       return step(r, n, 1, 3);
     }
     case 'wood': {
-      const planks = evenish(Math.max(2, Math.round(t.h / Math.max(6, scale * 4))), t.wrapY);
+      const planks = evenish(Math.max(2, Math.round(t.h / Math.max(6, scale * 4))), true);
+      y = (y + Math.floor(t.h / planks / 2)) % t.h;
       const p = Math.floor((y * planks) / t.h);
       const top = Math.ceil((p * t.h) / planks);
       if (y === top) return r[0];
@@ -133,6 +137,8 @@ function pixel(t: Torus, shape: TextureShape, r: Ramp, x: number, y: number, sca
     case 'tiles': {
       const nx = Math.max(1, Math.round(t.w / Math.max(8, scale * 6)));
       const ny = Math.max(1, Math.round(t.h / Math.max(8, scale * 6)));
+      x = (x + Math.floor(t.w / nx / 2)) % t.w;
+      y = (y + Math.floor(t.h / ny / 2)) % t.h;
       const cx = Math.floor((x * nx) / t.w);
       const cy = Math.floor((y * ny) / t.h);
       const left = Math.ceil((cx * t.w) / nx);
