@@ -1,6 +1,8 @@
 import {
+  Alias,
   Document,
   LineCounter,
+  Pair,
   YAMLError,
   isAlias,
   isMap,
@@ -211,7 +213,7 @@ export function nodeAt(doc: Document.Parsed, path: readonly (string | number)[],
   let found: Node | undefined = (doc.contents as Node | null) ?? undefined;
   for (let i = 0; i < path.length; i++) {
     const last = i === path.length - 1;
-    if (isAlias(node)) node = node.resolve(doc);
+    if (isAlias(node)) node = resolveAlias(doc, node);
     const seg = path[i]!;
     if (isMap(node)) {
       const pair = findPair(doc, node, String(seg), 0);
@@ -229,25 +231,62 @@ export function nodeAt(doc: Document.Parsed, path: readonly (string | number)[],
   return found;
 }
 
-function findPair(doc: Document.Parsed, map: unknown, key: string, depth: number): import('yaml').Pair | undefined {
+const anchorIndex = new WeakMap<Document.Parsed, Map<string, Node[]>>();
+
+/**
+ * `Alias.resolve` walks the whole document on every call; locating every field of every sprite
+ * that way is quadratic. Index the anchors once per document instead.
+ */
+function resolveAlias(doc: Document.Parsed, alias: Alias): Node | undefined {
+  let index = anchorIndex.get(doc);
+  if (!index) {
+    const built = new Map<string, Node[]>();
+    visit(doc, {
+      Node(_k, n) {
+        const anchor = (n as Node & { anchor?: string }).anchor;
+        if (anchor) built.set(anchor, [...(built.get(anchor) ?? []), n as Node]);
+      },
+    });
+    anchorIndex.set(doc, built);
+    index = built;
+  }
+  // An anchor may be redefined; an alias refers to the latest definition before it.
+  const at = alias.range?.[0] ?? Infinity;
+  const candidates = index.get(alias.source) ?? [];
+  let best: Node | undefined;
+  for (const c of candidates) if ((c.range?.[0] ?? 0) < at) best = c;
+  return best;
+}
+
+/** Keys of a mapping, indexed once: every field of every sprite is located through them. */
+const pairIndex = new WeakMap<object, { byKey: Map<string, Pair>; merges: unknown[] }>();
+
+function findPair(doc: Document.Parsed, map: unknown, key: string, depth: number): Pair | undefined {
   if (depth > 8 || !isMap(map)) return undefined;
-  let merged: import('yaml').Pair | undefined;
-  for (const pair of map.items) {
-    if (!isPair(pair)) continue;
-    if (!isScalar(pair.key)) continue;
-    // The merge key's value is a symbol; its source text is `<<`.
-    const isMerge = typeof pair.key.value === 'symbol' || (pair.key.source === '<<' && pair.key.type === 'PLAIN');
-    if (!isMerge && String(pair.key.value) === key) return pair;
-    if (isMerge && !merged) {
-      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
-      for (const s of sources) {
-        const target = isAlias(s) ? s.resolve(doc) : s;
-        merged = findPair(doc, target, key, depth + 1);
-        if (merged) break;
-      }
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = { byKey: new Map(), merges: [] };
+    for (const pair of map.items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      // The merge key's value is a symbol; its source text is `<<`.
+      const isMerge = typeof pair.key.value === 'symbol' || (pair.key.source === '<<' && pair.key.type === 'PLAIN');
+      if (isMerge) index.merges.push(pair.value);
+      else if (!index.byKey.has(String(pair.key.value))) index.byKey.set(String(pair.key.value), pair);
+    }
+    pairIndex.set(map, index);
+  }
+  const own = index.byKey.get(key);
+  if (own) return own;
+  const merges = index.merges;
+  // Own keys win over merged ones, so merges are only searched when the key is not written here.
+  for (const m of merges) {
+    for (const s of isSeq(m) ? m.items : [m]) {
+      const target = isAlias(s) ? resolveAlias(doc, s) : s;
+      const found = findPair(doc, target, key, depth + 1);
+      if (found) return found;
     }
   }
-  return merged;
+  return undefined;
 }
 
 export function nodeLocation(src: YamlSource, node: Node | undefined): SourceLocation {
