@@ -47,7 +47,7 @@ export function lookFor(reading: PromptReading, rng: Rng, fallback: Rgb = TONES.
   // Each variant leans its main colour a little toward a random tint, so seeds differ at a glance
   // while "red slime" stays red.
   const named0 = reading.colours[0] ?? named?.[0] ?? (reading.subject ? fallback : rng.pick(SPARE));
-  const primary = mix(named0, rng.pick(TINTS), rng.range(8, 56));
+  const primary = mix(named0, rng.pick(TINTS), rng.range(6, 34));
   const secondary = reading.colours[1] ?? named?.[1] ?? rng.pick(SPARE.filter((c) => c !== named0));
   const accent = reading.colours[2] ?? (named0 === TONES.gold || secondary === TONES.gold ? TONES.steel : TONES.gold);
   return { primary, secondary, accent, skin: rng.pick(SKINS), hair: rng.pick(HAIRS) };

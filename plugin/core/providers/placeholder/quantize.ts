@@ -114,7 +114,8 @@ export function toOneBit(img: RgbaImage, ink: Rgb, paper: Rgb): RgbaImage {
       const i = (y * img.width + x) * 4;
       if (img.data[i + 3]! < ALPHA_CUTOFF) continue;
       const l = luminance([img.data[i]!, img.data[i + 1]!, img.data[i + 2]!]);
-      const threshold = 48 + BAYER4[(y & 3) * 4 + (x & 3)]! * 8;
+      // Dark tones stay solid ink and light ones solid paper; only the middle dithers.
+      const threshold = 72 + BAYER4[(y & 3) * 4 + (x & 3)]! * 7;
       const c = l > threshold ? paper : ink;
       out.data[i] = c[0];
       out.data[i + 1] = c[1];

@@ -37,7 +37,8 @@ export function renderStill(req: StillRequest): RgbaImage {
   if (layout === 'texture' || (reading.kind === 'texture' && layout === 'single') || (tiled && layout === 'single')) {
     return renderTexture(req, look);
   }
-  const k = designScale(req.width, req.height, 64);
+  // Sheets hold several figures, so they get a finer design grid than a single sprite.
+  const k = designScale(req.width, req.height, layout === 'item_sheet' || layout === 'turnaround' ? 128 : 64);
   const dw = Math.floor(req.width / k);
   const dh = Math.floor(req.height / k);
   const s = new Sprite(dw, dh);
@@ -95,7 +96,7 @@ function renderTexture(req: StillRequest, look: Look): RgbaImage {
 }
 
 function drawItemSheet(s: Sprite, box: Box, reading: PromptReading, look: Look, rng: Rng): void {
-  const n = Math.min(box.w, box.h) >= 96 ? 3 : 2;
+  const n = Math.min(box.w, box.h) >= 54 ? 3 : 2;
   const cw = Math.floor(box.w / n);
   const ch = Math.floor(box.h / n);
   const first = reading.kind === 'item' ? itemShapeFor(reading.subject, rng) : undefined;

@@ -91,7 +91,7 @@ export function drawHumanoid(
   const eyeY = top + Math.round(headH * 0.52);
   const side = pose.facing === 'left' || pose.facing === 'right';
   const lift = Math.max(1, Math.round(h / 20));
-  const bodyHW = side ? Math.max(2, torsoHW - 1) : torsoHW;
+  const bodyHW = torsoHW;
 
   const drawCape = (): void => {
     if (!o.cape) return;
@@ -108,14 +108,13 @@ export function drawHumanoid(
 
   // Legs: in profile one steps forward as the other pushes back; from the front one lifts.
   if (side) {
-    const reach = pose.stride * Math.max(1, Math.round(w * 0.12));
-    const legX = c - (legW >> 1);
-    const far = { x: legX + reach, lift: pose.stride > 0 ? 1 : 0 };
-    const near = { x: legX - reach, lift: pose.stride < 0 ? 1 : 0 };
-    s.rect(far.x, torsoBottom, legW, feetY - torsoBottom + 1 - far.lift, pantsFar);
-    s.rect(far.x - 1, feetY - 1 - far.lift, legW + 1, 2, boots);
-    s.rect(near.x, torsoBottom, legW, feetY - torsoBottom + 1 - near.lift, pants);
-    s.rect(near.x - 1, feetY - 1 - near.lift, legW + 1, 2, boots);
+    // Legs swing from the hip: the near leg steps forward (left) as the far one pushes back.
+    const reach = pose.stride * Math.max(1, Math.round(w * 0.14));
+    const hipX = c - (legW >> 1) + 1;
+    limb(s, hipX, torsoBottom - 1, hipX + reach, feetY - 1, legW, pantsFar);
+    s.rect(hipX + reach - 1, feetY - 1, legW + 1, 2, boots);
+    limb(s, hipX, torsoBottom - 1, hipX - reach, feetY - 1, legW, pants);
+    s.rect(hipX - reach - 1, feetY - 1, legW + 1, 2, boots);
   } else {
     const leftUp = pose.stride < 0 ? lift : 0;
     const rightUp = pose.stride > 0 ? lift : 0;
@@ -143,9 +142,11 @@ export function drawHumanoid(
   const armTop = torsoTop + 1;
   const armLen = Math.max(3, torsoBottom - torsoTop - 1);
   if (side) {
-    const ax = c - (armW >> 1) - swing;
-    s.rect(ax, armTop, armW, armLen, armFar === -1 ? armL : armL);
-    s.rect(ax, armTop + armLen, armW, Math.max(1, armW - 1), skin);
+    // The near arm swings against the near leg, pivoting at the shoulder.
+    const shoulder = c + 1;
+    const hand = shoulder + 2 * swing;
+    limb(s, shoulder, armTop, hand, armTop + armLen - 1, armW, armL);
+    s.rect(hand - (armW >> 1), armTop + armLen, armW, Math.max(1, armW - 1), skin);
   } else {
     const lSwing = pose.facing === 'up' ? -swing : swing;
     s.rect(c - bodyHW - armW, armTop + Math.max(0, lSwing), armW, armLen, armL);
@@ -178,6 +179,15 @@ export function drawHumanoid(
     }
   }
   void armFar;
+}
+
+/** A straight limb of the given width from (x0, y0) to (x1, y1), drawn row by row. */
+function limb(s: Sprite, x0: number, y0: number, x1: number, y1: number, width: number, m: number): void {
+  const rows = Math.max(1, y1 - y0);
+  for (let y = y0; y <= y1; y++) {
+    const cx = x0 + Math.round(((y - y0) * (x1 - x0)) / rows);
+    s.rect(cx - (width >> 1), y, width, 1, m);
+  }
 }
 
 function drawEyes(s: Sprite, side: boolean, c: number, y: number, ew: number, eh: number, spread: number, colour: Rgb, glint: Rgb | undefined): void {

@@ -91,12 +91,13 @@ function pixel(t: Torus, shape: TextureShape, r: Ramp, x: number, y: number, sca
       return tone === 1 ? r[1] : r[2];
     }
     case 'water': {
+      // Deep and shallow patches, with ripples: contour lines of a noise stretched sideways.
       const n = fbm(t, x, y, cells);
-      const m = valueNoise(t, x, y, Math.max(1, Math.round(cells * 1.5)), Math.max(1, cells * 3), 9);
-      const band = (n + m) & 63;
-      if (band < 5) return r[4];
-      if (band < 12) return r[3];
-      return n < 110 ? r[1] : r[2];
+      const ripple = valueNoise(t, x, y, Math.max(1, Math.round(cells * 0.75)), Math.max(2, cells * 4), 9);
+      const d = Math.abs(ripple - 128);
+      if (d < 5 && n > 90) return r[4];
+      if (d < 11 && n > 70) return r[3];
+      return n < 96 ? r[1] : r[2];
     }
     case 'lava': {
       const n = fbm(t, x, y, cells);
