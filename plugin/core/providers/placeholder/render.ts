@@ -7,16 +7,17 @@ import type { GeneratedImage } from '../provider.js';
 import { animationFrames, ANIMATION_DELAY_MS } from './anim.js';
 import { decodeInputImage, deriveFromInput, DEFAULT_STRENGTH } from './img2img.js';
 import { lookFor } from './look.js';
-import { mix, type Rgb } from './palette.js';
+import type { Rgb } from './palette.js';
 import { createRng } from './prng.js';
 import { readPrompt } from './prompt.js';
 import { mapToPalette, paletteFromPng, toOneBit, upscale } from './quantize.js';
 import { renderStill } from './still.js';
 import { styleTraits } from './style.js';
-import { walkFrames, walkSheet, WALK_CELL, WALK_DELAY_MS } from './walk.js';
-import { blit } from './walk.js';
+import { blit, walkFrames, walkSheet, WALK_DELAY_MS } from './walk.js';
 import { createImage } from '../../image/bitmap.js';
+import { RetroSpritesError } from '../../errors.js';
 
+const MAX_SIDE = 2048;
 const INK: Rgb = [24, 20, 37];
 const PAPER: Rgb = [232, 228, 210];
 
@@ -26,6 +27,7 @@ const PAPER: Rgb = [232, 228, 210];
  * distinct variants and changing one field does not reshuffle the others' choices.
  */
 export function renderAll(payload: ApiPayload, version: string): GeneratedImage[] {
+  checkSize(payload);
   const count = Math.max(1, Math.floor(payload.num_images || 1));
   const out: GeneratedImage[] = [];
   for (let i = 0; i < count; i++) out.push(renderOne(payload, i, version));
@@ -55,7 +57,7 @@ function renderOne(payload: ApiPayload, index: number, version: string): Generat
     }
     frames = frames.map(finish);
     if (payload.return_spritesheet) {
-      const sheet = traits.layout === 'walk' ? walkSheet(frames.map((f) => f)) : strip(frames);
+      const sheet = traits.layout === 'walk' ? walkSheet(frames) : strip(frames);
       return png(sheet);
     }
     const gif = encodeGif(frames, { delayMs: traits.layout === 'walk' ? WALK_DELAY_MS : ANIMATION_DELAY_MS, loop: true });
@@ -76,6 +78,19 @@ function renderOne(payload: ApiPayload, index: number, version: string): Generat
     img = deriveFromInput(decodeInputImage(payload.input_image), img, payload.strength ?? DEFAULT_STRENGTH, payload.remove_bg === true);
   }
   return png(finish(img));
+}
+
+/** The manifest validator normally stops these; the emulator may not, so fail with a sentence. */
+function checkSize(payload: ApiPayload): void {
+  for (const [field, v] of [['width', payload.width], ['height', payload.height]] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > MAX_SIDE) {
+      throw new RetroSpritesError('bad-request', `placeholder: ${field} must be a whole number from 1 to ${MAX_SIDE}, got ${String(v)}`);
+    }
+  }
+  const k = upscaleFactor(payload.upscale_output_factor);
+  if (payload.width * k > MAX_SIDE * 4 || payload.height * k > MAX_SIDE * 4) {
+    throw new RetroSpritesError('bad-request', `placeholder: upscale_output_factor ${k} makes the image too large`);
+  }
 }
 
 /** 1_bit and input_palette are the last word on colour, applied after everything else is drawn. */
@@ -115,5 +130,3 @@ function strip(frames: RgbaImage[]): RgbaImage {
 function png(img: RgbaImage): GeneratedImage {
   return { format: 'png', bytes: encodePng(img), width: img.width, height: img.height };
 }
-
-export { mix, WALK_CELL };

@@ -30,19 +30,41 @@ function paste(sheet: RgbaImage, img: RgbaImage, ox: number, oy: number): void {
   }
 }
 
+function checkerboard(cols: number, rows: number): RgbaImage {
+  const sheet = createImage(cols * CELL, rows * CELL);
+  for (let y = 0; y < sheet.height; y++) {
+    for (let x = 0; x < sheet.width; x++) {
+      const light = ((x >> 3) + (y >> 3)) & 1;
+      sheet.data.set(light ? [70, 72, 84, 255] : [58, 60, 72, 255], (y * sheet.width + x) * 4);
+    }
+  }
+  return sheet;
+}
+
+/** Subjects beyond the representative set, so a person can judge the breadth of the vocabulary. */
+const GALLERY = ['hero', 'robot', 'red dragon', 'skeleton', 'grey cat', 'ghost', 'king', 'witch', 'frog', 'owl',
+  'ninja', 'golden butterfly', 'steel sword', 'silver key', 'wooden shield', 'bomb', 'crown', 'apple', 'magic book',
+  'ring', 'mushroom', 'big rock', 'barrel', 'pink flower', 'torch', 'cottage house', 'cactus', 'pine tree', 'crate',
+  'signpost', 'sand texture', 'lava texture', 'wood planks texture', 'snow texture', 'metal tiles texture', 'dirt texture'];
+
 describe('contact sheet of the placeholder art', () => {
+  it('renders a gallery of many subjects to test-output/placeholder-gallery.png', () => {
+    mkdirSync(OUT, { recursive: true });
+    const cols = 6;
+    const sheet = checkerboard(cols, Math.ceil(GALLERY.length / cols));
+    GALLERY.forEach((prompt, i) => {
+      const [image] = renderPlaceholder({ prompt, width: 64, height: 64, num_images: 1, seed: i, remove_bg: true });
+      paste(sheet, decodePng(image!.bytes), (i % cols) * CELL, Math.floor(i / cols) * CELL);
+    });
+    writeFileSync(`${OUT}/placeholder-gallery.png`, encodePng(sheet));
+  });
+
   it('renders every representative request to test-output/placeholder-contact-sheet.png for a person to look at', () => {
     mkdirSync(OUT, { recursive: true });
     const names = Object.keys(CASES);
     const cols = 6;
     const rows = Math.ceil(names.length / cols);
-    const sheet = createImage(cols * CELL, rows * CELL);
-    for (let y = 0; y < sheet.height; y++) {
-      for (let x = 0; x < sheet.width; x++) {
-        const light = ((x >> 3) + (y >> 3)) & 1;
-        sheet.data.set(light ? [70, 72, 84, 255] : [58, 60, 72, 255], (y * sheet.width + x) * 4);
-      }
-    }
+    const sheet = checkerboard(cols, rows);
     names.forEach((name, i) => {
       const [image] = renderPlaceholder(CASES[name]!);
       expect(image).toBeDefined();

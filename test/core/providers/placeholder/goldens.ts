@@ -53,7 +53,7 @@ export const GOLDEN: Record<string, string[]> = {
     "2a231a44f1b426f532bf54a2d7eebc5ad42e9cd08386beb3462d64fc6ea699d6"
   ],
   "oneBit": [
-    "2ec33a2c0ddd7207533df347017385af5c84d75c551b22f4a9ba63803df6dc9b"
+    "9e3b479c56a90a9073297b74092b552cc7833d0c8672ca40f492943d5ae38500"
   ],
   "itemSheet": [
     "87bebb486a7fa544dfe9a6c8385cb53be52c2550c3c67231ec793146756ddbef"

@@ -58,11 +58,18 @@ export function drawBlob(s: Sprite, b: Box, subject: string, look: Look, rng: Rn
   const x0 = b.x + side - widen;
   const x1 = b.x + b.w - 1 - side + widen;
   if (ghost) {
-    s.ellipse(x0 + 2, b.y + 2, x1 - 2, bottom - Math.round(b.h * 0.25), body);
-    s.rect(x0 + 2, Math.round((b.y + bottom) / 2), x1 - x0 - 3, Math.round(b.h * 0.35), body);
-    const teeth = 4;
-    const tw = Math.max(1, Math.floor((x1 - x0 - 3) / (teeth * 2)));
-    for (let i = 0; i < teeth; i++) for (let y = bottom - tw; y <= bottom; y++) for (let x = x0 + 2 + tw + i * 2 * tw; x < x0 + 2 + 2 * tw + i * 2 * tw; x++) s.clear(x, y);
+    const headBottom = bottom - Math.round(b.h * 0.25);
+    s.ellipse(x0 + 2, b.y + 2, x1 - 2, headBottom, body);
+    s.rect(x0 + 2, Math.round((b.y + 2 + headBottom) / 2), x1 - x0 - 3, bottom - Math.round((b.y + 2 + headBottom) / 2) + 1, body);
+    // A ragged hem: notches cut from the bottom edge.
+    const teeth = 3;
+    const span = x1 - x0 - 3;
+    const tw = Math.max(1, Math.floor(span / (teeth * 2 + 1)));
+    for (let i = 0; i < teeth; i++) {
+      const tx = x0 + 2 + tw + i * 2 * tw + Math.floor((span - (teeth * 2 + 1) * tw) / 2);
+      for (let y = bottom - tw; y <= bottom; y++) for (let x = tx + (bottom - y); x < tx + tw + tw - (bottom - y) && x < tx + 2 * tw; x++) s.clear(x, y);
+    }
+    s.mirrorX(b.x, b.w);
   } else {
     // A dome: ellipse on top, flat bottom.
     const mid = Math.round((top + bottom) / 2) + 1;

@@ -131,7 +131,12 @@ export function drawHumanoid(
   else s.rect(c - bodyHW, torsoTop, 2 * bodyHW, bodyBottom - torsoTop + 1, cloth);
   const beltY = torsoBottom - Math.max(1, Math.round(h / 20));
   if (h >= 20) s.rect(c - bodyHW, beltY, 2 * bodyHW, Math.max(1, Math.round(h / 28)), trim);
-  if (!side && pose.facing !== 'up' && h >= 24) {
+  if (subject === 'skeleton' && h >= 16) {
+    // Ribs: dark bars across the chest, so bone reads as bone.
+    const rib = s.material(mix(o.skin, [30, 24, 40], 150));
+    for (let y = torsoTop + 2; y < beltY - 1; y += 2) s.rect(c - bodyHW + 1, y, 2 * bodyHW - 2, 1, rib, 2);
+    s.rect(c - (side ? 0 : 1), torsoTop + 1, 2, beltY - torsoTop - 1, cloth);
+  } else if (!side && pose.facing !== 'up' && h >= 24) {
     // A chest emblem or collar in the accent colour gives the front a focal point.
     s.rect(c - 1, torsoTop + 2, 2, Math.max(2, Math.round(h / 14)), trim, 3);
   }
@@ -175,7 +180,8 @@ export function drawHumanoid(
       for (let y = eyeY - 1; y < eyeY + eyeH; y++) for (let x = slitX0; x <= slitX1; x++) s.dot(x, y, [26, 22, 40]);
       drawEyes(s, side, c, eyeY, eyeW, eyeH - 1 || 1, Math.max(2, Math.round(headHW * 0.45)), [250, 240, 200], undefined);
     } else {
-      drawEyes(s, side, c, eyeY, eyeW, eyeH, Math.max(1, Math.round(headHW * 0.4)), dark, w >= 32 ? TONES.white : undefined);
+      const skull = o.headgear === 'skull';
+      drawEyes(s, side, c, eyeY - (skull ? 1 : 0), eyeW + (skull ? 1 : 0), eyeH, Math.max(1, Math.round(headHW * 0.4)), dark, w >= 32 && !skull ? TONES.white : undefined);
     }
   }
   void armFar;
