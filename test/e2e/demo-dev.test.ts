@@ -21,6 +21,7 @@ describe.skipIf(!browserAvailable('demo game in dev mode'))('the demo game under
 
   beforeAll(async () => {
     delete process.env.RD_API_KEY;
+    browser = await launchBrowser();
     // Edit a scratch copy of the manifests (and their cache), never the committed ones.
     scratch = await mkdtemp(join(tmpdir(), 'retro-sprites-dev-'));
     await cp(join(REPO, 'manifests'), join(scratch, 'manifests'), { recursive: true });
@@ -35,7 +36,6 @@ describe.skipIf(!browserAvailable('demo game in dev mode'))('the demo game under
       logLevel: process.env.E2E_DEBUG ? 'info' : 'silent',
     });
     await server.listen();
-    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 960, height: 540 } });
     problems = watchProblems(page);
     if (process.env.E2E_DEBUG) page.on('console', (m) => console.log('[page]', m.type(), m.text()));

@@ -22,10 +22,10 @@ describe.skipIf(!browserAvailable('demo game in the browser'))('the demo game, b
   beforeAll(async () => {
     // The committed cache must be enough: the offline provider, whatever the developer's shell holds.
     delete process.env.RD_API_KEY;
+    browser = await launchBrowser();
     outDir = await mkdtemp(join(tmpdir(), 'retro-sprites-demo-'));
     await build({ configFile: join(REPO, 'vite.config.ts'), build: { outDir, emptyOutDir: true }, customLogger: buildLog, logLevel: 'info' });
     server = await preview({ configFile: join(REPO, 'vite.config.ts'), build: { outDir }, preview: { port: 0, strictPort: false, open: false }, logLevel: 'silent' });
-    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 960, height: 540 } });
     problems = watchProblems(page);
     await page.goto(server.resolvedUrls!.local[0]!);
