@@ -11,9 +11,16 @@ import { renderPlaceholder } from '../core/providers/placeholder/index.js';
  */
 export const REGULAR_SIZE_FACTOR = 2;
 
-/** The images of an answer: the placeholder's art, upscaled like the API's regular size. */
+/**
+ * Added to the seed before drawing, so the emulator's art is a different variant from the offline
+ * placeholder's for the same request: when the dev server swaps stand-in art for the API's answer,
+ * the swap is visible against the emulator too.
+ */
+export const EMULATOR_SEED_SALT = 7919;
+
+/** The images of an answer: the placeholder's art (another variant), upscaled like the API's regular size. */
 export function renderAnswer(payload: ApiPayload): GeneratedImage[] {
-  const images = renderPlaceholder(payload);
+  const images = renderPlaceholder({ ...payload, seed: ((payload.seed ?? 0) + EMULATOR_SEED_SALT) % 2 ** 31 });
   const factor = payload.upscale_output_factor ?? REGULAR_SIZE_FACTOR;
   if (factor === 1) return images;
   // Animations answer at their native 48x48 (the seed); only still images and sheets grow.

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { retroSprites } from '../../plugin/index.js';
+import { startEmulator } from '../../plugin/emulator/index.js';
 import { decodePng } from '../../plugin/core/image/png.js';
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
@@ -25,12 +26,12 @@ interface Sent {
 }
 
 /** Starts the dev server on an ephemeral port and records every HMR message it sends. */
-async function startDev(root: string) {
+async function startDev(root: string, options: Parameters<typeof retroSprites>[0] = {}) {
   server = await createServer({
     root,
     configFile: false,
     logLevel: 'silent',
-    plugins: [retroSprites({ dts: false })],
+    plugins: [retroSprites({ dts: false, ...options })],
     server: { port: 0, host: '127.0.0.1', strictPort: false },
   });
   await server.listen();
@@ -126,5 +127,54 @@ describe('vite dev server with retroSprites()', () => {
     expect(state.map((s: { sprite: string }) => s.sprite).sort()).toEqual(['heroes/coin', 'heroes/grass', 'heroes/hero', 'heroes/walker', 'items/gem']);
     const img = await fetch(`${url}/__retro-sprites/entry/${state[0].key}/0`);
     expect(img.status).toBe(200);
+  });
+
+  it('shows placeholder art at once while the real API works, then swaps in the real art', async () => {
+    const emulator = await startEmulator({ token: 'dev-token', latencyMs: 400 });
+    const saved = { key: process.env.RD_API_KEY, url: process.env.RD_API_URL };
+    process.env.RD_API_KEY = 'dev-token';
+    process.env.RD_API_URL = emulator.url;
+    try {
+      const root = await tempDir();
+      await writeProject(root, { ...GAME_FILES, 'manifests/items.yaml': ITEMS });
+      const started = Date.now();
+      const { url, sent } = await startDev(root);
+      // The virtual module (and so the page) did not wait for the API.
+      expect(Date.now() - started).toBeLessThan(4 * 400);
+      const states = await (await fetch(`${url}/__retro-sprites/api/state`)).json();
+      expect(states.every((s: { status: string; standIn: boolean }) => s.status === 'generating' && s.standIn)).toBe(true);
+      expect((await fetch(`${url}/__retro-sprites/files/pack.json`)).status).toBe(200);
+
+      const update = await until('the real art', () => sent.find((m) => m.event === 'retro-sprites:update'), 20_000);
+      expect(update.data!.atlases.map((a) => a.key).sort()).toEqual(['heroes', 'items']);
+      const after = await (await fetch(`${url}/__retro-sprites/api/state`)).json();
+      expect(after.every((s: { status: string; standIn: boolean }) => s.status === 'generated' && !s.standIn)).toBe(true);
+    } finally {
+      process.env.RD_API_KEY = saved.key;
+      process.env.RD_API_URL = saved.url;
+      if (saved.key === undefined) delete process.env.RD_API_KEY;
+      if (saved.url === undefined) delete process.env.RD_API_URL;
+      await emulator.close();
+    }
+  });
+
+  it('the dev page regenerates one sprite, or gives it a new seed in its manifest', async () => {
+    const root = await tempDir();
+    await writeProject(root, GAME_FILES);
+    const { url, sent } = await startDev(root);
+    const post = (body: unknown) =>
+      fetch(`${url}/__retro-sprites/api/regenerate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    const refreshed = await post({ sprite: 'heroes/hero', mode: 'refresh' });
+    expect(refreshed.status).toBe(202);
+    const manifest = join(root, 'manifests/heroes.yaml');
+    const reseeded = await post({ sprite: 'heroes/coin', mode: 'new-seed' });
+    const { seed } = await reseeded.json();
+    const text = await readFile(manifest, 'utf8');
+    // The seed lands in the coin's entry; the comment on the first line is kept.
+    expect(text).toMatch(new RegExp(`coin:\\n    prompt: gold coin\\n    num_images: 4\\n    animation: true\\n    seed: ${seed}\\n`));
+    expect(text.split('\n')[0]).toMatch(/^# yaml-language-server/);
+    await until('the update', () => sent.find((m) => m.event === 'retro-sprites:update'));
+    expect((await post({ sprite: 'heroes/nobody', mode: 'refresh' })).status).toBe(404);
   });
 });
