@@ -180,3 +180,16 @@ export function resize(img: RgbaImage, w: number, h: number): RgbaImage {
   }
   return out;
 }
+
+/** Eight levels of red and green, four of blue: the narrow palette of old consoles (`retro`). */
+export function posterize(img: RgbaImage): RgbaImage {
+  const out = createImage(img.width, img.height);
+  const level = (v: number, n: number): number => Math.floor((Math.floor((v * n + 127) / 255) * 255) / n);
+  for (let i = 0; i < img.data.length; i += 4) {
+    out.data[i] = level(img.data[i]!, 7);
+    out.data[i + 1] = level(img.data[i + 1]!, 7);
+    out.data[i + 2] = level(img.data[i + 2]!, 3);
+    out.data[i + 3] = img.data[i + 3]!;
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import { lookFor } from './look.js';
 import type { Rgb } from './palette.js';
 import { createRng } from './prng.js';
 import { readPrompt } from './prompt.js';
-import { mapToPalette, paletteFromPng, toOneBit, upscale } from './quantize.js';
+import { mapToPalette, paletteFromPng, posterize, toOneBit, upscale } from './quantize.js';
 import { renderStill } from './still.js';
 import { styleTraits } from './style.js';
 import { blit, walkFrames, walkSheet, WALK_DELAY_MS } from './walk.js';
@@ -40,7 +40,7 @@ function renderOne(payload: ApiPayload, index: number, version: string): Generat
   const reading = readPrompt(payload.prompt);
   const rng = createRng('placeholder', version, payload.prompt, traits.name, payload.seed ?? 0, index);
   const factor = upscaleFactor(payload.upscale_output_factor);
-  const finish = (img: RgbaImage): RgbaImage => upscale(colourRules(img, payload, traits.oneBit), factor);
+  const finish = (img: RgbaImage): RgbaImage => upscale(colourRules(img, payload, traits.oneBit, traits.retro), factor);
 
   if (traits.layout === 'walk' || traits.layout === 'animation') {
     const look = lookFor(reading, rng.fork('look'));
@@ -94,7 +94,7 @@ function checkSize(payload: ApiPayload): void {
 }
 
 /** 1_bit and input_palette are the last word on colour, applied after everything else is drawn. */
-function colourRules(img: RgbaImage, payload: ApiPayload, oneBit: boolean): RgbaImage {
+function colourRules(img: RgbaImage, payload: ApiPayload, oneBit: boolean, retro: boolean): RgbaImage {
   let out = img;
   if (oneBit) {
     const palette = payload.input_palette ? paletteFromPng(payload.input_palette) : [];
@@ -103,6 +103,7 @@ function colourRules(img: RgbaImage, payload: ApiPayload, oneBit: boolean): Rgba
     out = toOneBit(out, ink, paper);
     return out;
   }
+  if (retro) out = posterize(out);
   if (payload.input_palette) out = mapToPalette(out, paletteFromPng(payload.input_palette));
   return out;
 }

@@ -286,6 +286,13 @@ describe('styles', () => {
     const plain = still(sprite('knight', { prompt_style: 'game_asset' }));
     const simple = still(sprite('knight', { prompt_style: 'simple' }));
     expect(opaqueColours(simple).size).toBeLessThan(opaqueColours(plain).size);
+    // Same silhouette, different shading.
+    const mask = (img: RgbaImage): string => sha256(img.data.filter((_, i) => i % 4 === 3));
+    expect(mask(simple)).toBe(mask(plain));
+    const retro = still(sprite('knight', { prompt_style: 'retro' }));
+    for (const c of opaqueColours(retro)) expect([0, 85, 170, 255]).toContain(c & 0xff);
+    const noStyle = still(sprite('knight', { prompt_style: 'no_style' }));
+    expect(countOpaque(noStyle)).toBeLessThan(countOpaque(plain));
   });
 });
 
