@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import { decodePng } from './image/png.js';
 import type { ApiPayload } from './payload.js';
 
 /**
  * Bumped when the way keys are computed changes, so old cache entries are never mistaken for new
  * ones (they simply stop matching).
  */
-const KEY_FORMAT = 1;
+const KEY_FORMAT = 2;
 
 /**
  * JSON with object keys sorted at every depth and no whitespace, so two values that mean the same
@@ -47,15 +48,40 @@ function write(value: unknown, stack: object[]): string {
 }
 
 /**
+ * A referenced image as the key sees it: its size and the sha256 of its RGB pixels. The API
+ * answers to pixels, not to how a PNG encoder compressed them, so a zlib that deflates differently
+ * on another machine or Node version must not make a team pay again for art it has.
+ */
+function pixelIdentity(base64: string): string {
+  try {
+    const image = decodePng(Buffer.from(base64, 'base64'));
+    const rgb = Buffer.alloc(image.width * image.height * 3);
+    for (let i = 0, o = 0; i < image.data.length; i += 4, o += 3) {
+      rgb[o] = image.data[i]!;
+      rgb[o + 1] = image.data[i + 1]!;
+      rgb[o + 2] = image.data[i + 2]!;
+    }
+    return `rgb:${image.width}x${image.height}:${createHash('sha256').update(rgb).digest('hex')}`;
+  } catch {
+    // Not a PNG we can read: the bytes themselves are all there is to key on.
+    return `bytes:${createHash('sha256').update(base64, 'utf8').digest('hex')}`;
+  }
+}
+
+/**
  * Content key of a request: sha256 (hex) over the canonical payload and the provider's identity.
- * `check_cost` only asks for a price, it does not change the images, so it is left out.
+ * `check_cost` only asks for a price, it does not change the images, so it is left out; referenced
+ * images count by their pixels.
  */
 export function cacheKey(payload: ApiPayload, provider: { id: string; version: string }): string {
   const { check_cost: _ignored, ...rest } = payload;
+  const keyed: Record<string, unknown> = { ...rest };
+  if (rest.input_image !== undefined) keyed.input_image = pixelIdentity(rest.input_image);
+  if (rest.input_palette !== undefined) keyed.input_palette = pixelIdentity(rest.input_palette);
   const material = canonicalJson({
     format: KEY_FORMAT,
     provider: { id: provider.id, version: provider.version },
-    payload: rest,
+    payload: keyed,
   });
   return createHash('sha256').update(material, 'utf8').digest('hex');
 }

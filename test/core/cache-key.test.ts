@@ -35,6 +35,19 @@ describe('cacheKey', () => {
     expect(cacheKey(payload, PLACEHOLDER)).not.toBe(cacheKey(payload, API));
     expect(cacheKey(payload, { id: 'retrodiffusion', version: '2' })).not.toBe(cacheKey(payload, API));
   });
+  test('counts an input image by its pixels, not by how its PNG was compressed', async () => {
+    const { PNG } = await import('pngjs');
+    const image = solid(8, 8, [200, 40, 40, 255]);
+    const deflated = (level: number) => {
+      const png = new PNG({ width: 8, height: 8 });
+      Buffer.from(image.data).copy(png.data);
+      return PNG.sync.write(png, { colorType: 2, deflateLevel: level }).toString('base64');
+    };
+    expect(deflated(0)).not.toBe(deflated(9));
+    expect(cacheKey({ ...payload, input_image: deflated(0) }, API)).toBe(cacheKey({ ...payload, input_image: deflated(9) }, API));
+    const other = encodePng(solid(8, 8, [40, 200, 40, 255]), { rgb: true });
+    expect(cacheKey({ ...payload, input_image: Buffer.from(other).toString('base64') }, API)).not.toBe(cacheKey({ ...payload, input_image: deflated(9) }, API));
+  });
 });
 
 describe('keys of manifest sprites', () => {

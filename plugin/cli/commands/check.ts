@@ -3,6 +3,8 @@ import { cacheKey, shortKey } from '../../core/cache-key.js';
 import { formatDiagnostic } from '../../core/errors.js';
 import { loadManifests, type ManifestPlan } from '../../core/manifest/index.js';
 import { frameCount } from '../../core/animation-layout.js';
+import { PLACEHOLDER_ID, PLACEHOLDER_VERSION } from '../../core/providers/placeholder/index.js';
+import { RETRODIFFUSION_ID, RETRODIFFUSION_VERSION } from '../../core/providers/retrodiffusion/index.js';
 import type { GenerationRequest } from '../../core/request.js';
 import { stringValue, type Command, type CommandContext } from '../command.js';
 
@@ -15,8 +17,8 @@ export interface ProviderIdentity {
  * The identities keys are computed under. They must equal the real providers' `id`/`version`
  * (plugin/core/providers), or the keys shown here would not be the cache's.
  */
-export const PLACEHOLDER_IDENTITY: ProviderIdentity = { id: 'placeholder', version: '1' };
-export const RETRODIFFUSION_IDENTITY: ProviderIdentity = { id: 'retrodiffusion', version: '1' };
+export const PLACEHOLDER_IDENTITY: ProviderIdentity = { id: PLACEHOLDER_ID, version: PLACEHOLDER_VERSION };
+export const RETRODIFFUSION_IDENTITY: ProviderIdentity = { id: RETRODIFFUSION_ID, version: RETRODIFFUSION_VERSION };
 
 /** Which provider `generate` would use: the flag, else the API when a key is set, else the placeholder. */
 export function providerIdentity(flag: string | undefined, env: NodeJS.ProcessEnv): ProviderIdentity {
