@@ -64,6 +64,12 @@ export const COLOUR_WORDS: Record<string, Rgb> = {
   fire: [236, 96, 32],
   fiery: [236, 96, 32],
   dark: [64, 56, 84],
+  wooden: [150, 96, 52],
+  wood: [150, 96, 52],
+  leafy: [72, 164, 60],
+  grassy: [72, 164, 60],
+  rusty: [160, 84, 48],
+  mossy: [90, 140, 70],
   shadow: [64, 56, 84],
 };
 

@@ -4,6 +4,7 @@ import { parseGIF, decompressFrames } from 'gifuct-js';
 import { renderPlaceholder } from '../../../../plugin/core/providers/placeholder/index.js';
 import { createImage, type RgbaImage } from '../../../../plugin/core/image/bitmap.js';
 import { decodePng, encodePng } from '../../../../plugin/core/image/png.js';
+import { loadManifests } from '../../../../plugin/core/manifest/index.js';
 import { CASES } from './cases.js';
 
 const OUT = 'test-output';
@@ -48,6 +49,19 @@ const GALLERY = ['hero', 'robot', 'red dragon', 'skeleton', 'grey cat', 'ghost',
   'signpost', 'sand texture', 'lava texture', 'wood planks texture', 'snow texture', 'metal tiles texture', 'dirt texture'];
 
 describe('contact sheet of the placeholder art', () => {
+  it('renders every sprite of the demo\'s manifests to test-output/placeholder-demo-manifests.png', async () => {
+    mkdirSync(OUT, { recursive: true });
+    const plan = await loadManifests({ root: process.cwd() });
+    expect(plan.requests.length).toBeGreaterThan(0);
+    const images = plan.requests.flatMap((r) =>
+      renderPlaceholder(r.payload).map((image) => (image.format === 'gif' ? firstFrame(image.bytes) : decodePng(image.bytes))),
+    );
+    const cols = 6;
+    const sheet = checkerboard(cols, Math.ceil(images.length / cols));
+    images.forEach((img, i) => paste(sheet, img, (i % cols) * CELL, Math.floor(i / cols) * CELL));
+    writeFileSync(`${OUT}/placeholder-demo-manifests.png`, encodePng(sheet));
+  });
+
   it('renders a gallery of many subjects to test-output/placeholder-gallery.png', () => {
     mkdirSync(OUT, { recursive: true });
     const cols = 6;

@@ -50,7 +50,7 @@ export const GOLDEN: Record<string, string[]> = {
     "png:96x48:65e561dcc8a9e4fe93a0cfd7f8631a289fd56d653cc1acac60040d5081e11a3b"
   ],
   "panel": [
-    "png:96x96:adf5ea0cc38d92b4f0819d65cfb39e2fd01c67bcb881075e04dae87129123218"
+    "png:96x96:ddf95343bce19280d0eb8a4f2a980a4d7899499accf9b60fb0d80e19b1b57425"
   ],
   "oneBit": [
     "png:64x64:0071078a996bd3ff23241e5811dd70284badd7d7c6cb7619d9463ab502d29600"
