@@ -48,18 +48,14 @@ export function virtualKeys(requests: readonly KeyedRequest[], keys: AssetKeys):
 }
 
 function spriteRef(r: KeyedRequest, keys: AssetKeys): SpriteRef {
-  if (keys.images.includes(r.sprite) && (r.payload.tile_x || r.payload.tile_y)) return { image: r.sprite };
-  const all = keys.frames[r.atlas] ?? [];
-  const own = all.filter((f) => f === r.sprite || f.startsWith(`${r.sprite}_`) && /^\d+$/.test(f.slice(r.sprite.length + 1)) || f.startsWith(`${r.sprite}/`));
-  const ref: SpriteRef = { atlas: r.atlas, frame: own.includes(r.sprite) ? r.sprite : sortFrames(own)[0] };
-  if (own.length > 1) ref.frames = sortFrames(own);
+  const out = keys.sprites[r.atlas]?.[r.sprite];
+  if (!out) return {};
+  if (out.images.length > 0 && out.frames.length === 0) return { image: out.images[0]! };
+  const frames = sortFrames(out.frames);
+  const ref: SpriteRef = { atlas: r.atlas, frame: frames.includes(r.sprite) ? r.sprite : frames[0] };
+  if (frames.length > 1) ref.frames = frames;
   const anims: Record<string, string> = {};
-  for (const a of keys.animations) {
-    if (a === r.sprite) anims.default = a;
-    else if (a.startsWith(`${r.sprite}_`) && own.some((f) => f.startsWith(`${r.sprite}/${a.slice(r.sprite.length + 1)}/`))) {
-      anims[a.slice(r.sprite.length + 1)] = a;
-    }
-  }
+  for (const a of out.animations) anims[a === r.sprite ? 'default' : a.slice(r.sprite.length + 1)] = a;
   if (Object.keys(anims).length) ref.animations = anims;
   return ref;
 }

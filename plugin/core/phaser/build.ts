@@ -52,6 +52,15 @@ export interface BuiltAtlas {
   images: NamedImage[];
   /** Frame pixels over page pixels (0..1); 1 when there are no pages. */
   occupancy: number;
+  /** What each sprite of the group became, by sprite name: frame, animation and tile image names. */
+  sprites: Record<string, SpriteOutput>;
+}
+
+/** The names one manifest sprite produced. */
+export interface SpriteOutput {
+  frames: string[];
+  animations: string[];
+  images: string[];
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -74,9 +83,15 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
   const animations: AnimationSpec[] = [];
   const images: NamedImage[] = [];
   const owner = new Map<string, string>();
+  const outputs: Record<string, SpriteOutput> = {};
   const sorted = [...sprites].sort((a, b) => byName(a.request.sprite, b.request.sprite));
   for (const { request, images: answer } of sorted) {
     const out = spriteFrames(request, answer);
+    outputs[request.sprite] = {
+      frames: out.frames.map((f) => f.name),
+      animations: out.animations.map((a) => a.key),
+      images: out.tileImages.map((t) => t.name),
+    };
     for (const name of [...out.frames.map((f) => f.name), ...out.tileImages.map((t) => t.name), ...out.animations.map((a) => `anim:${a.key}`)]) {
       const other = owner.get(name);
       if (other !== undefined) {
@@ -138,5 +153,5 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
     return out;
   });
 
-  return { atlas, pages, frames: atlasFrames, animations, images, occupancy: pages.length ? packed.occupancy : 1 };
+  return { atlas, pages, frames: atlasFrames, animations, images, occupancy: pages.length ? packed.occupancy : 1, sprites: outputs };
 }

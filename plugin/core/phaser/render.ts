@@ -18,6 +18,8 @@ export interface AssetKeys {
   frames: Record<string, string[]>;
   animations: string[];
   images: string[];
+  /** By atlas, then sprite: the frames, animations and image texture keys that sprite produced. */
+  sprites: Record<string, Record<string, { frames: string[]; animations: string[]; images: string[] }>>;
 }
 
 export interface RenderOptions {
@@ -74,7 +76,7 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
   const entries: PackEntry[] = [];
   const imageEntries: PackEntry[] = [];
   const animEntries: PackEntry[] = [];
-  const keys: AssetKeys = { atlases: [], frames: {}, animations: [], images: [] };
+  const keys: AssetKeys = { atlases: [], frames: {}, animations: [], images: [], sprites: {} };
   const usedNames = new Set<string>();
   const add = (list: OutputFile[], logical: string, bytes: Uint8Array, kind: OutputFile['kind']): string => {
     const fileName = name(logical, bytes);
@@ -87,6 +89,9 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
   };
 
   for (const a of sorted) {
+    keys.sprites[a.atlas] = Object.fromEntries(
+      Object.entries(a.sprites).map(([sprite, out]) => [sprite, { ...out, images: out.images.map((n) => imageKey(a.atlas, n)) }]),
+    );
     for (const img of a.images) {
       const key = imageKey(a.atlas, img.name);
       const url = add(binaries, `${key}.png`, encodePngCompact(img.image), 'image');
