@@ -167,7 +167,7 @@ function drawFlyer(s: Sprite, b: Box, subject: string, look: Look, rng: Rng): vo
   eyes(s, cx2, hTop + Math.round((hBottom - hTop) * 0.4), Math.max(1, Math.round(hw * 0.35)), Math.max(1, Math.round(b.w / 16)));
   if (!bat && !insect) {
     const bk = Math.max(1, Math.round(b.w / 20));
-    s.polygon([[cx - bk - 1, hBottom - Math.round((hBottom - hTop) * 0.3)], [cx2 - cx + bk + 1, hBottom - Math.round((hBottom - hTop) * 0.3)], [cx2 >> 1 === cx ? cx : cx, hBottom + bk]], beakM);
+    s.polygon([[cx - bk - 1, hBottom - Math.round((hBottom - hTop) * 0.3)], [cx2 - cx + bk + 1, hBottom - Math.round((hBottom - hTop) * 0.3)], [cx, hBottom + bk]], beakM);
   }
   if (rng.chance(1, 2) && insect) s.line(cx - 2, hTop, cx - 4, hTop - 3, bodyM);
 }

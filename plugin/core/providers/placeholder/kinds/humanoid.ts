@@ -64,7 +64,6 @@ export function drawHumanoid(
   // material, so each part gets its own lit edge and shadow and the parts read as separate.
   const armL = s.material(look.primary);
   const armR = s.material(look.primary);
-  const armFar = s.material(mix(look.primary, [20, 16, 40], 70));
   const pants = s.material(mix(look.primary, [28, 24, 48], 120));
   const pantsFar = s.material(mix(look.primary, [28, 24, 48], 170));
   const cape = s.material(look.secondary);
@@ -184,7 +183,6 @@ export function drawHumanoid(
       drawEyes(s, side, c, eyeY - (skull ? 1 : 0), eyeW + (skull ? 1 : 0), eyeH, Math.max(1, Math.round(headHW * 0.4)), dark, w >= 32 && !skull ? TONES.white : undefined);
     }
   }
-  void armFar;
 }
 
 /** A straight limb of the given width from (x0, y0) to (x1, y1), drawn row by row. */

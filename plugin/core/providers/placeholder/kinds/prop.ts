@@ -35,7 +35,6 @@ export function drawProp(s: Sprite, b: Box, shape: PropShape, look: Look, rng: R
   const cx = cx2 >> 1;
   const u = Math.max(1, Math.round(w / 14));
   const main = s.material(look.primary);
-  const second = s.material(look.secondary);
   switch (shape) {
     case 'tree': {
       const trunk = s.material(TONES.wood);
@@ -168,5 +167,4 @@ export function drawProp(s: Sprite, b: Box, shape: PropShape, look: Look, rng: R
       break;
     }
   }
-  void second;
 }
