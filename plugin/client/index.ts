@@ -96,6 +96,13 @@ export function createRuntime(config: RuntimeConfig) {
       });
     }
 
+    // Remove the old animations while their frames still exist: Phaser puts a sprite that plays a
+    // removed animation back on its first frame, which must not be a frame of a destroyed texture.
+    for (const file of update.anims) {
+      for (const anim of file.anims as { key: string }[]) {
+        if (g.anims.exists(anim.key)) g.anims.remove(anim.key);
+      }
+    }
     for (const a of atlases) {
       if (g.textures.exists(a.key)) g.textures.remove(a.key);
       g.textures.addAtlas(a.key, (a.sources.length === 1 ? a.sources[0]! : a.sources) as HTMLImageElement, a.json as object);
@@ -104,12 +111,7 @@ export function createRuntime(config: RuntimeConfig) {
       if (g.textures.exists(i.key)) g.textures.remove(i.key);
       g.textures.addImage(i.key, i.source);
     }
-    for (const file of update.anims) {
-      for (const anim of file.anims as { key: string }[]) {
-        if (g.anims.exists(anim.key)) g.anims.remove(anim.key);
-      }
-      g.anims.fromJSON(file as Phaser.Types.Animations.JSONAnimations);
-    }
+    for (const file of update.anims) g.anims.fromJSON(file as Phaser.Types.Animations.JSONAnimations);
     for (const { obj, key, frame } of bound) obj.setTexture?.(key, g.textures.get(key).has(frame) ? frame : undefined);
     for (const { obj, anim, progress } of playing) {
       if (!g.anims.exists(anim)) continue;

@@ -21,8 +21,9 @@ export const EMULATOR_SEED_SALT = 7919;
 /** The images of an answer: the placeholder's art (another variant), upscaled like the API's regular size. */
 export function renderAnswer(payload: ApiPayload): GeneratedImage[] {
   const images = renderPlaceholder({ ...payload, seed: ((payload.seed ?? 0) + EMULATOR_SEED_SALT) % 2 ** 31 });
-  const factor = payload.upscale_output_factor ?? REGULAR_SIZE_FACTOR;
-  if (factor === 1) return images;
+  // An explicit factor is already applied by the placeholder; only "regular size" (absent or null) is ours.
+  if (payload.upscale_output_factor !== undefined && payload.upscale_output_factor !== null) return images;
+  const factor = REGULAR_SIZE_FACTOR;
   // Animations answer at their native 48x48 (the seed); only still images and sheets grow.
   return images.map((img) => (img.format === 'png' ? upscale(img, factor) : img));
 }

@@ -55,6 +55,13 @@ describe('the emulator speaks the seed contract', () => {
     }
   });
 
+  it('answers an explicit upscale_output_factor once, not on top of its regular size', async () => {
+    await start();
+    const { json } = await post({ ...corgi, width: 32, height: 16, upscale_output_factor: 4 });
+    const png = decodePng(Buffer.from(json.base64_images[0], 'base64'));
+    expect([png.width, png.height]).toEqual([128, 64]);
+  });
+
   it('answers the walking style with one 48x48 GIF whatever size was asked, or a PNG sheet', async () => {
     await start();
     const walk = { prompt: 'corgi', width: 64, height: 64, model: 'RD_FLUX', num_images: 1, seed: 123, prompt_style: 'animation_four_angle_walking' };
