@@ -7,9 +7,12 @@ export type { RetroSpritesUpdate };
 /** One manifest sprite, as `virtual:retro-sprites` describes it. */
 export interface SpriteRef {
   atlas?: string;
+  /** The first (or only) frame. */
   frame?: string;
   frames?: string[];
+  /** Animation keys by direction (walking styles) or `default` (num_images with `animation: true`). */
   animations?: Record<string, string>;
+  /** Texture key of a standalone (tiling) image. */
   image?: string;
 }
 

@@ -1,22 +1,11 @@
 import type { AssetKeys } from '../core/phaser/build.js';
+import type { SpriteRef } from '../client/index.js';
 import type { KeyedRequest } from '../core/request.js';
 
 export const VIRTUAL_ID = 'virtual:retro-sprites';
 export const RESOLVED_VIRTUAL_ID = '\0' + VIRTUAL_ID;
 export const PACK_KEY = 'retro-sprites';
 export const UPDATE_EVENT = 'retro-sprites:update';
-
-/** What a scene can refer to for one sprite of a manifest. */
-export interface SpriteRef {
-  atlas?: string;
-  /** The first (or only) frame. */
-  frame?: string;
-  frames?: string[];
-  /** Animation keys by direction (walking styles) or `default` (num_images with `animation: true`). */
-  animations?: Record<string, string>;
-  /** Texture key of a standalone (tiling) image. */
-  image?: string;
-}
 
 /** The key tables the virtual module exports, derived from the requests and the written atlases. */
 export interface VirtualKeys {
