@@ -59,7 +59,10 @@ export function decodeGif(bytes: Uint8Array, what = 'image'): DecodedGif {
   }
   const blocks = gif.frames.filter((f): f is ImageBlock => 'image' in f && !!f.image);
   if (blocks.length === 0) throw new RetroSpritesError('bad-image', `${what} is a GIF without any frame`);
-  if (blocks.length > MAX_GIF_FRAMES || blocks.length * width * height > MAX_GIF_TOTAL_PIXELS) {
+  // Each frame's LZW stream is decoded to its own rectangle, whatever the canvas: a tiny file can
+  // claim huge rectangles on a 1x1 canvas, so they count against the budget too, before any decoding.
+  const patchPixels = blocks.reduce((n, b) => n + b.image.descriptor.width * b.image.descriptor.height, 0);
+  if (blocks.length > MAX_GIF_FRAMES || blocks.length * width * height > MAX_GIF_TOTAL_PIXELS || patchPixels > MAX_GIF_TOTAL_PIXELS) {
     throw new RetroSpritesError(
       'image-too-large',
       `${what} has ${blocks.length} frames of ${width}x${height}; refusing more than ${MAX_GIF_FRAMES} frames or ${MAX_GIF_TOTAL_PIXELS} pixels in all`,
