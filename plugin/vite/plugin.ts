@@ -86,16 +86,25 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
   let dtsWritten = false;
   const projectRoot = () => resolve(config.root, options.root ?? '.');
 
-  const reporter = (): ProgressReporter => ({
-    plan: (s) => {
-      if (s.toGenerate > 0) config.logger.info(`retro-sprites: ${s.toGenerate} of ${s.sprites} sprites to generate, estimated cost ${formatCost(s.estimate)}`);
-    },
-    warn: (m) => config.logger.warn(`retro-sprites: ${m}`),
-    failed: (r, e) => config.logger.error(`retro-sprites: ${r.atlas}/${r.sprite} failed: ${e.message}`),
-    finish: (s) => {
-      if (s.sprites > 0) config.logger.info(summaryLine(s));
-    },
-  });
+  /** Vite's terminal view of a run: the plan, a line per generated sprite (n/total), the summary. */
+  const reporter = (): ProgressReporter => {
+    let total = 0;
+    let finished = 0;
+    return {
+      plan: (s) => {
+        total = s.toGenerate;
+        finished = 0;
+        if (s.toGenerate > 0) config.logger.info(`retro-sprites: ${s.toGenerate} of ${s.sprites} sprites to generate, estimated cost ${formatCost(s.estimate)}`);
+      },
+      done: (r, info) => config.logger.info(`retro-sprites: ${r.atlas}/${r.sprite} ${(info.ms / 1000).toFixed(1)}s (${++finished}/${total})`),
+      warn: (m) => config.logger.warn(`retro-sprites: ${m}`),
+      failed: (r, e) => config.logger.error(`retro-sprites: ${r.atlas}/${r.sprite} failed: ${e.message}`),
+      finish: (s) => {
+        if (s.sprites > 0) config.logger.info(summaryLine(s));
+      },
+    };
+  };
+  };
 
   const sessionFor = (extra: { fileName: (l: string, b: Uint8Array) => string; packPath: string; placeholdersFirst: boolean; onUpdate?: (s: Snapshot) => void }) =>
     new SpriteSession({

@@ -47,6 +47,8 @@ export function selectProvider(opts: {
     baseUrl: opts.baseUrl ?? nonEmpty(opts.env.RD_API_URL) ?? DEFAULT_API_URL,
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
     ...(opts.log ? { log: opts.log } : {}),
+    // Every request on its own line is noise in a build log; retries and failures always show.
+    logRequests: Boolean(opts.env.RETRO_SPRITES_DEBUG),
   });
   return { provider };
 }

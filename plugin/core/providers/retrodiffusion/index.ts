@@ -39,8 +39,10 @@ export interface RetroDiffusionOptions {
   concurrency?: number;
   /** Requests started per minute, for the whole process and this base URL (default unlimited). */
   requestsPerMinute?: number;
-  /** One line per request and per retry; the key never appears in it. */
+  /** One line per retry and per failed request; the key never appears in it. */
   log?: (line: string) => void;
+  /** Also one line per request (method, path, sprite, status, ms): for debugging, off by default. */
+  logRequests?: boolean;
   /** Fine-tuning of backoff (tests make the delays small). */
   retry?: Partial<RetryPolicy>;
   /** Manifest paths in messages are shown relative to this folder (default the current one). */
@@ -111,7 +113,7 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
           log(`retrodiffusion: ${method} ${path} ${label} failed in ${Date.now() - started} ms: ${(err as Error).message}`);
           throw err;
         }
-        log(`retrodiffusion: ${method} ${path} ${label} -> ${res.status} in ${Date.now() - started} ms${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+        if (opts.logRequests) log(`retrodiffusion: ${method} ${path} ${label} -> ${res.status} in ${Date.now() - started} ms${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
         const requestId = header(res, 'x-request-id');
         if (res.status >= 200 && res.status < 300) {
           const json = parseJson(res.body);

@@ -26,6 +26,7 @@ export async function harness(emuOpts: EmulatorOptions = {}, clientOpts: Partial
     apiKey: KEY,
     baseUrl: emu.url,
     log: (l) => clientLog.push(l),
+    logRequests: true,
     retry: { baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 30 },
     ...clientOpts,
   });
