@@ -104,7 +104,6 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       },
     };
   };
-  };
 
   const sessionFor = (extra: { fileName: (l: string, b: Uint8Array) => string; packPath: string; placeholdersFirst: boolean; onUpdate?: (s: Snapshot) => void }) =>
     new SpriteSession({
