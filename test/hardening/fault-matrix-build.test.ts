@@ -1,0 +1,108 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { describe, expect, it, vi } from 'vitest';
+import { retroSprites } from '../../plugin/index.js';
+import { startEmulator } from '../../plugin/emulator/index.js';
+import type { RetroDiffusionOptions } from '../../plugin/core/providers/retrodiffusion/index.js';
+import { writeProject } from '../helpers/project.js';
+import { useTempDirs } from '../helpers/tmp.js';
+import { collectingLogger } from '../helpers/vite.js';
+import { expectNoStack, expectWholeCache, FAULT_CASES, faultNextPaidRequest, paidPosts, PRICE, SECRET, spriteKeys, TWO_SPRITES } from './fault-harness.js';
+
+// The plugin cannot pass retry tuning: shorten the client's waits here (see fault-harness TUNED).
+vi.mock('../../plugin/core/providers/retrodiffusion/index.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../plugin/core/providers/retrodiffusion/index.js')>();
+  return {
+    ...real,
+    createRetroDiffusionProvider: (o: RetroDiffusionOptions) =>
+      real.createRetroDiffusionProvider({ timeoutMs: 1500, ...o, retry: { baseDelayMs: 20, maxDelayMs: 100, ...o.retry } }),
+  };
+});
+
+const tempDir = useTempDirs();
+
+const FILES = {
+  'index.html': '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n',
+  'main.ts': "import { packUrl, sprites } from 'virtual:retro-sprites';\nconsole.log(packUrl, sprites);\n",
+  'manifests/items.yaml': TWO_SPRITES,
+};
+
+/** `vite build` with the plugin and the API key in the environment, as a user runs it. */
+async function viteBuild(root: string, apiUrl: string): Promise<{ lines: string[]; error?: Error }> {
+  const logger = collectingLogger();
+  const saved = { key: process.env.RD_API_KEY, url: process.env.RD_API_URL };
+  process.env.RD_API_KEY = SECRET;
+  process.env.RD_API_URL = apiUrl;
+  try {
+    await build({
+      root,
+      configFile: false,
+      customLogger: logger,
+      logLevel: 'info',
+      plugins: [retroSprites({ dts: false })],
+      build: { outDir: join(root, 'dist'), emptyOutDir: true },
+    });
+    return { lines: logger.lines };
+  } catch (err) {
+    return { lines: logger.lines, error: err as Error };
+  } finally {
+    if (saved.key === undefined) delete process.env.RD_API_KEY;
+    else process.env.RD_API_KEY = saved.key;
+    if (saved.url === undefined) delete process.env.RD_API_URL;
+    else process.env.RD_API_URL = saved.url;
+  }
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) if (e.isFile()) out.push(join(e.parentPath, e.name));
+  return out;
+}
+
+describe('fault matrix: `vite build` with retroSprites() against a failing API', () => {
+  for (const c of FAULT_CASES) {
+    it(`${c.label}: ${c.outcome === 'retried' ? 'retried, and the build succeeds' : 'the build fails with a clear error, the other sprite kept'}`, async () => {
+      const emulator = await startEmulator({ token: SECRET });
+      try {
+        const root = await tempDir();
+        await writeProject(root, FILES);
+        const keys = await spriteKeys(root);
+        faultNextPaidRequest(emulator, c.spec);
+        const { lines, error } = await viteBuild(root, emulator.url);
+        const said = [...lines, error?.message ?? ''].join('\n');
+        expect(said).not.toContain(SECRET);
+        const cached = await expectWholeCache(join(root, 'manifests/.retro-cache'));
+
+        if (c.outcome === 'retried') {
+          expect(error, said).toBeUndefined();
+          expect(said).toMatch(/retry 2\/5 in \d+ ms/);
+          expect(cached.sort()).toEqual(Object.values(keys).sort());
+          expect(paidPosts(emulator)).toBe(3);
+          expect(emulator.credits).toBe(1000 - 2 * PRICE);
+          const emitted = await filesUnder(join(root, 'dist'));
+          expect(emitted.some((f) => /items-[\w-]{8}\.png$/.test(f))).toBe(true);
+          for (const f of emitted) expect(await readFile(f, 'latin1')).not.toContain(SECRET);
+        } else {
+          expect(error).toBeDefined();
+          expect(error!.message).toMatch(c.outcome);
+          expect(error!.message).toMatch(/1 sprite failed \(every other result is saved in the cache/);
+          expect(error!.message).toMatch(/manifests\/items\.yaml:\d+:\d+: items\/(gem|key)/);
+          // The plugin's own error carries no stack; Rolldown wraps it in one with Rolldown's frames.
+          expectNoStack(error!.message);
+          expect(paidPosts(emulator)).toBe(2);
+          expect(cached).toHaveLength(1);
+          expect(emulator.credits).toBe(1000 - PRICE);
+        }
+
+        const before = paidPosts(emulator);
+        const again = await viteBuild(root, emulator.url);
+        expect(again.error?.message).toBeUndefined();
+        expect(paidPosts(emulator) - before).toBe(c.outcome === 'retried' ? 0 : 1);
+        expect((await expectWholeCache(join(root, 'manifests/.retro-cache'))).sort()).toEqual(Object.values(keys).sort());
+      } finally {
+        await emulator.close();
+      }
+    });
+  }
+});
