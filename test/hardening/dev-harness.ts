@@ -1,0 +1,79 @@
+import { createServer, type Logger, type ViteDevServer } from 'vite';
+import { retroSprites } from '../../plugin/index.js';
+import { collectingLogger } from '../helpers/vite.js';
+
+export interface Sent {
+  type: string;
+  event?: string;
+  data?: { atlases: { key: string; images: string[] }[]; images: unknown[]; anims: unknown[]; clearError: boolean };
+  err?: { message: string; loc?: { file: string; line: number; column: number }; frame?: string };
+}
+
+export interface SpriteStateJson {
+  sprite: string;
+  key: string;
+  status: string;
+  error?: string;
+  standIn: boolean;
+}
+
+export interface Dev {
+  server: ViteDevServer;
+  url: string;
+  sent: Sent[];
+  logger: Logger & { lines: string[] };
+  state(): Promise<SpriteStateJson[]>;
+}
+
+/** The dev server on an ephemeral port, every HMR message it sends recorded, as dev.test.ts does. */
+export async function startDev(root: string, options: Parameters<typeof retroSprites>[0] = {}): Promise<Dev> {
+  const logger = collectingLogger();
+  const server = await createServer({
+    root,
+    configFile: false,
+    customLogger: logger,
+    logLevel: 'info',
+    plugins: [retroSprites({ dts: false, ...options })],
+    server: { port: 0, host: '127.0.0.1', strictPort: false },
+  });
+  await server.listen();
+  const sent: Sent[] = [];
+  const original = server.ws.send.bind(server.ws);
+  server.ws.send = ((payload: Sent) => {
+    sent.push(payload);
+    return original(payload as never);
+  }) as typeof server.ws.send;
+  const address = server.httpServer!.address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  await server.ssrLoadModule('virtual:retro-sprites');
+  return {
+    server,
+    url,
+    sent,
+    logger,
+    state: async () => (await (await fetch(`${url}/__retro-sprites/api/state`)).json()) as SpriteStateJson[],
+  };
+}
+
+export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Sets RD_API_KEY / RD_API_URL for the plugin (it reads process.env) and restores them. */
+export function withApiEnv(key: string, url: string): () => void {
+  const saved = { key: process.env.RD_API_KEY, url: process.env.RD_API_URL };
+  process.env.RD_API_KEY = key;
+  process.env.RD_API_URL = url;
+  return () => {
+    if (saved.key === undefined) delete process.env.RD_API_KEY;
+    else process.env.RD_API_KEY = saved.key;
+    if (saved.url === undefined) delete process.env.RD_API_URL;
+    else process.env.RD_API_URL = saved.url;
+  };
+}
