@@ -57,7 +57,13 @@ export function devMiddleware(opts: DevMiddlewareOptions): Connect.NextHandleFun
       return;
     }
     if (!url.pathname.startsWith(prefix)) return next();
-    const rest = decodeURIComponent(url.pathname.slice(prefix.length));
+    let rest: string;
+    try {
+      rest = decodeURIComponent(url.pathname.slice(prefix.length));
+    } catch {
+      // A malformed escape (`%E0%A4%A`) would otherwise throw into Vite's error page, stack and all.
+      return send(res, 400, 'text/plain; charset=utf-8', 'retro-sprites: malformed URL');
+    }
     handle(rest, req, res, opts).catch((err: Error) => send(res, 500, 'text/plain; charset=utf-8', `retro-sprites: ${err.message}`));
   };
 }
