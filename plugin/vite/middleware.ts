@@ -99,9 +99,18 @@ async function handle(rest: string, req: IncomingMessage, res: ServerResponse, o
     return send(res, 200, TYPES.json!, JSON.stringify(states));
   }
   if (rest === 'api/regenerate' && req.method === 'POST') {
-    const body = JSON.parse(await readBody(req)) as { sprite?: string; mode?: string };
+    let body: { sprite?: unknown; mode?: unknown };
+    try {
+      body = JSON.parse(await readBody(req)) as typeof body;
+    } catch (err) {
+      return send(res, 400, 'text/plain; charset=utf-8', `retro-sprites: bad request: ${(err as Error).message}`);
+    }
+    // The page sends {sprite: "atlas/name", mode}; anything else is a client's mistake, not ours (500).
+    if (!body || typeof body !== 'object' || typeof body.sprite !== 'string') {
+      return send(res, 400, 'text/plain; charset=utf-8', 'retro-sprites: bad request: expected {"sprite": "atlas/name", "mode": "refresh" | "new-seed"}');
+    }
     const state = session.spriteStates().find((s) => `${s.request.atlas}/${s.request.sprite}` === body.sprite);
-    if (!state) return send(res, 404, 'text/plain; charset=utf-8', `retro-sprites: no sprite ${String(body.sprite)}`);
+    if (!state) return send(res, 404, 'text/plain; charset=utf-8', `retro-sprites: no sprite ${body.sprite}`);
     if (body.mode === 'new-seed') {
       // The manifest edit reaches the watcher like any other edit.
       const seed = await reseedSprite(state.request);
