@@ -150,7 +150,8 @@ describe('vite build with retroSprites()', () => {
     try {
       const root = await tempDir();
       await writeProject(root, GAME_FILES);
-      const logger = await buildGame(root, { dts: 'retro-sprites.d.ts' }, { RD_API_KEY: secret, RD_API_URL: emulator.url });
+      // frozen: false, because CI (where this suite also runs) freezes the cache for the real API.
+      const logger = await buildGame(root, { dts: 'retro-sprites.d.ts', frozen: false }, { RD_API_KEY: secret, RD_API_URL: emulator.url });
       expect(emulator.requestCount('/v1/inferences')).toBeGreaterThanOrEqual(4);
       expect(logger.lines).toContainEqual(expect.stringMatching(/4 generated .* cost \d+ credits?$/));
       const everything = [...(await listFiles(join(root, 'dist'))).map((f) => join(root, 'dist', f)), join(root, 'retro-sprites.d.ts')];
@@ -161,7 +162,7 @@ describe('vite build with retroSprites()', () => {
 
       // A second build finds everything in the cache and pays nothing.
       const before = emulator.requestCount('/v1/inferences');
-      const again = await buildGame(root, { dts: false }, { RD_API_KEY: secret, RD_API_URL: emulator.url });
+      const again = await buildGame(root, { dts: false, frozen: true }, { RD_API_KEY: secret, RD_API_URL: emulator.url });
       expect(emulator.requestCount('/v1/inferences')).toBe(before);
       expect(again.lines).toContainEqual(expect.stringMatching(/4 sprites, 4 cached, 0 generated/));
     } finally {

@@ -138,7 +138,7 @@ describe('vite dev server with retroSprites()', () => {
       const root = await tempDir();
       await writeProject(root, { ...GAME_FILES, 'manifests/items.yaml': ITEMS });
       const started = Date.now();
-      const { url, sent } = await startDev(root);
+      const { url, sent } = await startDev(root, { frozen: false });
       // The virtual module (and so the page) did not wait for the API.
       expect(Date.now() - started).toBeLessThan(4 * 400);
       const states = await (await fetch(`${url}/__retro-sprites/api/state`)).json();
