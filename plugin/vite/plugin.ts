@@ -263,6 +263,9 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       };
       // The manifests may live outside Vite's root (a game in a subfolder): watch their folders too.
       for (const pattern of [options.manifests ?? DEFAULT_MANIFEST_GLOB].flat()) server.watcher.add(resolve(s.project.root, globBase(pattern)));
+      // The cache lives under the manifests: watching it costs one OS watch per entry folder (the
+      // committed cache can hold thousands) and every event from it is ignored anyway.
+      server.watcher.unwatch(s.project.cacheDir);
       server.watcher.on('all', (_event, file) => {
         if (relevant(resolve(file))) schedule();
       });
