@@ -151,9 +151,13 @@ describe('YAML features in manifests', () => {
     expect(({} as Record<string, unknown>).prompt).toBeUndefined();
   });
 
-  it('a merge key pointing at a scalar is an error at its place, not a crash', async () => {
-    const p = await project('x-s: &s knight\nsprites:\n  hero:\n    <<: *s\n    prompt: knight\n    size: 32\n');
-    const outcome = await load(p.root);
-    if (outcome instanceof ManifestError) expect(errorsOf(outcome)[0]).toMatch(/^\d+:\d+ /);
-  });
+  for (const [what, text] of [
+    ['a merge key pointing at a scalar', 'x-s: &s knight\nsprites:\n  hero:\n    <<: *s\n    prompt: knight\n    size: 32\n'],
+    ['a key spelled << holding a number', 'x-notes:\n  <<: 1\nsprites:\n  hero:\n    prompt: knight\n    size: 32\n'],
+  ]) {
+    it(`${what} is a manifest error, not a crash`, async () => {
+      const p = await project(text!);
+      expect(errorsOf(await load(p.root)).join('\n')).toMatch(/Merge sources must be maps/);
+    });
+  }
 });

@@ -127,7 +127,9 @@ describe('the manifest loader over random input', () => {
   });
 
   it('valid sprites keep loading whatever sits in an x- extension key beside them', async () => {
-    await fc.assert(fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (junk) => {
+    // A key spelled `<<` is YAML's merge key, not data: it is refused (tested in manifest-safety).
+    const junkArb = fc.jsonValue({ maxDepth: 3 }).filter((v) => !JSON.stringify(v ?? null).includes('"<<"'));
+    await fc.assert(fc.asyncProperty(junkArb, async (junk) => {
       const outcome = await loadText(stringify({ 'x-notes': junk, sprites: { hero: { prompt: 'knight', size: 32 } } }));
       expect(outcome).not.toBeInstanceOf(ManifestError);
       expect((outcome as ManifestPlan).requests.map((r) => r.sprite)).toEqual(['hero']);
