@@ -3,7 +3,7 @@ import { CacheStore, DEFAULT_CACHE_DIR } from './cache/store.js';
 import { cacheKey } from './cache-key.js';
 import { loadManifests, type ManifestPlan } from './manifest/index.js';
 import type { Provider } from './providers/provider.js';
-import { selectProvider } from './providers/select.js';
+import { selectProvider, type ApiTuning } from './providers/select.js';
 import type { KeyedRequest } from './request.js';
 
 /** Everything a face (CLI, Vite plugin) can set; every field has a default. */
@@ -20,6 +20,8 @@ export interface ProjectOptions {
   maxCost?: number;
   concurrency?: number;
   allowUnknownStyles?: boolean;
+  /** API client tuning: per-request timeout, attempts, total retry time, requests per minute. */
+  api?: ApiTuning;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -49,6 +51,8 @@ export function openProject(opts: ProjectOptions = {}): Project {
     env,
     concurrency: opts.concurrency,
     log: opts.log,
+    root,
+    api: opts.api,
   });
   // CI never spends by surprise: with the real API, a missing sprite fails instead of being bought.
   const frozen = opts.frozen ?? (Boolean(env.CI) && choice.provider.id !== 'placeholder');

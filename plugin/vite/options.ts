@@ -1,4 +1,5 @@
 import type { AtlasOptions } from '../core/phaser/build.js';
+import type { ApiTuning } from '../core/providers/select.js';
 
 /** Options of `retroSprites()`; every one has a default, so `retroSprites()` alone works. */
 export interface RetroSpritesOptions extends AtlasOptions {
@@ -21,6 +22,11 @@ export interface RetroSpritesOptions extends AtlasOptions {
   frozen?: boolean;
   /** Requests in flight at once. Default 4. */
   concurrency?: number;
+  /**
+   * API client tuning: `timeoutMs` per request (default 120000), `maxAttempts` (5), `maxRetryTimeMs`
+   * (300000), `requestsPerMinute` (unlimited), shared by every request of the process.
+   */
+  api?: ApiTuning;
   /** Accept `prompt_style` values the built-in catalog does not know yet. */
   allowUnknownStyles?: boolean;
   /** Where to write the typed declarations of `virtual:retro-sprites`, relative to the root; `false` to skip. Default `retro-sprites.d.ts`. */

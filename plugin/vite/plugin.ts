@@ -116,6 +116,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       frozen: options.frozen,
       concurrency: options.concurrency,
       allowUnknownStyles: options.allowUnknownStyles,
+      api: options.api,
       atlas: { maxSize: options.maxSize, padding: options.padding, extrude: options.extrude, pot: options.pot, trim: options.trim },
       reporter: reporter(),
       log: (line) => config.logger.info(`retro-sprites: ${line}`),

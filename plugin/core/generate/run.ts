@@ -103,8 +103,16 @@ export async function runGeneration(requests: KeyedRequest[], opts: RunOptions):
   }
 
   const estimates = new Map<string, Cost>();
+  // One failed estimate (a rejected key, a refused style) ends the run: cancel the other estimates.
+  const estimating = new AbortController();
+  const estimateSignal = opts.signal ? AbortSignal.any([opts.signal, estimating.signal]) : estimating.signal;
   await runPool(misses, opts.concurrency ?? 4, async (r) => {
-    estimates.set(r.key, await provider.estimateCost(r.payload, { source: r.source, sprite: r.sprite, signal: opts.signal }));
+    try {
+      estimates.set(r.key, await provider.estimateCost(r.payload, { source: r.source, sprite: r.sprite, signal: estimateSignal }));
+    } catch (err) {
+      estimating.abort();
+      throw err;
+    }
   });
   const estimate = sumCosts(estimates.values());
   const planSummary = { sprites: requests.length, cached: cachedSprites, toGenerate: misses.length, estimate };
@@ -204,7 +212,8 @@ async function obtainLocked(r: KeyedRequest, opts: RunOptions): Promise<Obtained
       const again = await store.lookup(r.key);
       if (again.status === 'hit') return { entry: again.entry, generated: false };
     }
-    const result = await provider.generate(r.payload, { source: r.source, sprite: r.sprite });
+    // No location here: a failure is reported with the sprite's place by the run itself, once.
+    const result = await provider.generate(r.payload);
     // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
     if (refresh) await store.remove(r.key);
     const entry = await store.put(r.key, result, {

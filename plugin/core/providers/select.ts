@@ -1,7 +1,10 @@
 import { RetroSpritesError } from '../errors.js';
 import { createPlaceholderProvider, PLACEHOLDER_ID } from './placeholder/index.js';
 import type { Provider } from './provider.js';
-import { DEFAULT_API_URL, RETRODIFFUSION_ID, createRetroDiffusionProvider } from './retrodiffusion/index.js';
+import { DEFAULT_API_URL, RETRODIFFUSION_ID, createRetroDiffusionProvider, type RetroDiffusionOptions } from './retrodiffusion/index.js';
+
+/** What a project may tune of the API client; each has a sensible default in the client. */
+export type ApiTuning = Pick<RetroDiffusionOptions, 'timeoutMs' | 'maxAttempts' | 'maxRetryTimeMs' | 'requestsPerMinute' | 'retry'>;
 
 export interface ProviderChoice {
   provider: Provider;
@@ -24,6 +27,10 @@ export function selectProvider(opts: {
   baseUrl?: string;
   concurrency?: number;
   log?: (line: string) => void;
+  /** Manifest paths in API errors are shown relative to this folder. */
+  root?: string;
+  /** Timeouts, retries and rate limit of the API client. */
+  api?: ApiTuning;
 }): ProviderChoice {
   const key = nonEmpty(opts.env.RD_API_KEY) ?? nonEmpty(opts.apiKey);
   const name = opts.provider ?? (key ? RETRODIFFUSION_ID : PLACEHOLDER_ID);
@@ -47,6 +54,8 @@ export function selectProvider(opts: {
     baseUrl: opts.baseUrl ?? nonEmpty(opts.env.RD_API_URL) ?? DEFAULT_API_URL,
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
     ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.root ? { root: opts.root } : {}),
+    ...opts.api,
     // Every request on its own line is noise in a build log; retries and failures always show.
     logRequests: Boolean(opts.env.RETRO_SPRITES_DEBUG),
   });

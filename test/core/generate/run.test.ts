@@ -152,3 +152,32 @@ describe('a generation run', () => {
     expect((await store.lookup(key)).status).toBe('hit');
   });
 });
+
+describe('a failed estimate', () => {
+  it('ends the run with that error, after the other estimates have settled, and nothing is generated', async () => {
+    const root = await tempDir();
+    await writeProject(root, { 'manifests/a.yaml': manySprites(6) });
+    const provider = countingProvider();
+    const requests = await keyedRequests(root, provider);
+    let inFlight = 0;
+    let settled = 0;
+    provider.estimateCost = async (payload, ctx) => {
+      inFlight++;
+      try {
+        await new Promise((r) => setTimeout(r, 10));
+        if (payload.prompt === 'gem number 1') throw new Error('the API refused this style');
+        if (ctx?.signal?.aborted) throw new Error('cancelled');
+        return { amount: 1, unit: 'credits' };
+      } finally {
+        inFlight--;
+        settled++;
+      }
+    };
+    const store = new CacheStore(join(root, 'manifests/.retro-cache'));
+    await expect(runGeneration(requests, { store, provider, root, concurrency: 2 })).rejects.toThrow(/refused this style/);
+    // Nothing runs on behind the caller's back, and no estimate started after the failure.
+    expect(inFlight).toBe(0);
+    expect(settled).toBeLessThan(6);
+    expect(provider.calls).toHaveLength(0);
+  });
+});

@@ -110,7 +110,8 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
         try {
           res = await send({ method, url, headers, body, timeoutMs, signal, agent, maxBodyBytes });
         } catch (err) {
-          log(`retrodiffusion: ${method} ${path} ${label} failed in ${Date.now() - started} ms: ${(err as Error).message}`);
+          // A cancelled request is the caller's decision, not news.
+          if (!signal?.aborted) log(`retrodiffusion: ${method} ${path} ${label} failed in ${Date.now() - started} ms: ${(err as Error).message}`);
           throw err;
         }
         if (opts.logRequests) log(`retrodiffusion: ${method} ${path} ${label} -> ${res.status} in ${Date.now() - started} ms${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
