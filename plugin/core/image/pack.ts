@@ -69,10 +69,12 @@ interface Rect { x: number; y: number; w: number; h: number }
 
 /** Packs rectangles into as few, as small pages as we can find. Pure and deterministic. */
 export function packRects(sizes: readonly { w: number; h: number }[], opts: PackOptions = {}): PackResult {
-  const maxW = opts.maxWidth ?? 2048;
-  const maxH = opts.maxHeight ?? 2048;
-  const pad = opts.padding ?? 0;
   const pot = opts.pot ?? false;
+  // A power-of-two page can only be as large as the largest power of two within the maximum.
+  const limit = (n: number): number => (pot ? 2 ** Math.floor(Math.log2(Math.max(1, n))) : n);
+  const maxW = limit(opts.maxWidth ?? 2048);
+  const maxH = limit(opts.maxHeight ?? 2048);
+  const pad = opts.padding ?? 0;
   if (sizes.length === 0) return { pages: [], occupancy: 1 };
   for (const [i, s] of sizes.entries()) {
     if (!(s.w > 0 && s.h > 0 && s.w <= maxW && s.h <= maxH)) {

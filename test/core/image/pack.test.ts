@@ -70,6 +70,13 @@ describe('packing frames into pages', () => {
     }
   });
 
+  it('keeps power-of-two pages within a maximum that is not a power of two', () => {
+    const sizes = frameSizes(60, 7);
+    const result = packRects(sizes, { padding: 1, pot: true, maxWidth: 300, maxHeight: 300 });
+    for (const p of result.pages) expect([p.width <= 256, p.height <= 256]).toEqual([true, true]);
+    checkLayout(sizes, result, 1, 256);
+  });
+
   it('refuses a frame larger than a page, saying how to fix it', () => {
     expect(() => packRects([{ w: 300, h: 10 }], { maxWidth: 256, maxHeight: 256 })).toThrow(/does not fit a 256x256 page/);
   });
