@@ -1,0 +1,45 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { seeded } from './stats.mjs';
+
+const THINGS = ['knight', 'slime', 'bat', 'coin', 'gem', 'chest', 'potion', 'sword', 'shield', 'tree', 'rock', 'mushroom', 'skull', 'key', 'torch', 'crate'];
+const LOOKS = ['red', 'blue', 'golden', 'mossy', 'icy', 'burning', 'shadow', 'crystal', 'rusty', 'royal'];
+const SIZES = [16, 24, 32, 32, 48, 64];
+
+export function atlasName(i) {
+  return `atlas${String(i).padStart(2, '0')}`;
+}
+
+export function spriteName(a, i) {
+  return `s${String(a).padStart(2, '0')}_${String(i).padStart(4, '0')}`;
+}
+
+/**
+ * A game's manifests: `sprites` still sprites spread over `atlases` files, seeded sizes 16..64 and
+ * prompts, a tenth of them with 4 frames. Stills keep the untimed cache fill short.
+ */
+export async function writeManifests(root, { sprites, atlases }) {
+  const r = seeded(sprites * 31 + atlases);
+  await mkdir(join(root, 'manifests'), { recursive: true });
+  const per = Math.ceil(sprites / atlases);
+  for (let a = 0; a < atlases; a++) {
+    const lines = [`atlas: ${atlasName(a)}`, 'defaults:', '  remove_bg: true', 'sprites:'];
+    for (let i = 0; i < per && a * per + i < sprites; i++) {
+      const thing = THINGS[Math.floor(r() * THINGS.length)];
+      const look = LOOKS[Math.floor(r() * LOOKS.length)];
+      lines.push(`  ${spriteName(a, i)}:`, `    prompt: ${look} ${thing} number ${a * per + i}`, `    size: ${SIZES[Math.floor(r() * SIZES.length)]}`, `    seed: ${1 + Math.floor(r() * 1e6)}`);
+      if (r() < 0.1) lines.push('    num_images: 4');
+    }
+    await writeFile(join(root, 'manifests', `${atlasName(a)}.yaml`), lines.join('\n') + '\n');
+  }
+}
+
+export const GAME_HTML = '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n';
+export const PLUGIN_MAIN = "import { packUrl, sprites, preload } from 'virtual:retro-sprites';\nconsole.log(packUrl, Object.keys(sprites).length, preload);\n";
+export const STATIC_MAIN = "const packUrl = new URL('retro-sprites/pack.json', document.baseURI).href;\nconsole.log(packUrl);\n";
+
+export async function writeGame(root, main) {
+  await mkdir(root, { recursive: true });
+  await writeFile(join(root, 'index.html'), GAME_HTML);
+  await writeFile(join(root, 'main.ts'), main);
+}
