@@ -21,6 +21,25 @@ function occupancy(sizes, pages) {
   return used / pages.reduce((n, p) => n + p.width * p.height, 0);
 }
 
+/** Every rectangle once, inside its page, `PADDING` apart: a fast packer that is wrong would be no news. */
+function verify(sizes, result) {
+  const seen = new Set();
+  for (const page of result.pages) {
+    const rects = [...page.rects].sort((a, b) => a.x - b.x);
+    for (let i = 0; i < rects.length; i++) {
+      const a = rects[i];
+      if (seen.has(a.index) || a.w !== sizes[a.index].w || a.h !== sizes[a.index].h) throw new Error(`packing: rectangle ${a.index} wrong`);
+      seen.add(a.index);
+      if (a.x < 0 || a.y < 0 || a.x + a.w > page.width || a.y + a.h > page.height || page.width > PAGE || page.height > PAGE) throw new Error(`packing: rectangle ${a.index} outside its page`);
+      for (let j = i + 1; j < rects.length && rects[j].x < a.x + a.w + PADDING; j++) {
+        const b = rects[j];
+        if (b.y < a.y + a.h + PADDING && a.y < b.y + b.h + PADDING) throw new Error(`packing: rectangles ${a.index} and ${b.index} closer than ${PADDING}`);
+      }
+    }
+  }
+  if (seen.size !== sizes.length) throw new Error('packing: rectangles missing');
+}
+
 function ours(sizes, exhaustive) {
   const r = packRects(sizes, { maxWidth: PAGE, maxHeight: PAGE, padding: PADDING, ...(exhaustive ? { heuristics: PACK_HEURISTICS, orders: PACK_ORDERS } : {}) });
   return r.pages.map((p) => ({ width: p.width, height: p.height }));
@@ -88,6 +107,7 @@ export async function run({ log, full }) {
     const trimmedArea = sizes.reduce((a, s) => a + s.w * s.h, 0);
     const sourceArea = frames.reduce((a, f) => a + f.w * f.h, 0);
     log(`packing: ${n} frames (${sizes.length} distinct after dedupe)`);
+    verify(sizes, packRects(sizes, { maxWidth: PAGE, maxHeight: PAGE, padding: PADDING }));
     const packers = [];
     const measure = async (name, fn, r = runs, note) => {
       const t = await timeRuns(r, () => fn(), { warmup: r > 1 ? 1 : 0 });
