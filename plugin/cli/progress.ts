@@ -1,16 +1,10 @@
 import { addCost, formatCost, type CostTotals } from '../core/generate/cost.js';
 import type { CostUnit } from '../core/providers/provider.js';
-import type { ProgressReporter, RunSummary } from '../core/generate/progress.js';
+import { formatSummary, type ProgressReporter } from '../core/generate/progress.js';
 import type { CliIO } from './command.js';
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
-}
-
-export function summaryLine(s: RunSummary): string {
-  const parts = [`${s.sprites} sprite${s.sprites === 1 ? '' : 's'}`, `${s.cached} cached`, `${s.generated} generated`];
-  if (s.failed) parts.push(`${s.failed} failed`);
-  return `${parts.join(', ')} in ${seconds(s.durationMs)}, cost ${formatCost(s.spent)}`;
 }
 
 /**
@@ -67,7 +61,7 @@ export function cliReporter(io: CliIO): ProgressReporter {
     },
     finish(s) {
       clear();
-      io.err(summaryLine(s));
+      io.err(formatSummary(s));
     },
   };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManifestError } from '../../plugin/core/errors.js';
 import { encodePng } from '../../plugin/core/image/png.js';
 import { loadManifests, type ManifestPlan } from '../../plugin/core/manifest/index.js';
+import './seeded.js';
 
 let root: string;
 let file: string;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RetroSpritesError } from '../../plugin/core/errors.js';
 import { packRects, type PackOptions, type PackResult } from '../../plugin/core/image/pack.js';
+import './seeded.js';
 
 type Size = { w: number; h: number };
 

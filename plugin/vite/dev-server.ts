@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import type { ResolvedConfig, ViteDevServer } from 'vite';
+import type { SessionOptions, Snapshot, SpriteSession } from '../core/session.js';
+import { hashedName } from './hashed-name.js';
+import { ManifestFiles } from './manifest-files.js';
+import { devMiddleware, DEV_PREFIX } from './middleware.js';
+import type { RetroSpritesOptions } from './options.js';
+import { updateFor } from './update.js';
+import { RESOLVED_VIRTUAL_ID, UPDATE_EVENT } from './virtual-module.js';
+import { PLUGIN_NAME, toViteError } from './vite-error.js';
+
+/** Edits arrive in bursts (an editor's save writes twice; a rename is unlink + add). */
+const DEBOUNCE_MS = 80;
+
+export interface DevServerContext {
+  config: ResolvedConfig;
+  options: RetroSpritesOptions;
+  createSession(extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate'>): SpriteSession;
+  writeDts(snapshot: Snapshot): Promise<void>;
+  /** The virtual module's code for a snapshot, and the code the page last loaded. */
+  virtualCode(snapshot: Snapshot, packUrl: string): string;
+  loadedCode(): string | undefined;
+}
+
+/**
+ * The dev server's side of the plugin: serve the art from memory, watch the manifests and the
+ * images they reference, and tell the page what changed (`retro-sprites:update`), reload it when
+ * the keys a scene can name changed, or show the error in the overlay.
+ */
+export function serveArt(server: ViteDevServer, ctx: DevServerContext): { session: SpriteSession; packUrl: string; ready: Promise<Snapshot> } {
+  const { config } = ctx;
+  const base = config.base.endsWith('/') ? config.base : config.base + '/';
+  const filesUrl = `${base}${DEV_PREFIX}/files/`;
+  const packUrl = `${filesUrl}pack.json`;
+  const served = new Map<string, Uint8Array>();
+  let pendingError = false;
+  let published: Snapshot | undefined;
+
+  const publish = async (snapshot: Snapshot, initial: boolean): Promise<void> => {
+    for (const f of snapshot.files) served.set(f.fileName, f.bytes);
+    await ctx.writeDts(snapshot);
+    const previous = published;
+    published = snapshot;
+    if (initial) return;
+    const mod = server.moduleGraph.getModuleById(RESOLVED_VIRTUAL_ID);
+    const loaded = ctx.loadedCode();
+    if (mod && loaded !== undefined && loaded !== ctx.virtualCode(snapshot, packUrl)) {
+      // New or removed keys change what scenes can name: reload so every import sees them.
+      server.moduleGraph.invalidateModule(mod);
+      server.ws.send({ type: 'full-reload' });
+      return;
+    }
+    const update = updateFor(previous, snapshot, filesUrl, pendingError);
+    pendingError = false;
+    // A save that changed nothing (or only comments) is not news for the page.
+    if (update.atlases.length + update.images.length + update.anims.length === 0 && !update.clearError) return;
+    server.ws.send({ type: 'custom', event: UPDATE_EVENT, data: update });
+  };
+
+  const fail = async (err: unknown): Promise<void> => {
+    const e = await toViteError(err);
+    config.logger.error(`${e.message}${e.frame ? '\n' + e.frame : ''}`, { timestamp: true });
+    pendingError = true;
+    server.ws.send({ type: 'error', err: { message: e.message, stack: e.stack ?? '', id: e.id, frame: e.frame, loc: e.loc, plugin: PLUGIN_NAME } });
+  };
+
+  const session = ctx.createSession({
+    fileName: (logical, bytes) => (logical === 'pack.json' ? logical : hashedName(logical, bytes)),
+    packPath: filesUrl,
+    placeholdersFirst: true,
+    onUpdate: (snapshot) => void publish(snapshot, false).catch(fail),
+  });
+  const ready = session.refresh().then(async (snapshot) => {
+    await publish(snapshot, true);
+    return snapshot;
+  });
+  ready.catch(fail);
+
+  let timer: NodeJS.Timeout | undefined;
+  const forced = new Set<string>();
+  const schedule = (keys: Iterable<string> = []): void => {
+    for (const k of keys) forced.add(k);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const refresh = new Set(forced);
+      forced.clear();
+      session.refresh({ refresh }).then((snapshot) => publish(snapshot, false)).catch(fail);
+    }, DEBOUNCE_MS);
+  };
+
+  const files = new ManifestFiles(session.project.root, ctx.options.manifests, session.project.cacheDir);
+  // The manifests may live outside Vite's root (a game in a subfolder): watch their folders too.
+  for (const folder of files.folders) server.watcher.add(folder);
+  // The cache lives under the manifests: watching it costs one OS watch per entry folder (the
+  // committed cache can hold thousands) and every event from it is ignored anyway.
+  server.watcher.unwatch(session.project.cacheDir);
+  server.watcher.on('all', (_event, file) => {
+    if (files.concerns(resolve(file), session.current)) schedule();
+  });
+  server.middlewares.use(devMiddleware({ base, session, served, root: session.project.root, regenerate: schedule }));
+  return { session, packUrl, ready };
+}

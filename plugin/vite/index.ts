@@ -1,2 +1,0 @@
-export { retroSprites, summaryLine } from './plugin.js';
-export type { RetroSpritesOptions } from './options.js';
