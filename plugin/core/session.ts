@@ -4,6 +4,7 @@ import type { SpriteFailure } from './generate/errors.js';
 import type { ProgressReporter, RunSummary } from './generate/progress.js';
 import { runGeneration } from './generate/run.js';
 import type { ManifestPlan } from './manifest/index.js';
+import type { PngEffort } from './image/png-encode.js';
 import { renderFiles, type AssetKeys, type AtlasOptions, type OutputFile } from './phaser/build.js';
 import { renderPlaceholder } from './providers/placeholder/index.js';
 import type { GeneratedImage } from './providers/provider.js';
@@ -29,6 +30,8 @@ export interface SessionOptions extends ProjectOptions {
   fileName?: (logicalName: string, bytes: Uint8Array) => string;
   /** Section path written into pack.json, where the loader finds the files. */
   packPath?: string;
+  /** PNG compression of atlas pages: `small` (default) for builds, `fast` where it is redone on every edit. */
+  pngEffort?: PngEffort;
   /**
    * Dev server: answer at once, drawing placeholder art for sprites the provider has not delivered
    * yet, and call `onUpdate` as the real art arrives. Off (build): wait for every sprite.
@@ -99,20 +102,20 @@ export class SpriteSession {
     const { plan, requests } = await loadProjectPlan(this.project);
     const forced = options.refresh ?? new Set<string>();
     const missing: KeyedRequest[] = [];
+    const unknown = requests.filter((r) => !this.entries.has(r.key) && !forced.has(r.key)).map((r) => r.key);
+    const found = await this.project.store.lookupMany(unknown);
     const seen = new Set<string>();
     for (const r of requests) {
       if (seen.has(r.key)) continue;
       seen.add(r.key);
       if (this.entries.has(r.key) && !forced.has(r.key)) continue;
-      if (!forced.has(r.key)) {
-        const found = await this.project.store.lookup(r.key);
-        if (found.status === 'hit') {
-          this.entries.set(r.key, found.entry);
-          continue;
-        }
-        if (found.status === 'corrupt') {
-          this.opts.reporter?.warn?.(`cache entry of ${r.atlas}/${r.sprite} was damaged (${found.corrupt.reason}); set aside to ${found.corrupt.setAsideTo}`);
-        }
+      const lookup = found.get(r.key);
+      if (lookup?.status === 'hit') {
+        this.entries.set(r.key, lookup.entry);
+        continue;
+      }
+      if (lookup?.status === 'corrupt') {
+        this.opts.reporter?.warn?.(`cache entry of ${r.atlas}/${r.sprite} was damaged (${lookup.corrupt.reason}); set aside to ${lookup.corrupt.setAsideTo}`);
       }
       missing.push(r);
     }
@@ -164,7 +167,11 @@ export class SpriteSession {
       const key = (s.request as KeyedRequest).key;
       return this.entries.has(key) ? key : `stand-in:${key}`;
     });
-    const { files, keys } = renderFiles(atlases, { fileName: this.opts.fileName, packPath: this.opts.packPath });
+    const { files, keys } = renderFiles(atlases, {
+      fileName: this.opts.fileName,
+      packPath: this.opts.packPath,
+      effort: this.opts.pngEffort,
+    });
     const snapshot: Snapshot = { plan, requests, files, keys, summary, failures };
     this.current = snapshot;
     return snapshot;

@@ -3,6 +3,7 @@ import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { RetroSpritesError } from '../errors.js';
 import type { GeneratedImage, GenerationResult } from '../providers/provider.js';
+import { runPool } from '../pool.js';
 import { sha256Hex } from './hash.js';
 import { KeyLocks, isProcessAlive } from './lock.js';
 import { CACHE_FORMAT, type CacheRecord, type CachedFile } from './record.js';
@@ -72,6 +73,18 @@ export class CacheStore {
     const problem = await this.verify(key, dir, recordText);
     if (typeof problem === 'string') return this.setAside(key, problem);
     return { status: 'hit', entry: problem };
+  }
+
+  /**
+   * Looks many keys up at once, a bounded number at a time: reads are mostly waiting on the disk,
+   * and a warm build of thousands of sprites should not wait for them one by one.
+   */
+  async lookupMany(keys: readonly string[], concurrency = 16): Promise<Map<string, CacheLookup>> {
+    const out = new Map<string, CacheLookup>();
+    await runPool([...new Set(keys)], concurrency, async (key) => {
+      out.set(key, await this.lookup(key));
+    });
+    return out;
   }
 
   private async exists(dir: string): Promise<boolean> {

@@ -6,7 +6,7 @@ import type { Cost, Provider } from '../providers/provider.js';
 import type { KeyedRequest } from '../request.js';
 import { addCost, costAmount, sumCosts, type CostTotals } from './cost.js';
 import { BudgetError, FrozenCacheError, type SpriteFailure } from './errors.js';
-import { runPool } from './pool.js';
+import { runPool } from '../pool.js';
 import type { ProgressReporter, RunSummary } from './progress.js';
 
 export interface RunOptions {
@@ -75,23 +75,24 @@ export async function runGeneration(requests: KeyedRequest[], opts: RunOptions):
   const entries = new Map<string, CacheEntry>();
   const corrupt: CorruptEntry[] = [];
   const misses: KeyedRequest[] = [];
+  const found = await store.lookupMany([...byKey.keys()].filter((key) => !opts.refresh?.has(key)));
   for (const [key, group] of byKey) {
     const first = group[0]!;
-    if (opts.refresh?.has(key)) {
+    const lookup = found.get(key);
+    if (!lookup) {
       misses.push(first);
       continue;
     }
-    const found = await store.lookup(key);
-    if (found.status === 'hit') {
-      entries.set(key, found.entry);
+    if (lookup.status === 'hit') {
+      entries.set(key, lookup.entry);
       for (const r of group) reporter?.cached?.(r);
       continue;
     }
-    if (found.status === 'corrupt') {
-      corrupt.push(found.corrupt);
+    if (lookup.status === 'corrupt') {
+      corrupt.push(lookup.corrupt);
       reporter?.warn?.(
-        `cache entry of ${group.map((r) => `${r.atlas}/${r.sprite}`).join(', ')} was damaged (${found.corrupt.reason}); ` +
-          `set aside to ${found.corrupt.setAsideTo} and generating it again`,
+        `cache entry of ${group.map((r) => `${r.atlas}/${r.sprite}`).join(', ')} was damaged (${lookup.corrupt.reason}); ` +
+          `set aside to ${lookup.corrupt.setAsideTo} and generating it again`,
       );
     }
     misses.push(first);

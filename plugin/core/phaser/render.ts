@@ -1,5 +1,6 @@
 import { RetroSpritesError } from '../errors.js';
-import { encodePngCompact } from '../image/png-encode.js';
+import type { RgbaImage } from '../image/bitmap.js';
+import { encodePngCompact, type PngEffort } from '../image/png-encode.js';
 import { animsJson } from './anims-json.js';
 import { jsonHashAtlas, multiAtlas } from './atlas-json.js';
 import type { BuiltAtlas } from './build.js';
@@ -30,6 +31,20 @@ export interface RenderOptions {
   fileName?: (logicalName: string, bytes: Uint8Array) => string;
   /** Written as the pack section's `path`: where the loader finds the files the pack names. */
   packPath?: string;
+  /** PNG compression effort (default `small`; the dev server uses `fast`). */
+  effort?: PngEffort;
+}
+
+/**
+ * Encoded pages by the bitmap they came from: an atlas that was not rebuilt keeps its bitmaps, so a
+ * dev update re-encodes only the atlases that changed.
+ */
+const encodedPages = new WeakMap<RgbaImage, Partial<Record<PngEffort, Uint8Array>>>();
+
+function encodePage(image: RgbaImage, effort: PngEffort): Uint8Array {
+  let byEffort = encodedPages.get(image);
+  if (!byEffort) encodedPages.set(image, (byEffort = {}));
+  return (byEffort[effort] ??= encodePngCompact(image, { effort }));
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -46,6 +61,7 @@ const jsonBytes = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(
  */
 export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { files: OutputFile[]; keys: AssetKeys } {
   const name = opts.fileName ?? ((logical: string) => logical);
+  const effort = opts.effort ?? 'small';
   const sorted = [...atlases].sort((a, b) => byName(a.atlas, b.atlas));
   const atlasKeys = new Set(sorted.map((a) => a.atlas));
   if (atlasKeys.size !== sorted.length) {
@@ -94,7 +110,7 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
     );
     for (const img of a.images) {
       const key = imageKey(a.atlas, img.name);
-      const url = add(binaries, `${key}.png`, encodePngCompact(img.image), 'image');
+      const url = add(binaries, `${key}.png`, encodePage(img.image, effort), 'image');
       imageEntries.push({ type: 'image', key, url });
       keys.images.push(key);
     }
@@ -104,7 +120,7 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
     }
     const paged = a.pages.length > 1;
     const pageNames = a.pages.map((page, i) =>
-      add(binaries, paged ? `${a.atlas}-${i}.png` : `${a.atlas}.png`, encodePngCompact(page), 'atlas-image'),
+      add(binaries, paged ? `${a.atlas}-${i}.png` : `${a.atlas}.png`, encodePage(page, effort), 'atlas-image'),
     );
     const json = paged ? multiAtlas(a, pageNames) : jsonHashAtlas(a, pageNames[0]!);
     const atlasFile = add(jsons, `${a.atlas}.json`, jsonBytes(json), paged ? 'multiatlas' : 'atlas');
