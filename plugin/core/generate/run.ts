@@ -1,5 +1,6 @@
 import type { CacheEntry, CacheStore, CorruptEntry } from '../cache/store.js';
 import { sha256Hex } from '../cache/hash.js';
+import { canonicalJson } from '../cache-key.js';
 import { RetroSpritesError } from '../errors.js';
 import type { ApiPayload } from '../payload.js';
 import type { Cost, Provider } from '../providers/provider.js';
@@ -36,6 +37,14 @@ export interface RunResult {
   failures: SpriteFailure[];
   corrupt: CorruptEntry[];
   summary: RunSummary;
+}
+
+/** Prices a provider already answered, by the fields a price depends on; kept while the provider lives. */
+const pricesOf = new WeakMap<Provider, Map<string, Cost>>();
+
+function priceId(payload: ApiPayload): string {
+  const { prompt: _prompt, seed: _seed, check_cost: _check, input_image, input_palette, ...drawn } = payload;
+  return canonicalJson({ ...drawn, input_image: input_image !== undefined, input_palette: input_palette !== undefined });
 }
 
 /** Identical keys in flight in this process share one promise, whichever run started them. */
@@ -103,18 +112,27 @@ export async function runGeneration(requests: KeyedRequest[], opts: RunOptions):
     throw new FrozenCacheError(requests.filter((r) => !entries.has(r.key)), opts.root);
   }
 
-  const estimates = new Map<string, Cost>();
+  // A price depends on what is drawn (model, style, size, count, options), not on the prompt or
+  // seed: requests that differ only there are priced once, and a price is asked once per process.
+  let knownPrices = pricesOf.get(provider);
+  if (!knownPrices) pricesOf.set(provider, (knownPrices = new Map()));
+  const byPrice = new Map<string, KeyedRequest>();
+  for (const r of misses) {
+    const id = priceId(r.payload);
+    if (!knownPrices.has(id) && !byPrice.has(id)) byPrice.set(id, r);
+  }
   // One failed estimate (a rejected key, a refused style) ends the run: cancel the other estimates.
   const estimating = new AbortController();
   const estimateSignal = opts.signal ? AbortSignal.any([opts.signal, estimating.signal]) : estimating.signal;
-  await runPool(misses, opts.concurrency ?? 4, async (r) => {
+  await runPool([...byPrice], opts.concurrency ?? 4, async ([id, r]) => {
     try {
-      estimates.set(r.key, await provider.estimateCost(r.payload, { source: r.source, sprite: r.sprite, signal: estimateSignal }));
+      knownPrices!.set(id, await provider.estimateCost(r.payload, { source: r.source, sprite: r.sprite, signal: estimateSignal }));
     } catch (err) {
       estimating.abort();
       throw err;
     }
   });
+  const estimates = new Map<string, Cost>(misses.map((r) => [r.key, knownPrices!.get(priceId(r.payload))!]));
   const estimate = sumCosts(estimates.values());
   const planSummary = { sprites: requests.length, cached: cachedSprites, toGenerate: misses.length, estimate };
   reporter?.plan?.(planSummary);

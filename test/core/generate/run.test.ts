@@ -40,6 +40,15 @@ describe('a generation run', () => {
     expect(result.summary.toGenerate).toBe(1);
   });
 
+  it('asks the price once for requests that differ only in prompt or seed', async () => {
+    const { root, provider, requests, store } = await setup(manySprites(5));
+    await runGeneration(requests, { store, provider, root, dryRun: true });
+    expect(provider.estimates).toHaveLength(1);
+    // The same provider remembers the price for the next run (the dev server's edit loop).
+    await runGeneration(requests, { store, provider, root });
+    expect(provider.estimates).toHaveLength(1);
+  });
+
   it('says what it will cost before spending, and a dry run spends nothing', async () => {
     const { root, provider, requests, store } = await setup(manySprites(3), { cost: 2 });
     const plans: unknown[] = [];
@@ -156,7 +165,9 @@ describe('a generation run', () => {
 describe('a failed estimate', () => {
   it('ends the run with that error, after the other estimates have settled, and nothing is generated', async () => {
     const root = await tempDir();
-    await writeProject(root, { 'manifests/a.yaml': manySprites(6) });
+    // Six sizes: six prices to ask (requests that differ only in prompt share one price).
+    const sizes = [16, 20, 24, 28, 32, 36];
+    await writeProject(root, { 'manifests/a.yaml': `sprites:\n${sizes.map((n, i) => `  s${i}:\n    prompt: gem number ${i}\n    size: ${n}\n`).join('')}` });
     const provider = countingProvider();
     const requests = await keyedRequests(root, provider);
     let inFlight = 0;
