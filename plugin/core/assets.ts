@@ -1,20 +1,19 @@
 import type { CacheEntry } from './cache/store.js';
-import type { GenerationRequest, KeyedRequest } from './request.js';
-import type { GeneratedImage } from './providers/provider.js';
+import type { KeyedRequest } from './request.js';
 import { buildAtlas, renderFiles, type AtlasOptions, type BuiltAtlas, type OutputFile, type SpriteSource } from './phaser/build.js';
 import { writeOutputDir } from './output.js';
 
-/** Sprites grouped by atlas, each with the images its key resolved to; sprites without images are left out. */
+/** Sprites grouped by atlas (sorted), each with the images it is drawn from; a sprite with none is left out. */
 export function spriteSourcesByAtlas(
   requests: readonly KeyedRequest[],
-  imagesFor: (key: string) => GeneratedImage[] | undefined,
+  sourceFor: (request: KeyedRequest) => SpriteSource | undefined,
 ): Map<string, SpriteSource[]> {
   const groups = new Map<string, SpriteSource[]>();
   for (const request of requests) {
-    const images = imagesFor(request.key);
-    if (!images) continue;
+    const source = sourceFor(request);
+    if (!source) continue;
     const list = groups.get(request.atlas) ?? [];
-    list.push({ request: request as GenerationRequest, images });
+    list.push(source);
     groups.set(request.atlas, list);
   }
   return new Map([...groups].sort(([a], [b]) => a.localeCompare(b)));
@@ -57,7 +56,10 @@ export async function writeProjectOutput(
   dir: string,
   options: AtlasOptions = {},
 ): Promise<OutputFile[]> {
-  const groups = spriteSourcesByAtlas(run.requests, (key) => run.entries.get(key)?.images);
+  const groups = spriteSourcesByAtlas(run.requests, (request) => {
+    const images = run.entries.get(request.key)?.images;
+    return images ? { request, images } : undefined;
+  });
   const atlases = [...groups].map(([name, sprites]) => buildAtlas(name, sprites, options));
   const { files } = renderFiles(atlases);
   await writeOutputDir(dir, files);

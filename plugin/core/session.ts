@@ -5,7 +5,7 @@ import type { ProgressReporter, RunSummary } from './generate/progress.js';
 import { runGeneration } from './generate/run.js';
 import type { ManifestPlan } from './manifest/index.js';
 import type { PngEffort } from './image/png-encode.js';
-import { renderFiles, type AssetKeys, type AtlasOptions, type OutputFile } from './phaser/build.js';
+import { renderFiles, type AssetKeys, type AtlasOptions, type OutputFile, type SpriteSource } from './phaser/build.js';
 import { renderPlaceholder } from './providers/placeholder/index.js';
 import type { GeneratedImage } from './providers/provider.js';
 import { loadProjectPlan, openProject, type Project, type ProjectOptions } from './project.js';
@@ -33,8 +33,9 @@ export interface SessionOptions extends ProjectOptions {
   /** PNG compression of atlas pages: `small` (default) for builds, `fast` where it is redone on every edit. */
   pngEffort?: PngEffort;
   /**
-   * Dev server: answer at once, drawing placeholder art for sprites the provider has not delivered
-   * yet, and call `onUpdate` as the real art arrives. Off (build): wait for every sprite.
+   * Dev server: answer the first load at once, drawing placeholder art for sprites the provider has
+   * not delivered yet, and call `onUpdate` when the real art arrives. Later refreshes keep the
+   * previous art until the new art is in. Off (build): wait for every sprite.
    */
   placeholdersFirst?: boolean;
   reporter?: ProgressReporter;
@@ -63,6 +64,8 @@ export class SpriteSession {
   private readonly builder: AtlasBuilder;
   private readonly entries = new Map<string, CacheEntry>();
   private readonly standIns = new Map<string, GeneratedImage[]>();
+  /** The art each sprite (`atlas/sprite`) last showed with, kept while its new art is missing. */
+  private readonly shown = new Map<string, SpriteSource>();
   private readonly states = new Map<string, SpriteState>();
   private queue: Promise<unknown> = Promise.resolve();
   private background: Promise<void> = Promise.resolve();
@@ -136,7 +139,9 @@ export class SpriteSession {
         reporter: this.trackingReporter(requests.length - needed.length),
       });
 
-    const background = this.opts.placeholdersFirst && this.project.provider.id !== 'placeholder' && missing.length > 0;
+    // Stand-ins only for the first load, so the page never waits for the network to start; after
+    // an edit the previous art stays on screen until the new art arrives (one repack, not two).
+    const background = this.opts.placeholdersFirst && !this.current && this.project.provider.id !== 'placeholder' && missing.length > 0;
     if (background) {
       for (const r of missing) this.standIns.set(r.key, renderPlaceholder(r.payload));
       this.background = run().then(
@@ -162,11 +167,27 @@ export class SpriteSession {
   }
 
   private snapshot(plan: ManifestPlan, requests: KeyedRequest[], summary: RunSummary | undefined, failures: SpriteFailure[]): Snapshot {
-    const groups = spriteSourcesByAtlas(requests, (key) => this.imagesFor(key));
-    const { atlases } = this.builder.build(groups, (s) => {
-      const key = (s.request as KeyedRequest).key;
-      return this.entries.has(key) ? key : `stand-in:${key}`;
+    // What each source was drawn from, so the atlas builder repacks only atlases whose art changed.
+    const origin = new Map<SpriteSource, string>();
+    const groups = spriteSourcesByAtlas(requests, (request) => {
+      const id = `${request.atlas}/${request.sprite}`;
+      const entry = this.entries.get(request.key);
+      const standIn = this.standIns.get(request.key);
+      let source: SpriteSource | undefined;
+      if (entry || standIn) {
+        source = { request, images: entry?.images ?? standIn! };
+        origin.set(source, entry ? request.key : `stand-in:${request.key}`);
+        this.shown.set(id, source);
+      } else {
+        // Not generated (yet, or it failed): the last good art of this sprite keeps its place.
+        source = this.shown.get(id);
+        if (source) origin.set(source, `last:${(source.request as KeyedRequest).key}`);
+      }
+      return source;
     });
+    const live = new Set(requests.map((r) => `${r.atlas}/${r.sprite}`));
+    for (const id of this.shown.keys()) if (!live.has(id)) this.shown.delete(id);
+    const { atlases } = this.builder.build(groups, (s) => origin.get(s) ?? '');
     const { files, keys } = renderFiles(atlases, {
       fileName: this.opts.fileName,
       packPath: this.opts.packPath,

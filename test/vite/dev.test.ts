@@ -177,4 +177,37 @@ describe('vite dev server with retroSprites()', () => {
     await until('the update', () => sent.find((m) => m.event === 'retro-sprites:update'));
     expect((await post({ sprite: 'heroes/nobody', mode: 'refresh' })).status).toBe(404);
   });
+
+  it('when the new art of an edited sprite fails, the sprite keeps its last good art in the atlas', async () => {
+    const emulator = await startEmulator({ token: 'dev-token' });
+    const saved = { key: process.env.RD_API_KEY, url: process.env.RD_API_URL };
+    process.env.RD_API_KEY = 'dev-token';
+    process.env.RD_API_URL = emulator.url;
+    try {
+      const root = await tempDir();
+      await writeProject(root, GAME_FILES);
+      const { url } = await startDev(root, { frozen: false });
+      const states = async () => (await (await fetch(`${url}/__retro-sprites/api/state`)).json()) as { sprite: string; status: string; error?: string }[];
+      for (let i = 0; i < 200 && !(await states()).every((s) => s.status === 'generated'); i++) await new Promise((r) => setTimeout(r, 50));
+      emulator.setFaults('422*5');
+      const manifest = join(root, 'manifests/heroes.yaml');
+      await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('knight in blue armor', 'knight in cursed armor'));
+      let hero: { status: string; error?: string } | undefined;
+      for (let i = 0; i < 200 && hero?.status !== 'failed'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        hero = (await states()).find((s) => s.sprite === 'heroes/hero');
+      }
+      expect(hero).toMatchObject({ status: 'failed', error: expect.stringMatching(/HTTP 422/) });
+      const section = (await (await fetch(`${url}/__retro-sprites/files/pack.json`)).json())['retro-sprites'];
+      const atlasEntry = section.files.find((f: { key: string }) => f.key === 'heroes');
+      const atlas = await (await fetch(`${url}${section.path}${atlasEntry.atlasURL}`)).json();
+      expect(Object.keys(atlas.frames)).toContain('hero');
+    } finally {
+      process.env.RD_API_KEY = saved.key;
+      process.env.RD_API_URL = saved.url;
+      if (saved.key === undefined) delete process.env.RD_API_KEY;
+      if (saved.url === undefined) delete process.env.RD_API_URL;
+      await emulator.close();
+    }
+  });
 });
