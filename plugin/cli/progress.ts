@@ -37,7 +37,7 @@ export function cliReporter(io: CliIO): ProgressReporter {
       total = s.toGenerate;
       cachedAtStart = s.cached;
       t0 = Date.now();
-      io.err(`${s.sprites} sprite${s.sprites === 1 ? '' : 's'}, ${s.cached} cached, ${s.toGenerate} to generate, estimated cost ${formatCost(s.estimate)}`);
+      io.err(`${s.sprites} sprite${s.sprites === 1 ? '' : 's'}, ${s.cached} cached, ${s.toGenerate} to generate${s.estimate ? `, estimated cost ${formatCost(s.estimate)}` : ''}`);
     },
     warn(message) {
       clear();

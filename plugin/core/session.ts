@@ -136,6 +136,9 @@ export class SpriteSession {
         maxCost: this.project.maxCost,
         concurrency: this.project.concurrency,
         refresh: forced,
+        // After the first load (the dev server's edit loop) a price check would only delay the art;
+        // with a budget the run still asks first.
+        estimate: !this.current,
         reporter: this.trackingReporter(requests.length - needed.length),
       });
 

@@ -10,12 +10,12 @@ import { RESOLVED_VIRTUAL_ID, UPDATE_EVENT } from './virtual-module.js';
 import { PLUGIN_NAME, toViteError } from './vite-error.js';
 
 /** Edits arrive in bursts (an editor's save writes twice; a rename is unlink + add). */
-const DEBOUNCE_MS = 80;
+const DEBOUNCE_MS = 30;
 
 export interface DevServerContext {
   config: ResolvedConfig;
   options: RetroSpritesOptions;
-  createSession(extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate'>): SpriteSession;
+  createSession(extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate' | 'pngEffort'>): SpriteSession;
   writeDts(snapshot: Snapshot): Promise<void>;
   /** The virtual module's code for a snapshot, and the code the page last loaded. */
   virtualCode(snapshot: Snapshot, packUrl: string): string;
@@ -68,6 +68,8 @@ export function serveArt(server: ViteDevServer, ctx: DevServerContext): { sessio
     fileName: (logical, bytes) => (logical === 'pack.json' ? logical : hashedName(logical, bytes)),
     packPath: filesUrl,
     placeholdersFirst: true,
+    // Pages are re-encoded on every edit: a quick PNG beats the last percent of size here.
+    pngEffort: 'fast',
     onUpdate: (snapshot) => void publish(snapshot, false).catch(fail),
   });
   const ready = session.refresh().then(async (snapshot) => {

@@ -33,7 +33,7 @@ function viteReporter(config: ResolvedConfig): ProgressReporter {
     plan: (s) => {
       total = s.toGenerate;
       finished = 0;
-      if (s.toGenerate > 0) log.info(`retro-sprites: ${s.toGenerate} of ${s.sprites} sprites to generate, estimated cost ${formatCost(s.estimate)}`);
+      if (s.toGenerate > 0) log.info(`retro-sprites: ${s.toGenerate} of ${s.sprites} sprites to generate${s.estimate ? `, estimated cost ${formatCost(s.estimate)}` : ''}`);
     },
     done: (r, info) => log.info(`retro-sprites: ${r.atlas}/${r.sprite} ${(info.ms / 1000).toFixed(1)}s (${++finished}/${total})`),
     warn: (m) => log.warn(`retro-sprites: ${m}`),
@@ -58,7 +58,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
   let dtsWritten = false;
   const projectRoot = () => resolve(config.root, options.root ?? '.');
 
-  const createSession = (extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate'>) => {
+  const createSession = (extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate' | 'pngEffort'>) => {
     const s = new SpriteSession({
       root: projectRoot(),
       manifests: options.manifests,

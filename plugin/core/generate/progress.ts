@@ -6,7 +6,8 @@ export interface RunPlanSummary {
   sprites: number;
   cached: number;
   toGenerate: number;
-  estimate: CostTotals;
+  /** Absent when the run was told not to ask prices first (no budget to keep). */
+  estimate?: CostTotals;
 }
 
 export interface RunSummary extends RunPlanSummary {

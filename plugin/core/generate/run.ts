@@ -21,6 +21,11 @@ export interface RunOptions {
   maxCost?: number;
   /** Requests in flight at once (default 4). */
   concurrency?: number;
+  /**
+   * Ask the price before spending (default). `false` skips it when no budget needs it: the dev
+   * server's edit loop, where a price round trip would double the wait for one sprite.
+   */
+  estimate?: boolean;
   /** Plan and estimate only. */
   dryRun?: boolean;
   /** Stops starting new requests; those in flight finish and are saved (they are paid for). */
@@ -117,7 +122,8 @@ export async function runGeneration(requests: KeyedRequest[], opts: RunOptions):
   let knownPrices = pricesOf.get(provider);
   if (!knownPrices) pricesOf.set(provider, (knownPrices = new Map()));
   const byPrice = new Map<string, KeyedRequest>();
-  for (const r of misses) {
+  const mustEstimate = opts.estimate !== false || opts.maxCost !== undefined || opts.dryRun;
+  for (const r of mustEstimate ? misses : []) {
     const id = priceId(r.payload);
     if (!knownPrices.has(id) && !byPrice.has(id)) byPrice.set(id, r);
   }
@@ -126,14 +132,18 @@ export async function runGeneration(requests: KeyedRequest[], opts: RunOptions):
   const estimateSignal = opts.signal ? AbortSignal.any([opts.signal, estimating.signal]) : estimating.signal;
   await runPool([...byPrice], opts.concurrency ?? 4, async ([id, r]) => {
     try {
-      knownPrices!.set(id, await provider.estimateCost(r.payload, { source: r.source, sprite: r.sprite, signal: estimateSignal }));
+      knownPrices.set(id, await provider.estimateCost(r.payload, { source: r.source, sprite: r.sprite, signal: estimateSignal }));
     } catch (err) {
       estimating.abort();
       throw err;
     }
   });
-  const estimates = new Map<string, Cost>(misses.map((r) => [r.key, knownPrices!.get(priceId(r.payload))!]));
-  const estimate = sumCosts(estimates.values());
+  const estimates = new Map<string, Cost>();
+  for (const r of misses) {
+    const price = knownPrices.get(priceId(r.payload));
+    if (price) estimates.set(r.key, price);
+  }
+  const estimate = estimates.size === misses.length ? sumCosts(estimates.values()) : undefined;
   const planSummary = { sprites: requests.length, cached: cachedSprites, toGenerate: misses.length, estimate };
   reporter?.plan?.(planSummary);
 
@@ -151,7 +161,7 @@ export async function runGeneration(requests: KeyedRequest[], opts: RunOptions):
   };
 
   if (opts.dryRun || misses.length === 0) return result([], 0, opts.dryRun ? misses.length : 0, {});
-  if (opts.maxCost !== undefined && costAmount(estimate) > opts.maxCost) {
+  if (opts.maxCost !== undefined && estimate && costAmount(estimate) > opts.maxCost) {
     throw new BudgetError(estimate, opts.maxCost, misses.length);
   }
 

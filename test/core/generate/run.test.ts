@@ -49,6 +49,18 @@ describe('a generation run', () => {
     expect(provider.estimates).toHaveLength(1);
   });
 
+  it('can skip the price check when no budget needs it, and never when one does', async () => {
+    const { root, provider, requests, store } = await setup(manySprites(2));
+    const plans: { estimate?: unknown }[] = [];
+    await runGeneration(requests, { store, provider, root, estimate: false, reporter: { plan: (p) => plans.push(p) } });
+    expect(provider.estimates).toHaveLength(0);
+    expect(plans[0]!.estimate).toBeUndefined();
+
+    const other = await setup(manySprites(2));
+    await runGeneration(other.requests, { store: other.store, provider: other.provider, root: other.root, estimate: false, maxCost: 10 });
+    expect(other.provider.estimates).toHaveLength(1);
+  });
+
   it('says what it will cost before spending, and a dry run spends nothing', async () => {
     const { root, provider, requests, store } = await setup(manySprites(3), { cost: 2 });
     const plans: unknown[] = [];
