@@ -48,6 +48,20 @@ interface FileSprites {
  * Finds, parses and validates every manifest and turns each sprite into its GenerationRequest.
  * Throws a ManifestError holding every error of every file (and the warnings) when any is wrong.
  */
+/**
+ * The last parse of each manifest, by its text: the dev server reloads every manifest on each edit,
+ * and parsing the unchanged ones again is most of that reload's time.
+ */
+const lastParse = new Map<string, { text: string; result: ReturnType<typeof parseManifestText> }>();
+
+function parseOnce(file: string, text: string): ReturnType<typeof parseManifestText> {
+  const last = lastParse.get(file);
+  if (last && last.text === text) return last.result;
+  const result = parseManifestText(file, text);
+  lastParse.set(file, { text, result });
+  return result;
+}
+
 export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
   const root = path.resolve(opts.root);
   const rootReal = await fs.realpath(root).catch(() => root);
@@ -77,7 +91,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
   for (const file of files) {
     const text = await readText(file, diagnostics);
     if (text === undefined) continue;
-    const result = parseManifestText(file, text);
+    const result = parseOnce(file, text);
     diagnostics.push(...result.diagnostics);
     if (!result.source) continue;
     const fileSprites = readTopLevel(result.source, diagnostics);
