@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
-import { startDev, until, type Dev } from './dev-harness.js';
+import { startDev, until, type Dev } from '../helpers/dev-server.js';
 
 const tempDir = useTempDirs();
 let dev: Dev | undefined;

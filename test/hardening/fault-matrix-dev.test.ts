@@ -6,7 +6,7 @@ import type { RetroDiffusionOptions } from '../../plugin/core/providers/retrodif
 import { runCli } from '../helpers/cli.js';
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
-import { startDev, until, withApiEnv, type Dev } from './dev-harness.js';
+import { startDev, until, withApiEnv, type Dev } from '../helpers/dev-server.js';
 import { expectNoStack, expectWholeCache, FAULT_CASES, faultNextPaidRequest, paidPosts, SECRET, spriteKeys, TWO_SPRITES } from './fault-harness.js';
 
 // The plugin cannot pass retry tuning: shorten the client's waits here (see fault-harness TUNED).

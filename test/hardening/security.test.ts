@@ -10,7 +10,7 @@ import { runCli } from '../helpers/cli.js';
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { collectingLogger } from '../helpers/vite.js';
-import { startDev, withApiEnv, type Dev } from './dev-harness.js';
+import { startDev, withApiEnv, type Dev } from '../helpers/dev-server.js';
 import { SECRET, TWO_SPRITES } from './fault-harness.js';
 
 const tempDir = useTempDirs();

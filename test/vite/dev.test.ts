@@ -1,61 +1,27 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createServer, type ViteDevServer } from 'vite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { retroSprites } from '../../plugin/index.js';
+import type { retroSprites } from '../../plugin/index.js';
 import { startEmulator } from '../../plugin/emulator/index.js';
 import { decodePng } from '../../plugin/core/image/png.js';
+import { startDev as startDevServer, until, withApiEnv, type Dev } from '../helpers/dev-server.js';
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { GAME_FILES } from '../helpers/vite.js';
 
 const tempDir = useTempDirs();
-let server: ViteDevServer | undefined;
+let dev: Dev | undefined;
 afterEach(async () => {
-  await server?.close();
-  server = undefined;
+  await dev?.server.close();
+  dev = undefined;
 });
 
 const ITEMS = 'atlas: items\ndefaults:\n  size: 16\nsprites:\n  gem:\n    prompt: "a <script>alert(1)</script> gem"\n';
 
-interface Sent {
-  type: string;
-  event?: string;
-  data?: { atlases: { key: string; images: string[] }[]; images: unknown[]; anims: unknown[]; clearError: boolean };
-  err?: { message: string; loc?: { file: string; line: number; column: number }; frame?: string };
-}
-
-/** Starts the dev server on an ephemeral port and records every HMR message it sends. */
-async function startDev(root: string, options: Parameters<typeof retroSprites>[0] = {}) {
-  server = await createServer({
-    root,
-    configFile: false,
-    logLevel: 'silent',
-    plugins: [retroSprites({ dts: false, ...options })],
-    server: { port: 0, host: '127.0.0.1', strictPort: false },
-  });
-  await server.listen();
-  const sent: Sent[] = [];
-  const original = server.ws.send.bind(server.ws);
-  server.ws.send = ((payload: Sent) => {
-    sent.push(payload);
-    return original(payload as never);
-  }) as typeof server.ws.send;
-  const address = server.httpServer!.address() as { port: number };
-  const url = `http://127.0.0.1:${address.port}`;
-  // The page imports the virtual module first; its code is what updates compare against.
-  await server.ssrLoadModule('virtual:retro-sprites');
-  return { url, sent };
-}
-
-async function until<T>(what: string, probe: () => T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** The dev server on an ephemeral port, its HMR messages recorded; closed after each test. */
+async function startDev(root: string, options: Parameters<typeof retroSprites>[0] = {}): Promise<Dev> {
+  dev = await startDevServer(root, options);
+  return dev;
 }
 
 describe('vite dev server with retroSprites()', () => {
@@ -131,9 +97,7 @@ describe('vite dev server with retroSprites()', () => {
 
   it('shows placeholder art at once while the real API works, then swaps in the real art', async () => {
     const emulator = await startEmulator({ token: 'dev-token', latencyMs: 400 });
-    const saved = { key: process.env.RD_API_KEY, url: process.env.RD_API_URL };
-    process.env.RD_API_KEY = 'dev-token';
-    process.env.RD_API_URL = emulator.url;
+    const restoreEnv = withApiEnv('dev-token', emulator.url);
     try {
       const root = await tempDir();
       await writeProject(root, { ...GAME_FILES, 'manifests/items.yaml': ITEMS });
@@ -150,10 +114,7 @@ describe('vite dev server with retroSprites()', () => {
       const after = await (await fetch(`${url}/__retro-sprites/api/state`)).json();
       expect(after.every((s: { status: string; standIn: boolean }) => s.status === 'generated' && !s.standIn)).toBe(true);
     } finally {
-      process.env.RD_API_KEY = saved.key;
-      process.env.RD_API_URL = saved.url;
-      if (saved.key === undefined) delete process.env.RD_API_KEY;
-      if (saved.url === undefined) delete process.env.RD_API_URL;
+      restoreEnv();
       await emulator.close();
     }
   });
@@ -180,14 +141,12 @@ describe('vite dev server with retroSprites()', () => {
 
   it('when the new art of an edited sprite fails, the sprite keeps its last good art in the atlas', async () => {
     const emulator = await startEmulator({ token: 'dev-token' });
-    const saved = { key: process.env.RD_API_KEY, url: process.env.RD_API_URL };
-    process.env.RD_API_KEY = 'dev-token';
-    process.env.RD_API_URL = emulator.url;
+    const restoreEnv = withApiEnv('dev-token', emulator.url);
     try {
       const root = await tempDir();
       await writeProject(root, GAME_FILES);
       const { url } = await startDev(root, { frozen: false });
-      const states = async () => (await (await fetch(`${url}/__retro-sprites/api/state`)).json()) as { sprite: string; status: string; error?: string }[];
+      const states = () => dev!.state();
       for (let i = 0; i < 200 && !(await states()).every((s) => s.status === 'generated'); i++) await new Promise((r) => setTimeout(r, 50));
       emulator.setFaults('422*5');
       const manifest = join(root, 'manifests/heroes.yaml');
@@ -203,10 +162,7 @@ describe('vite dev server with retroSprites()', () => {
       const atlas = await (await fetch(`${url}${section.path}${atlasEntry.atlasURL}`)).json();
       expect(Object.keys(atlas.frames)).toContain('hero');
     } finally {
-      process.env.RD_API_KEY = saved.key;
-      process.env.RD_API_URL = saved.url;
-      if (saved.key === undefined) delete process.env.RD_API_KEY;
-      if (saved.url === undefined) delete process.env.RD_API_URL;
+      restoreEnv();
       await emulator.close();
     }
   });

@@ -1,6 +1,6 @@
 import { createServer, type Logger, type ViteDevServer } from 'vite';
 import { retroSprites } from '../../plugin/index.js';
-import { collectingLogger } from '../helpers/vite.js';
+import { collectingLogger } from './vite.js';
 
 export interface Sent {
   type: string;
