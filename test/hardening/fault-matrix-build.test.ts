@@ -9,6 +9,7 @@ import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { collectingLogger } from '../helpers/vite.js';
 import { expectNoStack, expectWholeCache, FAULT_CASES, faultNextPaidRequest, paidPosts, PRICE, SECRET, spriteKeys, TWO_SPRITES } from './fault-harness.js';
+import { withApiEnv } from '../helpers/dev-server.js';
 
 // The plugin cannot pass retry tuning: shorten the client's waits here (see fault-harness TUNED).
 vi.mock('../../plugin/core/providers/retrodiffusion/index.js', async (importOriginal) => {
@@ -31,9 +32,7 @@ const FILES = {
 /** `vite build` with the plugin and the API key in the environment, as a user runs it. */
 async function viteBuild(root: string, apiUrl: string): Promise<{ lines: string[]; error?: Error }> {
   const logger = collectingLogger();
-  const saved = { key: process.env.RD_API_KEY, url: process.env.RD_API_URL };
-  process.env.RD_API_KEY = SECRET;
-  process.env.RD_API_URL = apiUrl;
+  const restoreEnv = withApiEnv(SECRET, apiUrl);
   try {
     await build({
       root,
@@ -47,10 +46,7 @@ async function viteBuild(root: string, apiUrl: string): Promise<{ lines: string[
   } catch (err) {
     return { lines: logger.lines, error: err as Error };
   } finally {
-    if (saved.key === undefined) delete process.env.RD_API_KEY;
-    else process.env.RD_API_KEY = saved.key;
-    if (saved.url === undefined) delete process.env.RD_API_URL;
-    else process.env.RD_API_URL = saved.url;
+    restoreEnv();
   }
 }
 

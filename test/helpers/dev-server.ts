@@ -65,15 +65,21 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
   }
 }
 
-/** Sets RD_API_KEY / RD_API_URL for the plugin (it reads process.env) and restores them. */
+/**
+ * Sets RD_API_KEY / RD_API_URL for the plugin (it reads process.env) and restores them. It also
+ * lifts CI for the while: CI freezes the cache with the real API, and a test that calls this means
+ * to spend (against the emulator).
+ */
 export function withApiEnv(key: string, url: string): () => void {
-  const saved = { key: process.env.RD_API_KEY, url: process.env.RD_API_URL };
+  const names = ['RD_API_KEY', 'RD_API_URL', 'CI'] as const;
+  const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
   process.env.RD_API_KEY = key;
   process.env.RD_API_URL = url;
+  delete process.env.CI;
   return () => {
-    if (saved.key === undefined) delete process.env.RD_API_KEY;
-    else process.env.RD_API_KEY = saved.key;
-    if (saved.url === undefined) delete process.env.RD_API_URL;
-    else process.env.RD_API_URL = saved.url;
+    for (const n of names) {
+      if (saved[n] === undefined) delete process.env[n];
+      else process.env[n] = saved[n];
+    }
   };
 }
