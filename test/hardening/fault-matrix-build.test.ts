@@ -1,25 +1,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'vite';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { retroSprites } from '../../plugin/index.js';
 import { startEmulator } from '../../plugin/emulator/index.js';
-import type { RetroDiffusionOptions } from '../../plugin/core/providers/retrodiffusion/index.js';
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { collectingLogger } from '../helpers/vite.js';
-import { expectNoStack, expectWholeCache, FAULT_CASES, faultNextPaidRequest, paidPosts, PRICE, SECRET, spriteKeys, TWO_SPRITES } from './fault-harness.js';
+import { expectNoStack, expectWholeCache, FAULT_CASES, faultNextPaidRequest, paidPosts, PRICE, SECRET, spriteKeys, TUNED, TWO_SPRITES } from './fault-harness.js';
 import { withApiEnv } from '../helpers/dev-server.js';
 
-// The plugin cannot pass retry tuning: shorten the client's waits here (see fault-harness TUNED).
-vi.mock('../../plugin/core/providers/retrodiffusion/index.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../plugin/core/providers/retrodiffusion/index.js')>();
-  return {
-    ...real,
-    createRetroDiffusionProvider: (o: RetroDiffusionOptions) =>
-      real.createRetroDiffusionProvider({ timeoutMs: 1500, ...o, retry: { baseDelayMs: 20, maxDelayMs: 100, ...o.retry } }),
-  };
-});
 
 const tempDir = useTempDirs();
 
@@ -39,7 +29,8 @@ async function viteBuild(root: string, apiUrl: string): Promise<{ lines: string[
       configFile: false,
       customLogger: logger,
       logLevel: 'info',
-      plugins: [retroSprites({ dts: false })],
+      // Short waits between retries, through the plugin's own `api` option.
+      plugins: [retroSprites({ dts: false, api: TUNED })],
       build: { outDir: join(root, 'dist'), emptyOutDir: true },
     });
     return { lines: logger.lines };

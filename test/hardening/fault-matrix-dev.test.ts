@@ -1,23 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../plugin/emulator/index.js';
-import type { RetroDiffusionOptions } from '../../plugin/core/providers/retrodiffusion/index.js';
 import { runCli } from '../helpers/cli.js';
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { startDev, until, withApiEnv, type Dev } from '../helpers/dev-server.js';
-import { expectNoStack, expectWholeCache, FAULT_CASES, faultNextPaidRequest, paidPosts, SECRET, spriteKeys, TWO_SPRITES } from './fault-harness.js';
+import { expectNoStack, expectWholeCache, FAULT_CASES, faultNextPaidRequest, paidPosts, SECRET, spriteKeys, TUNED, TWO_SPRITES } from './fault-harness.js';
 
-// The plugin cannot pass retry tuning: shorten the client's waits here (see fault-harness TUNED).
-vi.mock('../../plugin/core/providers/retrodiffusion/index.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../plugin/core/providers/retrodiffusion/index.js')>();
-  return {
-    ...real,
-    createRetroDiffusionProvider: (o: RetroDiffusionOptions) =>
-      real.createRetroDiffusionProvider({ timeoutMs: 1500, ...o, retry: { baseDelayMs: 20, maxDelayMs: 100, ...o.retry } }),
-  };
-});
 
 const tempDir = useTempDirs();
 
@@ -38,7 +28,7 @@ describe('fault matrix: the dev server regenerating an edited sprite against a f
         await writeProject(root, FILES);
         // Both sprites are in the cache when the server starts.
         expect((await runCli(['generate'], { cwd: root, env: { RD_API_KEY: SECRET, RD_API_URL: emulator.url } })).code).toBe(0);
-        dev = await startDev(root);
+        dev = await startDev(root, { api: TUNED });
         expect((await dev.state()).map((s) => s.status)).toEqual(['cached', 'cached']);
 
         const paidBefore = paidPosts(emulator);
