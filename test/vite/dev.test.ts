@@ -166,4 +166,35 @@ describe('vite dev server with retroSprites()', () => {
       await emulator.close();
     }
   });
+
+  it('with a key in the environment, no served response and no log line holds it', async () => {
+    const secret = 'rdpk-dev-secret-0a1b2c3d4e5f';
+    const emulator = await startEmulator({ token: secret });
+    const restoreEnv = withApiEnv(secret, emulator.url);
+    try {
+      const root = await tempDir();
+      await writeProject(root, { ...GAME_FILES, 'manifests/items.yaml': ITEMS });
+      const { url, server, logger } = await startDev(root);
+      await until('the API art', async () => ((await dev!.state()).every((s) => s.status === 'generated') ? true : undefined));
+      const section = (await (await fetch(`${url}/__retro-sprites/files/pack.json`)).json())['retro-sprites'];
+      const urls = [
+        '/', '/__retro-sprites/', '/__retro-sprites/api/state', '/__retro-sprites/files/pack.json',
+        // The virtual module as the browser receives it from Vite.
+        '/@id/__x00__virtual:retro-sprites',
+        ...section.files.flatMap((f: { url?: string; textureURL?: string; atlasURL?: string }) =>
+          [f.url, f.textureURL, f.atlasURL].filter(Boolean).map((u) => `${section.path}${u}`)),
+      ];
+      for (const path of urls) {
+        const res = await fetch(`${url}${path}`);
+        expect(res.status, path).toBe(200);
+        expect(Buffer.from(await res.arrayBuffer()).includes(secret), path).toBe(false);
+      }
+      const client = await server.transformRequest('virtual:retro-sprites');
+      expect(client?.code).not.toContain(secret);
+      expect(logger.lines.join('\n')).not.toContain(secret);
+    } finally {
+      restoreEnv();
+      await emulator.close();
+    }
+  });
 });
