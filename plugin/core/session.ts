@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { AtlasBuilder, spriteSourcesByAtlas } from './assets.js';
 import type { CacheEntry } from './cache/store.js';
 import type { SpriteFailure } from './generate/errors.js';
@@ -5,6 +6,8 @@ import type { ProgressReporter, RunSummary } from './generate/progress.js';
 import { runGeneration } from './generate/run.js';
 import type { ManifestPlan } from './manifest/index.js';
 import type { PngEffort } from './image/png-encode.js';
+import { PAGES_DIR } from './cache/store.js';
+import { bitmapsOf, PageStore } from './phaser/page-store.js';
 import { renderFiles, type AssetKeys, type AtlasOptions, type OutputFile, type SpriteSource } from './phaser/build.js';
 import { renderPlaceholder } from './providers/placeholder/index.js';
 import type { GeneratedImage } from './providers/provider.js';
@@ -62,6 +65,7 @@ export class SpriteSession {
   readonly project: Project;
   private readonly opts: SessionOptions;
   private readonly builder: AtlasBuilder;
+  private readonly pages: PageStore;
   private readonly entries = new Map<string, CacheEntry>();
   private readonly standIns = new Map<string, GeneratedImage[]>();
   /** The art each sprite (`atlas/sprite`) last showed with, kept while its new art is missing. */
@@ -75,6 +79,7 @@ export class SpriteSession {
     this.opts = opts;
     this.project = openProject(opts);
     this.builder = new AtlasBuilder(opts.atlas);
+    this.pages = new PageStore(join(this.project.cacheDir, PAGES_DIR));
   }
 
   /** The images behind a key: cached art, or the stand-in shown while it generates. */
@@ -169,7 +174,7 @@ export class SpriteSession {
     return this.snapshot(plan, requests, summary, failures);
   }
 
-  private snapshot(plan: ManifestPlan, requests: KeyedRequest[], summary: RunSummary | undefined, failures: SpriteFailure[]): Snapshot {
+  private async snapshot(plan: ManifestPlan, requests: KeyedRequest[], summary: RunSummary | undefined, failures: SpriteFailure[]): Promise<Snapshot> {
     // What each source was drawn from, so the atlas builder repacks only atlases whose art changed.
     const origin = new Map<SpriteSource, string>();
     const groups = spriteSourcesByAtlas(requests, (request) => {
@@ -191,11 +196,19 @@ export class SpriteSession {
     const live = new Set(requests.map((r) => `${r.atlas}/${r.sprite}`));
     for (const id of this.shown.keys()) if (!live.has(id)) this.shown.delete(id);
     const { atlases } = this.builder.build(groups, (s) => origin.get(s) ?? '');
+    const effort = this.opts.pngEffort ?? 'small';
+    const bitmaps = bitmapsOf(atlases);
+    const stored = await this.pages.load(bitmaps, effort);
     const { files, keys } = renderFiles(atlases, {
       fileName: this.opts.fileName,
       packPath: this.opts.packPath,
-      effort: this.opts.pngEffort,
+      effort,
     });
+    if (stored.size < bitmaps.length) {
+      // Encoded pages live in the cache folder: its .gitignore must keep them out of git first.
+      await this.project.store.ensureIgnoreFile();
+      await this.pages.save(bitmaps, effort, stored);
+    }
     const snapshot: Snapshot = { plan, requests, files, keys, summary, failures };
     this.current = snapshot;
     return snapshot;

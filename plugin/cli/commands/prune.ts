@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+import { PAGES_DIR } from '../../core/cache/store.js';
 import { cacheKey } from '../../core/cache-key.js';
+import { PageStore } from '../../core/phaser/page-store.js';
 import { loadProjectPlan, openProject } from '../../core/project.js';
 import { PLACEHOLDER_ID, PLACEHOLDER_VERSION } from '../../core/providers/placeholder/index.js';
 import { RETRODIFFUSION_ID, RETRODIFFUSION_VERSION } from '../../core/providers/retrodiffusion/index.js';
@@ -31,6 +34,8 @@ export const pruneCommand: Command = {
       if (!dry) await project.store.remove(key);
     }
     const swept = dry ? 0 : await project.store.sweepTemp();
+    // Encoded pages are derived from entries; the next build writes the ones it needs again.
+    if (!dry) await new PageStore(join(project.cacheDir, PAGES_DIR)).clear();
     io.err(
       `${unused.length} unused entr${unused.length === 1 ? 'y' : 'ies'} ${dry ? 'would be removed' : 'removed'}` +
         (swept ? `, ${swept} interrupted write${swept === 1 ? '' : 's'} cleaned up` : ''),

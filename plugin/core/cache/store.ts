@@ -28,7 +28,11 @@ export interface CorruptEntry {
 export type CacheLookup = { status: 'hit'; entry: CacheEntry } | { status: 'miss' } | { status: 'corrupt'; corrupt: CorruptEntry };
 
 const KEY_RE = /^[0-9a-f]{64}$/;
-const IGNORE_FILE = '# Written by retro-sprites: locks and interrupted writes are local, entries are meant to be committed.\n.locks/\n.corrupt/\n**/.tmp-*\n';
+/** Encoded atlas pages, kept so a warm build skips the PNG writer: derived, local, never committed. */
+export const PAGES_DIR = '.pages';
+const IGNORE_FILE =
+  '# Written by retro-sprites: locks, interrupted writes and encoded pages are local; entries are meant to be committed.\n' +
+  `.locks/\n.corrupt/\n${PAGES_DIR}/\n**/.tmp-*\n`;
 
 async function fsyncFile(path: string): Promise<void> {
   const h = await open(path, 'r');
@@ -188,11 +192,13 @@ export class CacheStore {
   }
 
   private ignoreWritten = false;
-  private async ensureIgnoreFile(): Promise<void> {
+  /** The folder's own `.gitignore`, brought up to date when an older version wrote it. */
+  async ensureIgnoreFile(): Promise<void> {
     if (this.ignoreWritten) return;
-    await writeFile(join(this.dir, '.gitignore'), IGNORE_FILE, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err;
-    });
+    await mkdir(this.dir, { recursive: true });
+    const path = join(this.dir, '.gitignore');
+    const current = await readFile(path, 'utf8').catch(() => undefined);
+    if (current !== IGNORE_FILE) await writeFile(path, IGNORE_FILE);
     this.ignoreWritten = true;
   }
 

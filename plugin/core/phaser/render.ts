@@ -1,6 +1,6 @@
 import { RetroSpritesError } from '../errors.js';
-import type { RgbaImage } from '../image/bitmap.js';
-import { encodePngCompact, type PngEffort } from '../image/png-encode.js';
+import type { PngEffort } from '../image/png-encode.js';
+import { encodePage } from './encoded-pages.js';
 import { animsJson } from './anims-json.js';
 import { jsonHashAtlas, multiAtlas } from './atlas-json.js';
 import type { BuiltAtlas } from './build.js';
@@ -33,18 +33,6 @@ export interface RenderOptions {
   packPath?: string;
   /** PNG compression effort (default `small`; the dev server uses `fast`). */
   effort?: PngEffort;
-}
-
-/**
- * Encoded pages by the bitmap they came from: an atlas that was not rebuilt keeps its bitmaps, so a
- * dev update re-encodes only the atlases that changed.
- */
-const encodedPages = new WeakMap<RgbaImage, Partial<Record<PngEffort, Uint8Array>>>();
-
-function encodePage(image: RgbaImage, effort: PngEffort): Uint8Array {
-  let byEffort = encodedPages.get(image);
-  if (!byEffort) encodedPages.set(image, (byEffort = {}));
-  return (byEffort[effort] ??= encodePngCompact(image, { effort }));
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

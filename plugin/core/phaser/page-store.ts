@@ -1,0 +1,59 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RgbaImage } from '../image/bitmap.js';
+import type { PngEffort } from '../image/png-encode.js';
+import { runPool } from '../pool.js';
+import type { BuiltAtlas } from './build.js';
+import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
+
+/** Bumped when the PNG writer's output for the same pixels changes. */
+const ENCODER_VERSION = 1;
+
+/** Every bitmap of these atlases that is written as a PNG: pages and tiling images. */
+export function bitmapsOf(atlases: readonly BuiltAtlas[]): RgbaImage[] {
+  return atlases.flatMap((a) => [...a.pages, ...a.images.map((i) => i.image)]);
+}
+
+/**
+ * Encoded PNGs kept on disk by the pixels they encode, so a warm build skips the PNG writer (the
+ * largest part of its work). Derived data: local, not committed, and safe to delete at any time.
+ */
+export class PageStore {
+  constructor(readonly dir: string) {}
+
+  private path(image: RgbaImage, effort: PngEffort): string {
+    const key = createHash('sha256').update(`${ENCODER_VERSION}:${effort}:${image.width}x${image.height}:`).update(image.data).digest('hex');
+    return join(this.dir, key.slice(0, 2), `${key}.png`);
+  }
+
+  /** Hands every stored encoding of these bitmaps to the renderer; returns the ones it found. */
+  async load(images: readonly RgbaImage[], effort: PngEffort): Promise<Set<RgbaImage>> {
+    const found = new Set<RgbaImage>();
+    await runPool(images, 8, async (image) => {
+      if (encodedPage(image, effort)) return;
+      const bytes = await readFile(this.path(image, effort)).catch(() => undefined);
+      if (!bytes) return;
+      rememberEncodedPage(image, effort, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      found.add(image);
+    });
+    return found;
+  }
+
+  /** Stores the encodings the renderer made (tmp + rename: a reader never sees half a file). */
+  async save(images: readonly RgbaImage[], effort: PngEffort, skip: ReadonlySet<RgbaImage>): Promise<void> {
+    await runPool(images, 8, async (image) => {
+      const bytes = encodedPage(image, effort);
+      if (!bytes || skip.has(image)) return;
+      const path = this.path(image, effort);
+      await mkdir(join(path, '..'), { recursive: true });
+      const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+      await writeFile(tmp, bytes);
+      await rename(tmp, path).catch(() => rm(tmp, { force: true }));
+    });
+  }
+
+  async clear(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
