@@ -80,13 +80,22 @@ export function serveArt(server: ViteDevServer, ctx: DevServerContext): { sessio
 
   let timer: NodeJS.Timeout | undefined;
   const forced = new Set<string>();
+  // Each change bumps this; a refresh whose change was overtaken by a newer one tells the page
+  // nothing (an editor's save can arrive as a truncate and a write: the half-written file's error
+  // must not flash in the overlay when the whole file is already on its way).
+  let latest = 0;
   const schedule = (keys: Iterable<string> = []): void => {
     for (const k of keys) forced.add(k);
+    latest++;
     clearTimeout(timer);
     timer = setTimeout(() => {
       const refresh = new Set(forced);
       forced.clear();
-      session.refresh({ refresh }).then((snapshot) => publish(snapshot, false)).catch(fail);
+      const mine = latest;
+      session.refresh({ refresh }).then(
+        (snapshot) => (mine === latest ? publish(snapshot, false) : undefined),
+        (err: unknown) => (mine === latest ? fail(err) : undefined),
+      ).catch(fail);
     }, DEBOUNCE_MS);
   };
 
