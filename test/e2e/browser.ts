@@ -69,6 +69,16 @@ export async function waitForDemo(page: Page): Promise<void> {
   await page.waitForFunction(() => window.__demo?.ready === true, null, { timeout: 30_000 });
 }
 
+/** Opens the demo at `url` in a new page, watching it for problems, and waits until it is ready. */
+export async function openDemo(browser: Browser, url: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 960, height: 540 } });
+  const problems = watchProblems(page);
+  if (process.env.E2E_DEBUG) page.on('console', (m) => console.log('[page]', m.type(), m.text()));
+  await page.goto(url);
+  await waitForDemo(page);
+  return { page, problems };
+}
+
 /**
  * The pixels of the frame the hero shows right now, read from its texture's source image: exactly
  * what the renderer draws for it, whatever else moves on screen.

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import retroSprites from '../../plugin/index.js';
-import { browserAvailable, heroFramePixels, launchBrowser, waitForDemo, watchProblems } from './browser.js';
+import { browserAvailable, heroFramePixels, launchBrowser, openDemo } from './browser.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const HERO_PROMPT = 'brave knight in blue armor with a red cape';
@@ -36,11 +36,7 @@ describe.skipIf(!browserAvailable('demo game in dev mode'))('the demo game under
       logLevel: process.env.E2E_DEBUG ? 'info' : 'silent',
     });
     await server.listen();
-    page = await browser.newPage({ viewport: { width: 960, height: 540 } });
-    problems = watchProblems(page);
-    if (process.env.E2E_DEBUG) page.on('console', (m) => console.log('[page]', m.type(), m.text()));
-    await page.goto(server.resolvedUrls!.local[0]!);
-    await waitForDemo(page);
+    ({ page, problems } = await openDemo(browser, server.resolvedUrls!.local[0]!));
   }, 120_000);
 
   afterAll(async () => {

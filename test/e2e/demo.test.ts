@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectingLogger } from '../helpers/vite.js';
-import { browserAvailable, launchBrowser, pixelStats, waitForDemo, watchProblems } from './browser.js';
+import { browserAvailable, launchBrowser, openDemo, pixelStats } from './browser.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const OUTPUT = join(REPO, 'test-output', 'e2e');
@@ -26,10 +26,7 @@ describe.skipIf(!browserAvailable('demo game in the browser'))('the demo game, b
     outDir = await mkdtemp(join(tmpdir(), 'retro-sprites-demo-'));
     await build({ configFile: join(REPO, 'vite.config.ts'), build: { outDir, emptyOutDir: true }, customLogger: buildLog, logLevel: 'info' });
     server = await preview({ configFile: join(REPO, 'vite.config.ts'), build: { outDir }, preview: { port: 0, strictPort: false, open: false }, logLevel: 'silent' });
-    page = await browser.newPage({ viewport: { width: 960, height: 540 } });
-    problems = watchProblems(page);
-    await page.goto(server.resolvedUrls!.local[0]!);
-    await waitForDemo(page);
+    ({ page, problems } = await openDemo(browser, server.resolvedUrls!.local[0]!));
   }, 120_000);
 
   afterAll(async () => {

@@ -1,38 +1,25 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'vite';
 import { describe, expect, it } from 'vitest';
-import { retroSprites } from '../../plugin/index.js';
 import { startEmulator } from '../../plugin/emulator/index.js';
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
-import { collectingLogger } from '../helpers/vite.js';
+import { buildWithPlugin, collectingLogger, GAME_FILES } from '../helpers/vite.js';
 import { expectNoStack, expectWholeCache, FAULT_CASES, faultNextPaidRequest, paidPosts, PRICE, SECRET, spriteKeys, TUNED, TWO_SPRITES } from './fault-harness.js';
 import { withApiEnv } from '../helpers/dev-server.js';
 
 
 const tempDir = useTempDirs();
 
-const FILES = {
-  'index.html': '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n',
-  'main.ts': "import { packUrl, sprites } from 'virtual:retro-sprites';\nconsole.log(packUrl, sprites);\n",
-  'manifests/items.yaml': TWO_SPRITES,
-};
+const FILES = { 'index.html': GAME_FILES['index.html'], 'main.ts': GAME_FILES['main.ts'], 'manifests/items.yaml': TWO_SPRITES };
 
 /** `vite build` with the plugin and the API key in the environment, as a user runs it. */
 async function viteBuild(root: string, apiUrl: string): Promise<{ lines: string[]; error?: Error }> {
   const logger = collectingLogger();
   const restoreEnv = withApiEnv(SECRET, apiUrl);
   try {
-    await build({
-      root,
-      configFile: false,
-      customLogger: logger,
-      logLevel: 'info',
-      // Short waits between retries, through the plugin's own `api` option.
-      plugins: [retroSprites({ dts: false, api: TUNED })],
-      build: { outDir: join(root, 'dist'), emptyOutDir: true },
-    });
+    // Short waits between retries, through the plugin's own `api` option.
+    await buildWithPlugin(root, { dts: false, api: TUNED }, logger);
     return { lines: logger.lines };
   } catch (err) {
     return { lines: logger.lines, error: err as Error };

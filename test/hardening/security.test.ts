@@ -2,14 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'vite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { retroSprites } from '../../plugin/index.js';
 import { startEmulator } from '../../plugin/emulator/index.js';
 import { runCli } from '../helpers/cli.js';
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
-import { collectingLogger } from '../helpers/vite.js';
+import { buildWithPlugin } from '../helpers/vite.js';
 import { startDev, withApiEnv, type Dev } from '../helpers/dev-server.js';
 import { SECRET, TWO_SPRITES } from './fault-harness.js';
 
@@ -121,15 +119,7 @@ describe('the API key leaves the process only in the X-RD-Token header', () => {
     try {
       const root = await tempDir();
       await writeProject(root, GAME);
-      const logger = collectingLogger();
-      await build({
-        root,
-        configFile: false,
-        customLogger: logger,
-        logLevel: 'info',
-        plugins: [retroSprites({ apiKey: 'ignored-because-env-wins' })],
-        build: { outDir: join(root, 'dist'), emptyOutDir: true },
-      });
+      const logger = await buildWithPlugin(root, { apiKey: 'ignored-because-env-wins' });
       expect((await everyFile(join(root, 'dist'))).some((f) => f.endsWith('.js'))).toBe(true);
       expect(await filesHoldingSecret(root)).toEqual([]);
       expect(logger.lines.join('\n')).not.toContain(SECRET);
@@ -145,13 +135,7 @@ describe('the API key leaves the process only in the X-RD-Token header', () => {
     try {
       const root = await tempDir();
       await writeProject(root, GAME);
-      await build({
-        root,
-        configFile: false,
-        logLevel: 'silent',
-        plugins: [retroSprites({ apiKey: SECRET, provider: 'retrodiffusion' })],
-        build: { outDir: join(root, 'dist'), emptyOutDir: true },
-      });
+      await buildWithPlugin(root, { apiKey: SECRET, provider: 'retrodiffusion' });
       expect(emulator.received.some((r) => r.headers['x-rd-token'] === SECRET)).toBe(true);
       expect(await filesHoldingSecret(root)).toEqual([]);
     } finally {

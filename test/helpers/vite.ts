@@ -1,4 +1,6 @@
-import type { Logger } from 'vite';
+import { join } from 'node:path';
+import { build, type Logger } from 'vite';
+import { retroSprites, type RetroSpritesOptions } from '../../plugin/index.js';
 
 /** A Vite logger that keeps every line, so tests can read what a user would see in the terminal. */
 export function collectingLogger(): Logger & { lines: string[] } {
@@ -51,3 +53,23 @@ export const GAME_FILES = {
   'main.ts': "import { packUrl, sprites, preload } from 'virtual:retro-sprites';\nconsole.log(packUrl, sprites.hero, preload);\n",
   'manifests/heroes.yaml': GAME_MANIFEST,
 };
+
+/**
+ * `vite build` of a test project with the plugin, as a user runs it, into `<root>/dist`. What the
+ * terminal would show lands in `logger` (also when the build fails).
+ */
+export async function buildWithPlugin(
+  root: string,
+  options: RetroSpritesOptions = {},
+  logger: Logger & { lines: string[] } = collectingLogger(),
+): Promise<Logger & { lines: string[] }> {
+  await build({
+    root,
+    configFile: false,
+    customLogger: logger,
+    logLevel: 'info',
+    plugins: [retroSprites(options)],
+    build: { outDir: join(root, 'dist'), emptyOutDir: true },
+  });
+  return logger;
+}

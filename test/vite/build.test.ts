@@ -1,35 +1,16 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { build, createServer } from 'vite';
+import { createServer } from 'vite';
 import { describe, expect, it } from 'vitest';
 import { retroSprites } from '../../plugin/index.js';
 import { startEmulator } from '../../plugin/emulator/index.js';
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
-import { collectingLogger, GAME_FILES } from '../helpers/vite.js';
+import { buildWithPlugin, GAME_FILES } from '../helpers/vite.js';
+import { withApiEnv } from '../helpers/dev-server.js';
 
 const tempDir = useTempDirs();
-
-async function buildGame(root: string, opts: Parameters<typeof retroSprites>[0] = {}, env: Record<string, string> = {}) {
-  const logger = collectingLogger();
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    await build({
-      root,
-      configFile: false,
-      customLogger: logger,
-      logLevel: 'info',
-      plugins: [retroSprites(opts)],
-      build: { outDir: join(root, 'dist'), emptyOutDir: true },
-    });
-  } finally {
-    for (const k of Object.keys(env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
-  return logger;
-}
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
@@ -44,7 +25,7 @@ describe('vite build with retroSprites()', () => {
   it('emits atlas, animations, tile image and pack with content-hashed names the pack refers to', async () => {
     const root = await tempDir();
     await writeProject(root, GAME_FILES);
-    const logger = await buildGame(root);
+    const logger = await buildWithPlugin(root);
     const files = await listFiles(join(root, 'dist'));
     const art = files.filter((f) => f.startsWith('assets/retro-sprites/'));
     expect(art.map((f) => f.replace(/-[\w-]{8}(\.anims)?\.(png|json)$/, '$1.$2')).sort()).toEqual([
@@ -77,7 +58,7 @@ describe('vite build with retroSprites()', () => {
   it('writes typed declarations of the virtual module, only when they change, so a typo fails tsc', async () => {
     const root = await tempDir();
     await writeProject(root, GAME_FILES);
-    await buildGame(root, { dts: 'src/retro-sprites.d.ts' });
+    await buildWithPlugin(root, { dts: 'src/retro-sprites.d.ts' });
     const dtsPath = join(root, 'src/retro-sprites.d.ts');
     const dts = await readFile(dtsPath, 'utf8');
     expect(dts).toContain("declare module 'virtual:retro-sprites'".replace(/'/g, '"'));
@@ -86,7 +67,7 @@ describe('vite build with retroSprites()', () => {
 
     const before = (await import('node:fs')).statSync(dtsPath).mtimeMs;
     await new Promise((r) => setTimeout(r, 20));
-    await buildGame(root, { dts: 'src/retro-sprites.d.ts' });
+    await buildWithPlugin(root, { dts: 'src/retro-sprites.d.ts' });
     expect((await import('node:fs')).statSync(dtsPath).mtimeMs).toBe(before);
 
     const check = async (code: string) => {
@@ -135,7 +116,7 @@ describe('vite build with retroSprites()', () => {
     const root = await tempDir();
     await writeProject(root, { ...GAME_FILES, 'manifests/heroes.yaml': GAME_FILES['manifests/heroes.yaml'].replace('seed: 42', 'seed: 42\n    prompt_stlye: retro') });
     type PluginError = Error & { loc?: unknown; frame?: string };
-    const failure = await buildGame(root).then(() => undefined, (e: PluginError & { errors?: PluginError[] }) => e);
+    const failure = await buildWithPlugin(root).then(() => undefined, (e: PluginError & { errors?: PluginError[] }) => e);
     expect(failure).toBeDefined();
     expect(failure!.message).toMatch(/manifests\/heroes\.yaml:10:5: unknown key "prompt_stlye" in sprite "hero" \(did you mean "prompt_style"\?\)/);
     // Rolldown gathers plugin errors; the one it holds carries the location and frame for the overlay.
@@ -147,11 +128,12 @@ describe('vite build with retroSprites()', () => {
   it('with the real API (the emulator here): generates, caches, and the key appears in no emitted file or log', async () => {
     const secret = 'rdpk-test-secret-9f8e7d6c5b4a';
     const emulator = await startEmulator({ token: secret });
+    const restoreEnv = withApiEnv(secret, emulator.url);
     try {
       const root = await tempDir();
       await writeProject(root, GAME_FILES);
       // frozen: false, because CI (where this suite also runs) freezes the cache for the real API.
-      const logger = await buildGame(root, { dts: 'retro-sprites.d.ts', frozen: false }, { RD_API_KEY: secret, RD_API_URL: emulator.url });
+      const logger = await buildWithPlugin(root, { dts: 'retro-sprites.d.ts', frozen: false });
       expect(emulator.requestCount('/v1/inferences')).toBeGreaterThanOrEqual(4);
       expect(logger.lines).toContainEqual(expect.stringMatching(/4 generated .* cost \d+ credits?$/));
       const everything = [...(await listFiles(join(root, 'dist'))).map((f) => join(root, 'dist', f)), join(root, 'retro-sprites.d.ts')];
@@ -162,10 +144,11 @@ describe('vite build with retroSprites()', () => {
 
       // A second build finds everything in the cache and pays nothing.
       const before = emulator.requestCount('/v1/inferences');
-      const again = await buildGame(root, { dts: false, frozen: true }, { RD_API_KEY: secret, RD_API_URL: emulator.url });
+      const again = await buildWithPlugin(root, { dts: false, frozen: true });
       expect(emulator.requestCount('/v1/inferences')).toBe(before);
       expect(again.lines).toContainEqual(expect.stringMatching(/4 sprites, 4 cached, 0 generated/));
     } finally {
+      restoreEnv();
       await emulator.close();
     }
   });
