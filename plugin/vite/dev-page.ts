@@ -37,12 +37,13 @@ function card(s: SpriteState, root: string): string {
 }
 
 /** `/__retro-sprites/`: every sprite with its art, prompt, style, size, key, provider, cost and state. */
-export function devPageHtml(states: SpriteState[], root: string, error?: string): string {
+export function devPageHtml(states: SpriteState[], root: string, error?: string, token = ''): string {
   const cards = states.map((s) => card(s, root)).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="retro-sprites-token" content="${h(token)}">
 <title>retro-sprites</title>
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 0; background: #1d1b26; color: #e8e6f0; }
@@ -78,7 +79,8 @@ ${cards}
     button.textContent = 'working…';
     const res = await fetch('api/regenerate', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // The token proves the request comes from this page (see same-origin.ts).
+      headers: { 'content-type': 'application/json', 'x-retro-sprites-token': document.querySelector('meta[name=retro-sprites-token]').content },
       body: JSON.stringify({ sprite, mode: button.dataset.action }),
     });
     if (!res.ok) alert(await res.text());

@@ -3,6 +3,7 @@ import type { Connect } from 'vite';
 import { reseedSprite } from '../core/reseed.js';
 import type { SpriteSession } from '../core/session.js';
 import { devPageHtml } from './dev-page.js';
+import { dropCors, newDevToken, refuseForeign } from './same-origin.js';
 
 export const DEV_PREFIX = '__retro-sprites';
 
@@ -39,6 +40,8 @@ export interface DevMiddlewareOptions {
   root: string;
   /** Generate these keys again (the dev page's "Regenerate" button). */
   regenerate: (keys: ReadonlySet<string>) => void;
+  /** The secret the dev page sends with every state-changing request (default: a fresh one). */
+  token?: string;
 }
 
 /**
@@ -48,6 +51,7 @@ export interface DevMiddlewareOptions {
  */
 export function devMiddleware(opts: DevMiddlewareOptions): Connect.NextHandleFunction {
   const prefix = `${opts.base}${DEV_PREFIX}/`;
+  const token = opts.token ?? newDevToken();
   return (req, res, next) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === `${opts.base}${DEV_PREFIX}`) {
@@ -64,15 +68,19 @@ export function devMiddleware(opts: DevMiddlewareOptions): Connect.NextHandleFun
       // A malformed escape (`%E0%A4%A`) would otherwise throw into Vite's error page, stack and all.
       return send(res, 400, 'text/plain; charset=utf-8', 'retro-sprites: malformed URL');
     }
-    handle(rest, req, res, opts).catch((err: Error) => send(res, 500, 'text/plain; charset=utf-8', `retro-sprites: ${err.message}`));
+    handle(rest, req, res, opts, token).catch((err: Error) => send(res, 500, 'text/plain; charset=utf-8', `retro-sprites: ${err.message}`));
   };
 }
 
-async function handle(rest: string, req: IncomingMessage, res: ServerResponse, opts: DevMiddlewareOptions): Promise<void> {
+async function handle(rest: string, req: IncomingMessage, res: ServerResponse, opts: DevMiddlewareOptions, token: string): Promise<void> {
   const { session } = opts;
+  if (rest === '' || rest === 'index.html' || rest.startsWith('api/')) dropCors(res);
   if (rest === '' || rest === 'index.html') {
     const error = session.current ? undefined : 'The manifests have errors; see the terminal or the overlay.';
-    return send(res, 200, 'text/html; charset=utf-8', devPageHtml(session.spriteStates(), opts.root, error));
+    // The page holds the token and buttons that spend: no other site may frame it.
+    res.setHeader('x-frame-options', 'DENY');
+    res.setHeader('content-security-policy', "frame-ancestors 'none'");
+    return send(res, 200, 'text/html; charset=utf-8', devPageHtml(session.spriteStates(), opts.root, error, token));
   }
   if (rest.startsWith('files/')) {
     const name = rest.slice('files/'.length);
@@ -98,7 +106,16 @@ async function handle(rest: string, req: IncomingMessage, res: ServerResponse, o
     }));
     return send(res, 200, TYPES.json!, JSON.stringify(states));
   }
-  if (rest === 'api/regenerate' && req.method === 'POST') {
+  if (rest === 'api/regenerate') {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return send(res, 405, 'text/plain; charset=utf-8', 'retro-sprites: api/regenerate takes POST');
+    }
+    const refusal = refuseForeign(req, token);
+    if (refusal) {
+      req.resume();
+      return send(res, refusal.status, 'text/plain; charset=utf-8', refusal.message);
+    }
     let body: { sprite?: unknown; mode?: unknown };
     try {
       body = JSON.parse(await readBody(req)) as typeof body;

@@ -252,7 +252,7 @@ describe('the dev page and middleware', () => {
     const root = await tempDir();
     await writeProject(root, GAME);
     dev = await startDev(root);
-    const post = (body: string) => fetch(`${dev!.url}/__retro-sprites/api/regenerate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (body: string) => dev!.regenerate(body);
     for (const body of ['not json', '[]', 'null', '{"sprite": {"toString": 1}}', '{"sprite": "__proto__"}', 'x'.repeat(100_000)]) {
       const res = await post(body);
       const text = await res.text();

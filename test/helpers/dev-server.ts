@@ -23,6 +23,16 @@ export interface Dev {
   sent: Sent[];
   logger: Logger & { lines: string[] };
   state(): Promise<SpriteStateJson[]>;
+  /** A dev-page button press: POST `api/regenerate` as the page sends it (JSON and its token). */
+  regenerate(body: unknown): Promise<Response>;
+}
+
+/** The token the dev page embeds for its buttons, read from the page as a browser would. */
+export async function devToken(url: string): Promise<string> {
+  const page = await (await fetch(`${url}/__retro-sprites/`)).text();
+  const m = /<meta name="retro-sprites-token" content="([^"]+)">/.exec(page);
+  if (!m) throw new Error('the dev page embeds no token');
+  return m[1]!;
 }
 
 /** The dev server on an ephemeral port, every HMR message it sends recorded, as dev.test.ts does. */
@@ -52,6 +62,11 @@ export async function startDev(root: string, options: Parameters<typeof retroSpr
     sent,
     logger,
     state: async () => (await (await fetch(`${url}/__retro-sprites/api/state`)).json()) as SpriteStateJson[],
+    regenerate: async (body) => {
+      // Node's fetch sends Sec-Fetch-Mode like a browser: so send the Origin a browser would, too.
+      const headers = { 'content-type': 'application/json', origin: url, 'x-retro-sprites-token': await devToken(url) };
+      return fetch(`${url}/__retro-sprites/api/regenerate`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    },
   };
 }
 

@@ -122,9 +122,7 @@ describe('vite dev server with retroSprites()', () => {
   it('the dev page regenerates one sprite, or gives it a new seed in its manifest', async () => {
     const root = await tempDir();
     await writeProject(root, GAME_FILES);
-    const { url, sent } = await startDev(root);
-    const post = (body: unknown) =>
-      fetch(`${url}/__retro-sprites/api/regenerate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const { sent, regenerate: post } = await startDev(root);
 
     const refreshed = await post({ sprite: 'heroes/hero', mode: 'refresh' });
     expect(refreshed.status).toBe(202);
