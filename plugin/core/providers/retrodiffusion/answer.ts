@@ -1,5 +1,6 @@
 import type { ApiPayload } from '../../payload.js';
 import type { Cost, GenerationResult } from '../provider.js';
+import { printable } from '../../printable.js';
 import { ApiError } from './api-error.js';
 import { checkImage, decodeBase64, expectedAnswer } from './answer-images.js';
 
@@ -12,7 +13,8 @@ export function parseJson(body: Buffer): Record<string, unknown> {
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch (err) {
-    throw malformed(`not JSON (${(err as Error).message})`);
+    // V8's message quotes the text, binary and all.
+    throw malformed(`not JSON (${printable((err as Error).message, 120)})`);
   }
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw malformed('not a JSON object');
   return json as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { RetroSpritesError } from '../../errors.js';
+import { printable } from '../../printable.js';
 
 export interface ApiErrorInit {
   status?: number;
@@ -42,6 +43,11 @@ export interface ErrorBody {
  * plain text) becomes a short excerpt of the text.
  */
 export function parseErrorBody(text: string): ErrorBody {
+  const body = readErrorBody(text);
+  return body.message === undefined ? body : { ...body, message: printable(body.message, 400) };
+}
+
+function readErrorBody(text: string): ErrorBody {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -7,7 +7,7 @@ import { ApiError, isNotEnoughCredits, isRetryableStatus, parseErrorBody, type E
 import { formatCost, parseJson, readBalances, readCost, readGeneration } from './answer.js';
 import { send, type HttpResponse } from './http.js';
 import { limiterFor } from './limiter.js';
-import { redact, redactingLog } from './redact.js';
+import { MIN_KEY_LENGTH, redact, redactingLog } from './redact.js';
 import { AttemptFailed, DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy } from './retry.js';
 
 export { ApiError } from './api-error.js';
@@ -68,6 +68,14 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
   if (!key || !key.trim()) {
     throw new ApiError('missing-key', `the retrodiffusion provider needs an API key: set RD_API_KEY (get one at ${KEY_PAGE}), or use --provider placeholder`);
   }
+  if (key.trim().length < MIN_KEY_LENGTH) {
+    // A key this short is a typo or a stand-in, and could not be told apart from words in a log.
+    throw new ApiError(
+      'short-key',
+      `RD_API_KEY is ${key.trim().length} character${key.trim().length === 1 ? '' : 's'} long; a RetroDiffusion key has at least ${MIN_KEY_LENGTH}. ` +
+        `Copy the whole key from ${KEY_PAGE} into RD_API_KEY, or unset it to draw offline placeholder art`,
+    );
+  }
   let base: URL;
   try {
     base = new URL(opts.baseUrl ?? DEFAULT_API_URL);
@@ -121,7 +129,9 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
           read(json);
           return { json, status: res.status };
         }
-        const err = statusError(res.status, parseErrorBody(res.body.toString('utf8')), requestId);
+        // Redacted before any excerpt is cut from it: a cut through the key would leave a prefix
+        // that no longer matches it.
+        const err = statusError(res.status, parseErrorBody(redact(res.body.toString('utf8'), key)), requestId && redact(requestId, key));
         if (err.retryable) {
           throw new AttemptFailed({ error: err, retryAfterMs: parseRetryAfter(res.headers['retry-after']) });
         }
@@ -143,7 +153,7 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
     const who = ctx?.sprite ? `sprite "${ctx.sprite}": ` : '';
     return new ApiError(err.code, redact(`${where}${who}${err.message}`, key), {
       status: err.status,
-      requestId: err.requestId,
+      requestId: err.requestId && redact(err.requestId, key),
       retryable: err.retryable,
       apiCode: err.apiCode,
     });
