@@ -27,5 +27,17 @@ export function formatCost(t: CostTotals): string {
 
 // Float sums of prices like 0.015 drift; keep six decimals, enough for any price list.
 function round(n: number): number {
-  return Math.round(n * 1e6) / 1e6;
+  const scaled = n * 1e6;
+  // Past 2^53 there are no decimals left to round, and scaling could overflow to Infinity.
+  return Number.isFinite(scaled) && Math.abs(scaled) < Number.MAX_SAFE_INTEGER ? Math.round(scaled) / 1e6 : n;
+}
+
+/**
+ * Whether a provider's price is a price: a finite amount of 0 or more. Checked for every estimate
+ * and every answer, whatever the provider: a negative or NaN price would slip past maxCost.
+ */
+export function isValidCost(c: unknown): c is Cost {
+  if (!c || typeof c !== 'object') return false;
+  const { amount, unit } = c as Cost;
+  return typeof amount === 'number' && Number.isFinite(amount) && amount >= 0 && (unit === 'credits' || unit === 'usd');
 }

@@ -54,3 +54,17 @@ export class GenerationFailedError extends RetroSpritesError {
     this.failures = failures;
   }
 }
+
+/** A price check answered something that is not a price: the run cannot keep to its budget. */
+export class BadPriceError extends RetroSpritesError {
+  constructor(r: KeyedRequest, price: unknown, root: string) {
+    const amount = (price as { amount?: unknown } | undefined)?.amount;
+    const got = typeof amount === 'number' ? (Number.isNaN(amount) ? 'not a number' : Number.isFinite(amount) ? String(amount) : 'a number too large to represent') : typeof amount;
+    super(
+      'bad-price',
+      `${where(r, root)}: the price check answered ${got}, which is not a price (a finite amount of 0 or more). ` +
+        'Nothing was requested; a budget (maxCost, --max-cost) cannot be kept with it. Try again later, or report the answer to the provider.',
+    );
+    this.name = 'BadPriceError';
+  }
+}

@@ -5,8 +5,8 @@ import { RetroSpritesError } from '../errors.js';
 import type { ApiPayload } from '../payload.js';
 import type { Cost, Provider } from '../providers/provider.js';
 import type { KeyedRequest } from '../request.js';
-import { addCost, costAmount, sumCosts, type CostTotals } from './cost.js';
-import { BudgetError, FrozenCacheError, type SpriteFailure } from './errors.js';
+import { addCost, costAmount, isValidCost, sumCosts, type CostTotals } from './cost.js';
+import { BadPriceError, BudgetError, FrozenCacheError, type SpriteFailure } from './errors.js';
 import { runPool } from '../pool.js';
 import type { ProgressReporter, RunSummary } from './progress.js';
 
@@ -132,7 +132,9 @@ export async function runGeneration(requests: KeyedRequest[], opts: RunOptions):
   const estimateSignal = opts.signal ? AbortSignal.any([opts.signal, estimating.signal]) : estimating.signal;
   await runPool([...byPrice], opts.concurrency ?? 4, async ([id, r]) => {
     try {
-      knownPrices.set(id, await provider.estimateCost(r.payload, { source: r.source, sprite: r.sprite, signal: estimateSignal }));
+      const price = await provider.estimateCost(r.payload, { source: r.source, sprite: r.sprite, signal: estimateSignal });
+      if (!isValidCost(price)) throw new BadPriceError(r, price, opts.root);
+      knownPrices.set(id, price);
     } catch (err) {
       estimating.abort();
       throw err;

@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { RetroSpritesError } from '../errors.js';
 import type { RgbaImage } from './bitmap.js';
@@ -32,8 +33,57 @@ export function decodePng(bytes: Uint8Array, what = 'image'): RgbaImage {
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
   } catch (err) {
+    const bomb = inflatesPast(bytes);
+    if (bomb !== undefined) {
+      throw new RetroSpritesError('image-too-large', `${what} is a zlib bomb: its pixel data inflates past ${bomb} bytes, all a ${size.width}x${size.height} PNG can hold`, { cause: err });
+    }
     throw new RetroSpritesError('bad-image', `${what} is not a valid PNG: ${(err as Error).message}`, { cause: err });
   }
+}
+
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * When pngjs refuses a PNG, whether its IDAT data inflates to more than its header allows (the
+ * number of bytes allowed), so the message can say what happened rather than quote the decoder.
+ * Inflating stops one byte past the limit.
+ */
+function inflatesPast(bytes: Uint8Array): number | undefined {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length < 33) return undefined;
+  const width = buf.readUInt32BE(16);
+  const height = buf.readUInt32BE(20);
+  const depth = buf[24]!;
+  const channels = CHANNELS[buf[25]!];
+  if (!channels) return undefined;
+  const rowBytes = (w: number) => Math.ceil((w * channels * depth) / 8);
+  let limit = 0;
+  if (buf[28] === 1) {
+    // Adam7: seven reduced images, each row with its filter byte.
+    const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+    for (const [x0, y0, dx, dy] of passes) {
+      const w = Math.ceil((width - x0!) / dx!);
+      const h = Math.ceil((height - y0!) / dy!);
+      if (w > 0 && h > 0) limit += h * (rowBytes(w) + 1);
+    }
+  } else {
+    limit = height * (rowBytes(width) + 1);
+  }
+  const idat: Buffer[] = [];
+  for (let at = 8; at + 12 <= buf.length; ) {
+    const len = buf.readUInt32BE(at);
+    const type = buf.toString('latin1', at + 4, at + 8);
+    if (at + 12 + len > buf.length) break;
+    if (type === 'IDAT') idat.push(buf.subarray(at + 8, at + 8 + len));
+    at += 12 + len;
+  }
+  try {
+    inflateSync(Buffer.concat(idat), { maxOutputLength: limit + 1 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return limit;
+    return undefined;
+  }
+  return undefined;
 }
 
 /** Encodes RGBA (colour type 6) or, with `rgb`, drops alpha (colour type 2) as the API wants input images. */

@@ -109,6 +109,7 @@ function hintFor(key: string, got: unknown, expects: string | undefined): string
   if (expects === 'true or false' && typeof got === 'string' && /^(yes|no|on|off|y|n)$/i.test(got)) {
     return `YAML 1.2 reads ${got} as text; write true or false`;
   }
+  if (typeof got === 'number' && Number.isNaN(got)) return `YAML reads .nan as "not a number"; use ${expects}`;
   if (typeof got === 'number' && (!Number.isFinite(got) || Math.abs(got) > Number.MAX_SAFE_INTEGER)) {
     return `that number is far too large; use ${expects}`;
   }
@@ -136,7 +137,10 @@ export function show(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null (an empty value)';
   if (typeof v === 'string') return `${JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v)} (text)`;
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : v > 0 ? 'infinity (a number too large to read)' : String(v);
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return '.nan (not a number)';
+    return Number.isFinite(v) ? String(v) : v > 0 ? 'infinity (a number too large to read)' : 'minus infinity (a number too large to read)';
+  }
   if (typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `a list of ${v.length}`;
   return 'a mapping';

@@ -24,13 +24,30 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
+/** No request costs this much; a larger figure is garbage, and sums of it would overflow. */
+export const MAX_REQUEST_COST = 1_000_000;
+
+/**
+ * A price field, when present: a finite number from 0 to MAX_REQUEST_COST. Anything else is a
+ * malformed answer: a negative price would raise the budget left, a string or NaN would dodge it.
+ */
+function costField(json: Record<string, unknown>, name: string): number | undefined {
+  const v = json[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number') throw malformed(`${name} is not a number (got ${typeof v === 'string' ? printable(JSON.stringify(v), 40) : Array.isArray(v) ? 'a list' : typeof v})`);
+  if (!Number.isFinite(v)) throw malformed(`${name} is a number too large to represent`);
+  if (v < 0) throw malformed(`${name} is negative (${v})`);
+  if (v > MAX_REQUEST_COST) throw malformed(`${name} is ${v}, more than any request costs (at most ${MAX_REQUEST_COST})`);
+  return v;
+}
+
 /**
  * The cost and what is left, from either dialect: the seed's `credit_cost`/`remaining_credits`
  * or the newer `balance_cost`/`remaining_balance` (USD).
  */
 export function readCost(json: Record<string, unknown>): { cost: Cost; remaining?: Cost } {
-  const credits = num(json.credit_cost);
-  const usd = num(json.balance_cost);
+  const credits = costField(json, 'credit_cost');
+  const usd = costField(json, 'balance_cost');
   if (credits === undefined && usd === undefined) throw malformed('no credit_cost or balance_cost');
   const cost: Cost = credits !== undefined ? { amount: credits, unit: 'credits' } : { amount: usd!, unit: 'usd' };
   const leftCredits = num(json.remaining_credits);
