@@ -68,7 +68,7 @@ export function createRuntime(config: RuntimeConfig) {
   }
 
   function add(scene: Phaser.Scene, x: number, y: number, name: string): Phaser.GameObjects.Sprite | Phaser.GameObjects.Image {
-    const ref = config.sprites[name];
+    const ref = Object.hasOwn(config.sprites, name) ? config.sprites[name] : undefined;
     if (!ref) throw new Error(`retro-sprites: no sprite named "${name}" in the manifests`);
     if (ref.image) return scene.add.image(x, y, ref.image);
     const sprite = scene.add.sprite(x, y, ref.atlas!, ref.frame);

@@ -24,7 +24,8 @@ export function virtualKeys(requests: readonly KeyedRequest[], keys: AssetKeys):
   const sorted = [...requests].sort((a, b) => a.atlas.localeCompare(b.atlas) || a.sprite.localeCompare(b.sprite));
   for (const r of sorted) {
     // A sprite name used in two atlases is reachable as `<atlas>_<sprite>` for the second one.
-    const name = r.sprite in sprites ? `${r.atlas}_${r.sprite}` : r.sprite;
+    // Own keys only: `constructor` or `toString` is a sprite's name, not something every object has.
+    const name = Object.hasOwn(sprites, r.sprite) ? `${r.atlas}_${r.sprite}` : r.sprite;
     sprites[name] = spriteRef(r, keys);
   }
   return {
@@ -37,7 +38,8 @@ export function virtualKeys(requests: readonly KeyedRequest[], keys: AssetKeys):
 }
 
 function spriteRef(r: KeyedRequest, keys: AssetKeys): SpriteRef {
-  const out = keys.sprites[r.atlas]?.[r.sprite];
+  const atlas = Object.hasOwn(keys.sprites, r.atlas) ? keys.sprites[r.atlas]! : undefined;
+  const out = atlas && Object.hasOwn(atlas, r.sprite) ? atlas[r.sprite] : undefined;
   if (!out) return {};
   if (out.images.length > 0 && out.frames.length === 0) return { image: out.images[0]! };
   const frames = sortFrames(out.frames);

@@ -9,6 +9,7 @@ import type { GenerationRequest } from '../request.js';
 import { buildRequest, type SpriteInput } from './build-request.js';
 import { validateEntry, show } from './entry-issues.js';
 import { isInside, readInputImage, type ResolvedInput } from './input-file.js';
+import { nameProblem } from './names.js';
 import { EXTENSION_KEY, NAME_PATTERN, TOP_LEVEL_KEYS, type ManifestEntry } from './schema.js';
 import { MAX_MANIFEST_BYTES, locate, parseManifestText, tooLarge, type YamlSource } from './yaml-source.js';
 
@@ -203,11 +204,16 @@ function readTopLevel(src: YamlSource, diagnostics: Diagnostic[]): FileSprites |
       err('invalid-atlas', `atlas must be a name of letters, digits, _ and -; got ${show(top.atlas)}`, locate(src, ['atlas']),
         'it becomes the Phaser texture key and a file name, e.g. atlas: characters');
     } else {
-      atlas = top.atlas;
+      const problem = nameProblem(top.atlas, 'atlas');
+      if (problem) err('invalid-atlas', problem.message, locate(src, ['atlas']), problem.hint);
+      else atlas = top.atlas;
     }
   } else if (!NAME_PATTERN.test(atlas)) {
     err('invalid-atlas', `the atlas name defaults to the file name ${JSON.stringify(atlas)}, which is not a valid key (letters, digits, _ and -)`, start,
       `add atlas: ${atlas.replace(/[^A-Za-z0-9_-]+/g, '_') || 'sprites'} or rename the file`);
+  } else {
+    const problem = nameProblem(atlas, 'atlas');
+    if (problem) err('invalid-atlas', `the atlas name defaults to the file name: ${problem.message}`, start, `add atlas: with another name, or ${problem.hint}`);
   }
 
   let defaults: ManifestEntry | undefined;
@@ -244,6 +250,12 @@ function readTopLevel(src: YamlSource, diagnostics: Diagnostic[]): FileSprites |
         ok = false;
         err('invalid-sprite-name', `sprite name ${JSON.stringify(name)} may only use letters, digits, _ and -`, location,
           `rename it, e.g. ${name.replace(/[^A-Za-z0-9_-]+/g, '_') || 'sprite'}`);
+      } else {
+        const problem = nameProblem(name, 'sprite');
+        if (problem) {
+          ok = false;
+          err('invalid-sprite-name', problem.message, location, problem.hint);
+        }
       }
       if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
         err('sprite-not-mapping', `sprite ${JSON.stringify(name)} must be a mapping of keys; got ${show(entry)}`,
