@@ -1,4 +1,4 @@
-import type { AssetKeys } from '../core/phaser/build.js';
+import type { AssetKeys } from '../core/phaser/render.js';
 import type { SpriteRef } from '../client/index.js';
 import type { KeyedRequest } from '../core/request.js';
 
