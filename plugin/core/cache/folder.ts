@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { atomicWrite } from '../fs/atomic-write.js';
 import { isProcessAlive } from './lock.js';
+import { ensureRealFolder, readRegular } from './untrusted-fs.js';
 
 export const DEFAULT_CACHE_DIR = 'manifests/.retro-cache';
 
@@ -69,9 +70,13 @@ export class CacheFolder {
   /** The folder's own `.gitignore`, brought up to date when an older version wrote it. */
   async ensureIgnoreFile(): Promise<void> {
     if (this.ignoreWritten) return;
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(dirname(this.dir), { recursive: true });
+    await ensureRealFolder(this.dir);
     const path = join(this.dir, '.gitignore');
-    const current = await readFile(path, 'utf8').catch(() => undefined);
+    // Read without following a link (a committed `.gitignore -> /dev/zero` must not hang us); the
+    // write replaces the name itself (rename), so a link there is replaced, never written through.
+    const read = await readRegular(path, 64 * 1024);
+    const current = 'bytes' in read ? read.bytes.toString('utf8') : undefined;
     if (current !== IGNORE_FILE) await atomicWrite(path, IGNORE_FILE);
     this.ignoreWritten = true;
   }

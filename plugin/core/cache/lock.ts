@@ -1,8 +1,9 @@
-import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RetroSpritesError } from '../errors.js';
+import { ensureRealFolder, readRegular } from './untrusted-fs.js';
 
 interface LockOwner {
   pid: number;
@@ -54,7 +55,8 @@ export class KeyLocks {
 
   /** Takes the lock for `key`, waiting while another live process holds it. */
   async acquire(key: string, opts: KeyLockOptions = {}): Promise<() => Promise<void>> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(dirname(this.dir), { recursive: true });
+    await ensureRealFolder(this.dir);
     const path = this.path(key);
     const pollMs = opts.pollMs ?? this.pollMs;
     for (;;) {
@@ -77,13 +79,11 @@ export class KeyLocks {
 
   /** Removes the lock at `path` if its holder is gone; true when it did (or the lock vanished). */
   private async breakIfStale(path: string, staleMs: number): Promise<boolean> {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
-      throw err;
-    }
+    // A lock file is a few bytes of JSON; whatever else lies under its name (a link, a FIFO, a
+    // huge file) is junk with an age, not something to read.
+    const read = await readRegular(path, 4096);
+    if ('missing' in read) return true;
+    const text = 'bytes' in read ? read.bytes.toString('utf8') : '';
     let owner: LockOwner | undefined;
     try {
       owner = JSON.parse(text) as LockOwner;
@@ -97,7 +97,7 @@ export class KeyLocks {
       const dead = owner.host === HOST && !isProcessAlive(owner.pid);
       stale = dead || Date.now() - owner.at > staleMs;
     } else {
-      const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await lstat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
       stale = age > 2_000;
     }
     if (!stale) return false;
@@ -111,7 +111,8 @@ export class KeyLocks {
     }
     // We may have moved a fresh lock that replaced the stale one between our read and rename:
     // if so, put it back (link, unlike rename, never overwrites a lock taken meanwhile) and wait.
-    const moved = await readFile(graveyard, 'utf8').catch(() => '');
+    const again = await readRegular(graveyard, 4096);
+    const moved = 'bytes' in again ? again.bytes.toString('utf8') : '';
     if (moved !== text) {
       await link(graveyard, path).catch(() => undefined);
       await rm(graveyard, { force: true });

@@ -1,5 +1,5 @@
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { shortKey } from '../cache-key.js';
 import { RetroSpritesError } from '../errors.js';
 import type { GeneratedImage, GenerationResult } from '../providers/provider.js';
@@ -8,6 +8,37 @@ import { sha256Hex } from './hash.js';
 import { CacheFolder, isCacheKey } from './folder.js';
 import { KeyLocks } from './lock.js';
 import { CACHE_FORMAT, type CacheRecord, type CachedFile } from './record.js';
+import { ensureRealFolder, isPlainName, kindOf, readRegular } from './untrusted-fs.js';
+import { printable } from '../printable.js';
+import { MAX_DECODE_PIXELS } from '../image/png.js';
+
+/** A record is a few hundred bytes; anything near this is not one. */
+const MAX_RECORD_BYTES = 1024 * 1024;
+/** The largest answer the API client accepts; no stored image can be larger. */
+const MAX_ENTRY_FILE_BYTES = 64 * 1024 * 1024;
+const SHA256_RE = /^[0-9a-f]{64}$/;
+
+/** The most bytes an honest file of this record can have: generous for any encoder, bounded for a bomb. */
+function fileLimit(f: CachedFile): number {
+  const frames = f.format === 'gif' ? 64 : 1;
+  return Math.min(MAX_ENTRY_FILE_BYTES, 1024 * 1024 + 8 * f.width * f.height * frames);
+}
+
+/** Why a record's file entry cannot be trusted, or undefined. */
+function fileProblem(f: unknown): string | undefined {
+  if (!f || typeof f !== 'object') return 'record.json lists a file that is not an object';
+  const c = f as Partial<CachedFile>;
+  if (!isPlainName(c.name)) return `record.json names a file outside its entry (${printable(JSON.stringify(c.name ?? null), 60)}); entry files are plain names like 0.png`;
+  if (c.format !== 'png' && c.format !== 'gif') return `record.json gives ${c.name} the format ${printable(JSON.stringify(c.format ?? null), 20)}`;
+  const side = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= 8192;
+  if (!side(c.width) || !side(c.height) || c.width! * c.height! > MAX_DECODE_PIXELS) return `record.json gives ${c.name} a size no image of ours has`;
+  if (typeof c.sha256 !== 'string' || !SHA256_RE.test(c.sha256)) return `record.json gives ${c.name} no sha256`;
+  return undefined;
+}
+
+function describeKind(kind: string): string {
+  return kind === 'link' ? 'a symbolic link' : kind === 'file' ? 'a file' : 'not a folder';
+}
 
 /** A verified cache entry: every file's sha256 matched its record. */
 export interface CacheEntry {
@@ -57,22 +88,48 @@ export class CacheStore {
     return this.folder.entryDir(key);
   }
 
-  /** Reads and verifies an entry. A damaged entry is moved to `.corrupt/` and reported, never returned. */
+  /**
+   * Reads and verifies an entry. A damaged entry is moved to `.corrupt/` and reported, never
+   * returned; so is a damaged layout (a shard or entry that is a file or a link, a record that is a
+   * folder, an entry that cannot be read), before anything is paid for it.
+   */
   async lookup(key: string): Promise<CacheLookup> {
     assertKey(key);
+    await this.checkRoot();
+    const shard = this.folder.shardDir(key);
     const dir = this.entryDir(key);
-    let recordText: string;
+    let shardKind: string;
+    let kind: string;
     try {
-      recordText = await readFile(join(dir, 'record.json'), 'utf8');
+      shardKind = await kindOf(shard);
+      if (shardKind === 'missing') return { status: 'miss' };
+      if (shardKind !== 'folder') return this.setAside(key, shard, `its shard ${basename(shard)} is ${describeKind(shardKind)}, not a folder`);
+      kind = await kindOf(dir);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') {
-        return (await this.exists(dir)) ? this.setAside(key, 'record.json is missing') : { status: 'miss' };
-      }
-      throw err;
+      return this.setAside(key, dir, `it cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
-    const problem = await this.verify(key, dir, recordText);
-    if (typeof problem === 'string') return this.setAside(key, problem);
+    if (kind === 'missing') return { status: 'miss' };
+    if (kind !== 'folder') return this.setAside(key, dir, `the entry is ${describeKind(kind)}, not a folder`);
+    const record = await readRegular(join(dir, 'record.json'), MAX_RECORD_BYTES);
+    if ('missing' in record) return this.setAside(key, dir, 'record.json is missing');
+    if ('problem' in record) return this.setAside(key, dir, `record.json ${record.problem}`);
+    const problem = await this.verify(key, dir, record.bytes.toString('utf8'));
+    if (typeof problem === 'string') return this.setAside(key, dir, problem);
     return { status: 'hit', entry: problem };
+  }
+
+  private rootChecked = false;
+  /** The folder itself may be missing (nothing cached yet), never a link or a file. */
+  private async checkRoot(): Promise<void> {
+    if (this.rootChecked) return;
+    const kind = await kindOf(this.dir);
+    if (kind !== 'missing' && kind !== 'folder') {
+      throw new RetroSpritesError(
+        'cache-layout',
+        `the cache folder ${this.dir} is ${describeKind(kind)}; retro-sprites reads and writes only a real folder (a committed link could point anywhere). Replace it with the folder itself`,
+      );
+    }
+    this.rootChecked = kind === 'folder';
   }
 
   /**
@@ -87,10 +144,6 @@ export class CacheStore {
     return out;
   }
 
-  private async exists(dir: string): Promise<boolean> {
-    return readdir(dir).then(() => true, () => false);
-  }
-
   private async verify(key: string, dir: string, recordText: string): Promise<CacheEntry | string> {
     let record: CacheRecord;
     try {
@@ -98,6 +151,7 @@ export class CacheStore {
     } catch {
       return 'record.json is not valid JSON';
     }
+    if (!record || typeof record !== 'object' || Array.isArray(record)) return 'record.json is not a record';
     if (record.key !== key) return `record.json names key ${shortKey(String(record.key))}, not this entry's`;
     if (record.format !== CACHE_FORMAT) {
       throw new RetroSpritesError(
@@ -106,29 +160,38 @@ export class CacheStore {
       );
     }
     if (!Array.isArray(record.files) || record.files.length === 0) return 'record.json lists no files';
+    for (const f of record.files as unknown[]) {
+      const problem = fileProblem(f);
+      if (problem) return problem;
+    }
+    if (new Set(record.files.map((f) => f.name)).size !== record.files.length) return 'record.json lists a file twice';
     const images: GeneratedImage[] = [];
     for (const f of record.files) {
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(join(dir, f.name));
-      } catch {
-        return `${f.name} is missing`;
-      }
+      const read = await readRegular(join(dir, f.name), fileLimit(f));
+      if ('missing' in read) return `${f.name} is missing`;
+      if ('problem' in read) return `${f.name} ${read.problem}`;
+      const bytes = read.bytes;
       if (sha256Hex(bytes) !== f.sha256) return `${f.name} does not match its sha256 (the file changed or is truncated)`;
       images.push({ format: f.format, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), width: f.width, height: f.height });
     }
     return { key, record, images };
   }
 
-  private async setAside(key: string, reason: string): Promise<CacheLookup> {
+  /** Moves what lies at `path` (the entry, or a shard in the way) to `.corrupt/` for a person to inspect. */
+  private async setAside(key: string, path: string, reason: string): Promise<CacheLookup> {
     const target = this.folder.corruptPlace(key);
-    await mkdir(this.folder.corruptDir, { recursive: true });
+    await ensureRealFolder(this.dir);
+    await ensureRealFolder(this.folder.corruptDir);
     try {
-      await rename(this.entryDir(key), target);
+      await rename(path, target);
     } catch (err) {
       // Another process set it aside (or replaced it) first: look again.
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.lookup(key);
-      throw err;
+      throw new RetroSpritesError(
+        'cache-layout',
+        `cache entry ${shortKey(key)} is damaged (${reason}) and could not be set aside to ${target}: ${(err as Error).message}. Remove ${path} and run again`,
+        { cause: err },
+      );
     }
     return { status: 'corrupt', corrupt: { key, reason, setAsideTo: target } };
   }
@@ -143,7 +206,10 @@ export class CacheStore {
     meta: { provider: { id: string; version: string }; request: Record<string, unknown>; requestedBy: string },
   ): Promise<CacheEntry> {
     assertKey(key);
-    await mkdir(this.folder.shardDir(key), { recursive: true });
+    // Real folders only, all the way down: a link planted as the shard would take the entry elsewhere.
+    await mkdir(dirname(this.dir), { recursive: true });
+    await ensureRealFolder(this.dir);
+    await ensureRealFolder(this.folder.shardDir(key));
     await this.folder.ensureIgnoreFile();
     const tmp = this.folder.entryTempDir(key);
     await mkdir(tmp);

@@ -3,6 +3,7 @@ import { sha256Hex } from '../cache/hash.js';
 import type { ApiPayload } from '../payload.js';
 import type { Cost, Provider } from '../providers/provider.js';
 import type { KeyedRequest } from '../request.js';
+import { keepPaid } from './keep-paid.js';
 
 /** One key's art, from the cache (another process wrote it meanwhile) or paid for now. */
 export interface Obtained {
@@ -48,14 +49,16 @@ async function obtainLocked(r: KeyedRequest, ctx: ObtainContext): Promise<Obtain
     const result = await provider.generate(r.payload);
     // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
     if (ctx.refresh) await store.remove(r.key);
-    const entry = await store.put(r.key, result, {
+    // Paid for: written to the cache, or to a rescue folder (UnsavedAnswerError says where).
+    const entry = await keepPaid(store, r.key, result, {
       provider: { id: provider.id, version: provider.version },
       request: recordableRequest(r.payload),
       requestedBy: `${r.atlas}/${r.sprite}`,
     });
     return { entry, generated: true, cost: result.cost };
   } finally {
-    await release();
+    // A folder that broke under us must not turn a saved (or rescued) answer into a lost one.
+    await release().catch(() => undefined);
   }
 }
 

@@ -6,6 +6,7 @@ import type { KeyedRequest } from '../request.js';
 import { addCost, costAmount, sumCosts, type CostTotals } from './cost.js';
 import { BudgetError, FrozenCacheError, type SpriteFailure } from './errors.js';
 import { PriceBook } from './estimate.js';
+import { UnsavedAnswerError } from './keep-paid.js';
 import { obtain, type InFlight } from './obtain.js';
 import type { ProgressReporter, RunSummary } from './progress.js';
 
@@ -180,6 +181,8 @@ async function generateMisses(run: Lookups, opts: RunOptions): Promise<RunResult
     }
   };
   const inflight = opts.inflight ?? new Map();
+  // The first answer the cache folder refused: from then on nothing new is paid for.
+  let unwritable: UnsavedAnswerError | undefined;
 
   await runPool(
     misses,
@@ -200,6 +203,7 @@ async function generateMisses(run: Lookups, opts: RunOptions): Promise<RunResult
         const cost = got.generated && got.cost ? addCost({}, got.cost) : {};
         for (const other of byKey.get(r.key)!) reporter?.done?.(other, { ms: Date.now() - t0, cost, entry: got.entry });
       } catch (err) {
+        if (err instanceof UnsavedAnswerError) unwritable ??= err;
         fail(r.key, err instanceof Error ? err : new RetroSpritesError('internal', String(err)));
       } finally {
         reserved -= price;
@@ -209,6 +213,12 @@ async function generateMisses(run: Lookups, opts: RunOptions): Promise<RunResult
       if (opts.signal?.aborted) {
         skipped++;
         fail(r.key, new RetroSpritesError('aborted', 'not generated: the run was interrupted'));
+        return false;
+      }
+      if (unwritable) {
+        skipped++;
+        const why = (unwritable.cause as Error | undefined)?.message ?? 'it refused an answer';
+        fail(r.key, new RetroSpritesError('cache-unwritable', `not requested: the cache folder ${opts.store.dir} cannot be written (${why}), so nothing more is paid for`));
         return false;
       }
       const price = estimates.get(r.key)?.amount ?? 0;

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ensureRealFolder, readRegular } from '../cache/untrusted-fs.js';
 import { atomicWrite } from '../fs/atomic-write.js';
 import type { RgbaImage } from '../image/bitmap.js';
+import { decodePng } from '../image/png.js';
 import type { PngEffort } from '../image/png-encode.js';
 import { runPool } from '../pool.js';
 import type { BuiltAtlas } from './atlas.js';
@@ -33,8 +35,13 @@ export class PageStore {
     const found = new Set<RgbaImage>();
     await runPool(images, 8, async (image) => {
       if (encodedPage(image, effort)) return;
-      const bytes = await readFile(this.path(image, effort)).catch(() => undefined);
-      if (!bytes) return;
+      // Not a link, not a FIFO, not larger than an honest PNG of these pixels could be.
+      const read = await readRegular(this.path(image, effort), 1024 * 1024 + 8 * image.width * image.height);
+      if (!('bytes' in read)) return;
+      const bytes = read.bytes;
+      // The name says which pixels the file encodes; the cache folder is untrusted (committed, a
+      // pull request can put anything in it), so the file must prove it: decoded, it is exactly them.
+      if (!encodes(bytes, image)) return;
       rememberEncodedPage(image, effort, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       found.add(image);
     });
@@ -47,7 +54,11 @@ export class PageStore {
       const bytes = encodedPage(image, effort);
       if (!bytes || skip.has(image)) return;
       const path = this.path(image, effort);
-      await mkdir(dirname(path), { recursive: true });
+      await mkdir(dirname(this.dir), { recursive: true });
+      for (const folder of [this.dir, dirname(path)]) {
+        // A link planted as `.pages/` or its shard would take our writes elsewhere.
+        if (!(await ensureRealFolder(folder).then(() => true, () => false))) return;
+      }
       // A lost write is only a later re-encode: derived data never fails a build.
       await atomicWrite(path, bytes).catch(() => undefined);
     });
@@ -55,5 +66,14 @@ export class PageStore {
 
   async clear(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+function encodes(bytes: Buffer, image: RgbaImage): boolean {
+  try {
+    const decoded = decodePng(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return decoded.width === image.width && decoded.height === image.height && Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength).equals(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength));
+  } catch {
+    return false;
   }
 }

@@ -1,0 +1,90 @@
+import { constants } from 'node:fs';
+import { lstat, mkdir, open } from 'node:fs/promises';
+import { RetroSpritesError } from '../errors.js';
+
+/**
+ * The cache folder is committed, so a pull request can put anything in it: links to /dev/zero or
+ * to ~/.bashrc, FIFOs, folders where files belong, records that name `../../etc/passwd`. Every
+ * read of it goes through `readRegular` (no links followed, regular files only, size checked on the
+ * opened handle before a byte is read) and every folder written into is checked to be a real one.
+ */
+
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = constants;
+
+/** A file name inside an entry: one plain component (no `/`, `\`, `..`, leading dot, or absolute path). */
+export function isPlainName(name: unknown): name is string {
+  return typeof name === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(name) && !name.includes('..');
+}
+
+export type ReadOutcome = { bytes: Buffer } | { missing: true } | { problem: string };
+
+/**
+ * Reads a regular file of at most `maxBytes`. A link is refused (O_NOFOLLOW), and so is anything
+ * that is not a regular file; O_NONBLOCK keeps a FIFO from hanging the open. The size comes from
+ * `fstat` on the opened handle, so the file checked is the file read.
+ */
+export async function readRegular(path: string, maxBytes: number): Promise<ReadOutcome> {
+  let handle;
+  try {
+    handle = await open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { missing: true };
+    if (code === 'ELOOP') return { problem: 'is a symbolic link' };
+    if (code === 'ENOTDIR') return { problem: 'lies under something that is not a folder' };
+    return { problem: `cannot be opened (${code ?? (err as Error).message})` };
+  }
+  try {
+    const st = await handle.stat();
+    if (st.isDirectory()) return { problem: 'is a folder, not a file' };
+    if (!st.isFile()) return { problem: 'is not a regular file (a device, FIFO or socket)' };
+    if (st.size > maxBytes) return { problem: `is ${st.size} bytes, more than the ${maxBytes} it may hold` };
+    const bytes = Buffer.alloc(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const { bytesRead } = await handle.read(bytes, got, st.size - got, got);
+      if (bytesRead === 0) return { problem: 'shrank while it was read' };
+      got += bytesRead;
+    }
+    const extra = await handle.read(Buffer.alloc(1), 0, 1, got);
+    if (extra.bytesRead !== 0) return { problem: 'grew while it was read' };
+    return { bytes };
+  } catch (err) {
+    return { problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** What is at `path`, without following a link. */
+export async function kindOf(path: string): Promise<'missing' | 'folder' | 'link' | 'file' | 'other'> {
+  try {
+    const st = await lstat(path);
+    if (st.isSymbolicLink()) return 'link';
+    if (st.isDirectory()) return 'folder';
+    return st.isFile() ? 'file' : 'other';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+    throw err;
+  }
+}
+
+/**
+ * Makes `path` a folder if it is missing, and makes sure it is a real one: a link planted in its
+ * place (`.locks -> ~`) is refused, never written through.
+ */
+export async function ensureRealFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const kind = await kindOf(path);
+  if (kind !== 'folder') {
+    throw new RetroSpritesError(
+      'cache-layout',
+      `${path} is ${kind === 'link' ? 'a symbolic link' : `a ${kind}`}, not a folder; retro-sprites never writes through links or over files it did not make. Remove it and run again`,
+    );
+  }
+}
