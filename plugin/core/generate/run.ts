@@ -9,6 +9,7 @@ import { addCost, costAmount, sumCosts, type CostTotals } from './cost.js';
 import { BudgetError, FrozenCacheError, type SpriteFailure } from './errors.js';
 import { runPool } from '../pool.js';
 import type { ProgressReporter, RunSummary } from './progress.js';
+import { checkAnswerLayout } from './answer-layout.js';
 
 export interface RunOptions {
   store: CacheStore;
@@ -243,6 +244,7 @@ async function obtainLocked(r: KeyedRequest, opts: RunOptions): Promise<Obtained
     }
     // No location here: a failure is reported with the sprite's place by the run itself, once.
     const result = await provider.generate(r.payload);
+    checkAnswerLayout(r, result.images);
     // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
     if (refresh) await store.remove(r.key);
     const entry = await store.put(r.key, result, {
