@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type Phaser from 'phaser';
+import { addAtlasTexture } from './add-atlas.js';
 import type { RetroSpritesUpdate } from './update.js';
 
 export type { RetroSpritesUpdate };
@@ -108,7 +109,7 @@ export function createRuntime(config: RuntimeConfig) {
     }
     for (const a of atlases) {
       if (g.textures.exists(a.key)) g.textures.remove(a.key);
-      g.textures.addAtlas(a.key, (a.sources.length === 1 ? a.sources[0]! : a.sources) as HTMLImageElement, a.json as object);
+      addAtlasTexture(g.textures, a.key, a.sources, a.json);
     }
     for (const i of images) {
       if (g.textures.exists(i.key)) g.textures.remove(i.key);
