@@ -32,6 +32,8 @@ interface RuntimeStats {
 type AnyObject = Phaser.GameObjects.GameObject & {
   texture?: Phaser.Textures.Texture;
   frame?: Phaser.Textures.Frame;
+  displayTexture?: Phaser.Textures.Texture | null;
+  displayFrame?: Phaser.Textures.Frame | null;
   list?: AnyObject[];
   anims?: Phaser.Animations.AnimationState;
   setTexture?: (key: string, frame?: string | number) => unknown;
@@ -44,6 +46,18 @@ function loadImage(url: string): Promise<HTMLImageElement> {
     img.onerror = () => reject(new Error(`retro-sprites: could not load ${url}`));
     img.src = url;
   });
+}
+
+/**
+ * The texture (and frame) of ours an object shows, when it is one of `keys`. Phaser 3's TileSprite
+ * draws its `displayTexture` through a canvas texture of its own, which is its `texture`; Phaser 4's
+ * is the other way round (and has a `displayTexture` only under the canvas renderer). Either way
+ * the one to swap is the one whose key is ours, and `setTexture` sets that one on both majors.
+ */
+function shownTexture(obj: AnyObject, keys: ReadonlySet<string>): { key: string; frame: string } | undefined {
+  if (obj.displayTexture && keys.has(obj.displayTexture.key)) return { key: obj.displayTexture.key, frame: String(obj.displayFrame?.name ?? '__BASE') };
+  if (obj.texture && keys.has(obj.texture.key)) return { key: obj.texture.key, frame: String(obj.frame?.name ?? '__BASE') };
+  return undefined;
 }
 
 function walk(list: readonly AnyObject[], visit: (o: AnyObject) => void): void {
@@ -93,8 +107,8 @@ export function createRuntime(config: RuntimeConfig) {
     const playing: { obj: AnyObject; anim: string; progress: number }[] = [];
     for (const scene of g.scene.getScenes(false)) {
       walk(scene.sys.displayList.list as AnyObject[], (obj) => {
-        const key = obj.texture?.key;
-        if (key && changed.has(key)) bound.push({ obj, key, frame: String(obj.frame?.name ?? '__BASE') });
+        const shown = shownTexture(obj, changed);
+        if (shown) bound.push({ obj, ...shown });
         const current = obj.anims?.currentAnim;
         if (current && obj.anims!.isPlaying) playing.push({ obj, anim: current.key, progress: obj.anims!.getProgress() });
       });

@@ -30,11 +30,15 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 }
 
-/** What went wrong on a page: console errors, uncaught exceptions and failed or 4xx/5xx requests. */
+/** What went wrong on a page: console errors and warnings, uncaught exceptions and failed or 4xx/5xx requests. */
 export function watchProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    // Phaser says what it could not do (a missing frame, a texture key in use…) with console.warn.
+    // Chromium's own GL driver notes ("[.WebGL-0x…]GL Driver Message …: GPU stall due to ReadPixels"
+    // when a screenshot reads the canvas back) are the browser's, not the page's.
+    if (m.type() === 'warning' && /^\[\.WebGL-[0-9a-fx]+\]GL Driver Message/.test(m.text())) return;
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? '?'})`));
