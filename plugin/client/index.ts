@@ -104,13 +104,16 @@ export function createRuntime(config: RuntimeConfig) {
     const changed = new Set([...atlases.map((a) => a.key), ...images.map((i) => i.key)]);
 
     const bound: { obj: AnyObject; key: string; frame: string }[] = [];
-    const playing: { obj: AnyObject; anim: string; progress: number }[] = [];
+    // Paused ones too: a paused sprite still holds its animation, which resume() would play on.
+    const playing: { obj: AnyObject; anim: string; progress: number; paused: boolean }[] = [];
     for (const scene of g.scene.getScenes(false)) {
       walk(scene.sys.displayList.list as AnyObject[], (obj) => {
         const shown = shownTexture(obj, changed);
         if (shown) bound.push({ obj, ...shown });
         const current = obj.anims?.currentAnim;
-        if (current && obj.anims!.isPlaying) playing.push({ obj, anim: current.key, progress: obj.anims!.getProgress() });
+        if (current && (obj.anims!.isPlaying || obj.anims!.isPaused)) {
+          playing.push({ obj, anim: current.key, progress: obj.anims!.getProgress(), paused: obj.anims!.isPaused });
+        }
       });
     }
 
@@ -131,10 +134,11 @@ export function createRuntime(config: RuntimeConfig) {
     }
     for (const file of update.anims) g.anims.fromJSON(file as Phaser.Types.Animations.JSONAnimations);
     for (const { obj, key, frame } of bound) obj.setTexture?.(key, g.textures.get(key).has(frame) ? frame : undefined);
-    for (const { obj, anim, progress } of playing) {
+    for (const { obj, anim, progress, paused } of playing) {
       if (!g.anims.exists(anim)) continue;
       obj.anims!.play(anim);
       obj.anims!.setProgress(progress);
+      if (paused) obj.anims!.pause();
     }
     stats.updates++;
     stats.lastUpdate = { atlases: atlases.map((a) => a.key), images: images.map((i) => i.key) };
