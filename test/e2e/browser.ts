@@ -82,21 +82,3 @@ export async function openDemo(browser: Browser, url: string): Promise<{ page: P
   await waitForDemo(page);
   return { page, problems };
 }
-
-/**
- * The pixels of the frame the hero shows right now, read from its texture's source image: exactly
- * what the renderer draws for it, whatever else moves on screen.
- */
-export async function heroFramePixels(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const world = window.__demo!.game.scene.getScene('world') as Phaser.Scene & { hero: { sprite: Phaser.GameObjects.Sprite } };
-    const { frame } = world.hero.sprite;
-    const source = frame.source.image as CanvasImageSource;
-    const canvas = document.createElement('canvas');
-    canvas.width = frame.cutWidth;
-    canvas.height = frame.cutHeight;
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(source, frame.cutX, frame.cutY, frame.cutWidth, frame.cutHeight, 0, 0, frame.cutWidth, frame.cutHeight);
-    return canvas.toDataURL('image/png');
-  });
-}
