@@ -68,6 +68,18 @@ export function pixelStats(png: Buffer): PixelStats {
   return { width: img.width, height: img.height, colours: counts.size, dominantShare: top / (img.width * img.height) };
 }
 
+/** Share of the pixels that differ between two screenshots of one size (0 = the same picture). */
+export function changedShare(a: Buffer, b: Buffer): number {
+  const x = PNG.sync.read(a);
+  const y = PNG.sync.read(b);
+  if (x.width !== y.width || x.height !== y.height) return 1;
+  let changed = 0;
+  for (let i = 0; i < x.data.length; i += 4) {
+    if (x.data[i] !== y.data[i] || x.data[i + 1] !== y.data[i + 1] || x.data[i + 2] !== y.data[i + 2]) changed++;
+  }
+  return changed / (x.width * x.height);
+}
+
 /** Waits for the demo's scene to be up (window.__demo.ready). */
 export async function waitForDemo(page: Page): Promise<void> {
   await page.waitForFunction(() => window.__demo?.ready === true, null, { timeout: 30_000 });

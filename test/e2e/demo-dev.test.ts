@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, openDemo } from './browser.js';
+import { browserAvailable, changedShare, launchBrowser, openDemo } from './browser.js';
 import { demoConfig, REPO } from './demo-config.js';
 import { frameMismatches, phaserTextures } from './phaser-frames.js';
 import { PHASER_MAJORS } from './phaser-majors.js';
@@ -25,6 +25,23 @@ async function editAndWaitForSwap(page: Page, manifest: string, from: string, to
   return page
     .waitForFunction((n) => (window as unknown as { __retroSprites?: Stats }).__retroSprites?.updates === n, nth, { timeout: 20_000 })
     .then(() => true, () => false);
+}
+
+/** Waits until the world camera has not moved for ten frames (it eases after the hero). */
+async function cameraAtRest(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => {
+    const cam = window.__demo!.game.scene.getScene('world').cameras.main;
+    let last = '';
+    let still = 0;
+    const tick = () => {
+      const now = `${cam.scrollX},${cam.scrollY}`;
+      still = now === last ? still + 1 : 0;
+      last = now;
+      if (still >= 10) resolve();
+      else requestAnimationFrame(tick);
+    };
+    tick();
+  }));
 }
 
 const stats = (page: Page) => page.evaluate(() => (window as unknown as { __retroSprites: Stats }).__retroSprites);
@@ -133,7 +150,11 @@ describe.skipIf(!browserAvailable('demo game in dev mode'))('the demo game under
     });
 
     it('swaps a tiling image in the running page: the ground shows the new texture', async () => {
+      await cameraAtRest(page);
+      const shotBefore = await page.locator('canvas').screenshot();
       const swapped = await editAndWaitForSwap(page, join(scratch, 'manifests', 'world.yaml'), GRASS_PROMPT, NEW_GRASS_PROMPT, 2);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const shotAfter = await page.locator('canvas').screenshot();
       expect(problems).toEqual([]);
       expect(swapped, 'the page never swapped the new ground in').toBe(true);
       expect((await stats(page)).lastUpdate).toEqual({ atlases: [], images: ['grass'] });
@@ -147,6 +168,8 @@ describe.skipIf(!browserAvailable('demo game in dev mode'))('the demo game under
         return { isCurrent: shown === game.textures.get('grass'), key: shown?.key };
       });
       expect(ground).toEqual({ isCurrent: true, key: 'grass' });
+      // And on screen: the ground fills most of the view (the hero stands still, the camera with it).
+      expect(changedShare(shotBefore, shotAfter)).toBeGreaterThan(0.4);
       const after = await sourceFrames(scratch);
       expect(frameMismatches(await phaserTextures(page, ['grass']), new Map([['grass', after.get('grass')!]]))).toEqual([]);
       expect(problems).toEqual([]);
