@@ -1,5 +1,5 @@
 import type { RgbaImage } from '../../plugin/core/image/bitmap.js';
-import { spriteFrames } from '../../plugin/core/image/frames.js';
+import { spriteFrames } from '../../plugin/core/phaser/frames.js';
 import { loadProjectPlan, openProject } from '../../plugin/core/project.js';
 
 /** Untrimmed pixels by texture key, then frame name (`__BASE` for a tiling image). */
