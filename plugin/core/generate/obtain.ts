@@ -3,6 +3,7 @@ import { sha256Hex } from '../cache/hash.js';
 import type { ApiPayload } from '../payload.js';
 import type { Cost, Provider } from '../providers/provider.js';
 import type { KeyedRequest } from '../request.js';
+import { checkAnswerLayout } from './answer-layout.js';
 import { keepPaid } from './keep-paid.js';
 
 /** One key's art, from the cache (another process wrote it meanwhile) or paid for now. */
@@ -47,6 +48,7 @@ async function obtainLocked(r: KeyedRequest, ctx: ObtainContext): Promise<Obtain
     }
     // No location here: a failure is reported with the sprite's place by the run itself, once.
     const result = await provider.generate(r.payload);
+    checkAnswerLayout(r, result.images);
     // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
     if (ctx.refresh) await store.remove(r.key);
     // Paid for: written to the cache, or to a rescue folder (UnsavedAnswerError says where).
