@@ -3,7 +3,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { atomicWrite } from '../fs/atomic-write.js';
 import { isProcessAlive } from './lock.js';
-import { ensureRealFolder, readRegular } from './untrusted-fs.js';
+import { ensureRealFolder, readRegular } from '../fs/untrusted-fs.js';
 
 export const DEFAULT_CACHE_DIR = 'manifests/.retro-cache';
 

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RetroSpritesError } from '../errors.js';
-import { ensureRealFolder, readRegular } from './untrusted-fs.js';
+import { ensureRealFolder, readRegular } from '../fs/untrusted-fs.js';
 
 interface LockOwner {
   pid: number;

@@ -8,7 +8,7 @@ import { sha256Hex } from './hash.js';
 import { CacheFolder, isCacheKey } from './folder.js';
 import { KeyLocks } from './lock.js';
 import { CACHE_FORMAT, type CacheRecord, type CachedFile } from './record.js';
-import { ensureRealFolder, isPlainName, kindOf, readRegular } from './untrusted-fs.js';
+import { ensureRealFolder, isPlainName, kindOf, readRegular } from '../fs/untrusted-fs.js';
 import { printable } from '../printable.js';
 import { MAX_DECODE_PIXELS } from '../image/png.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ensureRealFolder, readRegular } from '../cache/untrusted-fs.js';
+import { ensureRealFolder, readRegular } from '../fs/untrusted-fs.js';
 import { atomicWrite } from '../fs/atomic-write.js';
 import type { RgbaImage } from '../image/bitmap.js';
 import { decodePng } from '../image/png.js';
