@@ -156,6 +156,8 @@ describe('the dev API refuses every request that is not the dev page itself', ()
     const ok = await rawPost(self, { 'content-type': 'application/json; charset=utf-8', origin: self, 'sec-fetch-site': 'same-origin', 'x-retro-sprites-token': token }, JSON.stringify({ sprite: 'items/gem', mode: 'refresh' }));
     expect(ok.status, ok.body).toBe(202);
     await until('the paid regeneration', () => (paid(emulator) === before.paid + 1 ? true : undefined));
+    // Its answer is being stored: let it land before the project folder is removed.
+    await until('the regenerated gem stored', async () => ((await dev!.state()).find((s) => s.sprite === 'items/gem')?.status === 'generated' ? true : undefined));
   });
 
   it('every dev server has its own token', async () => {
