@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ensureRealFolder, readRegular } from '../fs/untrusted-fs.js';
 import { atomicWrite } from '../fs/atomic-write.js';
 import type { RgbaImage } from '../image/bitmap.js';
-import { decodePng } from '../image/png.js';
 import type { PngEffort } from '../image/png-encode.js';
 import { runPool } from '../pool.js';
 import type { BuiltAtlas } from './atlas.js';
 import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
+import { openSealedPage, sealPage } from './page-seal.js';
 
-/** Bumped when the PNG writer's output for the same pixels changes. */
-const ENCODER_VERSION = 1;
+/** Bumped when the PNG writer's output for the same pixels changes (2: pages carry a seal). */
+const ENCODER_VERSION = 2;
 
 /** Every bitmap of these atlases that is written as a PNG: pages and tiling images. */
 export function bitmapsOf(atlases: readonly BuiltAtlas[]): RgbaImage[] {
@@ -36,13 +36,14 @@ export class PageStore {
     await runPool(images, 8, async (image) => {
       if (encodedPage(image, effort)) return;
       // Not a link, not a FIFO, not larger than an honest PNG of these pixels could be.
-      const read = await readRegular(this.path(image, effort), 1024 * 1024 + 8 * image.width * image.height);
+      const path = this.path(image, effort);
+      const read = await readRegular(path, 1024 * 1024 + 8 * image.width * image.height);
       if (!('bytes' in read)) return;
-      const bytes = read.bytes;
-      // The name says which pixels the file encodes; the cache folder is untrusted (committed, a
-      // pull request can put anything in it), so the file must prove it: decoded, it is exactly them.
-      if (!encodes(bytes, image)) return;
-      rememberEncodedPage(image, effort, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      // The cache folder is untrusted (committed, a pull request can put anything in it): only a
+      // page sealed on this machine for this name (the pixels' hash) is used.
+      const bytes = await openSealedPage(basename(path), read.bytes);
+      if (!bytes) return;
+      rememberEncodedPage(image, effort, bytes);
       found.add(image);
     });
     return found;
@@ -60,7 +61,7 @@ export class PageStore {
         if (!(await ensureRealFolder(folder).then(() => true, () => false))) return;
       }
       // A lost write is only a later re-encode: derived data never fails a build.
-      await atomicWrite(path, bytes).catch(() => undefined);
+      await atomicWrite(path, await sealPage(basename(path), bytes)).catch(() => undefined);
     });
   }
 
@@ -69,11 +70,3 @@ export class PageStore {
   }
 }
 
-function encodes(bytes: Buffer, image: RgbaImage): boolean {
-  try {
-    const decoded = decodePng(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    return decoded.width === image.width && decoded.height === image.height && Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength).equals(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength));
-  } catch {
-    return false;
-  }
-}
