@@ -30,9 +30,11 @@ export type CacheLookup = { status: 'hit'; entry: CacheEntry } | { status: 'miss
 const KEY_RE = /^[0-9a-f]{64}$/;
 /** Encoded atlas pages, kept so a warm build skips the PNG writer: derived, local, never committed. */
 export const PAGES_DIR = '.pages';
+/** Paid v2 tasks whose art has not landed yet (one record per key): local to this checkout. */
+export const PENDING_DIR = '.pending';
 const IGNORE_FILE =
-  '# Written by retro-sprites: locks, interrupted writes and encoded pages are local; entries are meant to be committed.\n' +
-  `.locks/\n.corrupt/\n${PAGES_DIR}/\n**/.tmp-*\n`;
+  '# Written by retro-sprites: locks, interrupted writes, pending tasks and encoded pages are local; entries are meant to be committed.\n' +
+  `.locks/\n.corrupt/\n${PAGES_DIR}/\n${PENDING_DIR}/\n**/.tmp-*\n`;
 
 async function fsyncFile(path: string): Promise<void> {
   const h = await open(path, 'r');
@@ -55,6 +57,11 @@ export class CacheStore {
   constructor(dir: string, opts: { lockPollMs?: number; lockStaleMs?: number } = {}) {
     this.dir = dir;
     this.locks = new KeyLocks(join(dir, '.locks'), { pollMs: opts.lockPollMs, staleMs: opts.lockStaleMs });
+  }
+
+  /** Where providers that resume paid work keep their records (see `PENDING_DIR`). */
+  get pendingDir(): string {
+    return join(this.dir, PENDING_DIR);
   }
 
   entryDir(key: string): string {
@@ -181,14 +188,23 @@ export class CacheStore {
         if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
         await rm(tmp, { recursive: true, force: true });
         const existing = await this.lookup(key);
-        if (existing.status === 'hit') return existing.entry;
+        if (existing.status === 'hit') {
+          await this.landed(key);
+          return existing.entry;
+        }
         return this.put(key, result, meta);
       }
+      await this.landed(key);
       return { key, record, images: result.images };
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
       throw err;
     }
+  }
+
+  /** The entry is in: its pending-task record (if any) has done its job. */
+  private async landed(key: string): Promise<void> {
+    await rm(join(this.pendingDir, `${key}.json`), { force: true });
   }
 
   private ignoreWritten = false;

@@ -237,12 +237,17 @@ async function obtainLocked(r: KeyedRequest, opts: RunOptions): Promise<Obtained
   const release = await store.locks.acquire(r.key);
   try {
     const refresh = opts.refresh?.has(r.key);
-    if (!refresh) {
-      const again = await store.lookup(r.key);
-      if (again.status === 'hit') return { entry: again.entry, generated: false };
-    }
+    const again = await store.lookup(r.key);
+    if (!refresh && again.status === 'hit') return { entry: again.entry, generated: false };
+    // A refresh asks for new art: its intent names the art it replaces, so it is not answered with the old task.
+    const replaced = refresh && again.status === 'hit' ? again.entry.record.files[0]?.sha256 : undefined;
     // No location here: a failure is reported with the sprite's place by the run itself, once.
-    const result = await provider.generate(r.payload);
+    const result = await provider.generate(r.payload, {
+      key: r.key,
+      journalDir: store.pendingDir,
+      ...(opts.signal ? { interrupt: opts.signal } : {}),
+      ...(refresh ? { intent: `refresh:${replaced ?? 'none'}` } : {}),
+    });
     // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
     if (refresh) await store.remove(r.key);
     const entry = await store.put(r.key, result, {
