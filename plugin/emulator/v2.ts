@@ -182,6 +182,8 @@ export class EmulatorV2 {
     }
     const fails = String(headers['x-rd-fail-inference'] ?? 'false').toLowerCase() === 'true';
     const p = checked.payload as unknown as Record<string, unknown>;
+    // Drawn before the clock starts, so the task's timeline is what `taskMs` says, not the drawing's.
+    const images = fails ? [] : renderAnswer(checked.payload).map((img) => Buffer.from(img.bytes).toString('base64'));
     const t: Task = {
       id: `${requestId}-${createHash('sha256').update(canonical + this.serial++).digest('hex').slice(0, 12)}`,
       createdMs: Date.now(),
@@ -190,7 +192,7 @@ export class EmulatorV2 {
       canonical,
       price,
       fails,
-      images: fails ? [] : renderAnswer(checked.payload).map((img) => Buffer.from(img.bytes).toString('base64')),
+      images,
       asUrls: p.upload_outputs === true,
       ...(idem !== undefined ? { idempotencyKey: idem } : {}),
     };
