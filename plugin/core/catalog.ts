@@ -25,6 +25,8 @@ export interface StyleInfo {
   /** Width must equal height. */
   square?: boolean;
   maxImages: number;
+  /** Width and height must be a multiple of this. */
+  sizeStep?: number;
   /** Answers an animated GIF (or a PNG sheet with `return_spritesheet`). */
   animated: boolean;
   requiresInputImage: boolean;
@@ -104,6 +106,8 @@ const STYLES: StyleInfo[] = [
   ...family('rd_animation', ['battle_sprites'], 64, 64, fixed(64, 64)),
   ...family('rd_advanced_animation', ['walking', 'idle', 'jump', 'crouch', 'attack', 'destroy', 'custom_action',
     'subtle_motion'], 32, 256, { maxImages: 1, animated: true, requiresInputImage: true }),
+  // README.md, llms.txt: 32-256, a multiple of 8, $0.10; the same 8 facings as 8_dir_rotation.
+  ...family('rd_advanced_animation', ['rotate'], 32, 256, { maxImages: 1, animated: true, requiresInputImage: true, sizeStep: 8 }),
   ...family('rd_tile', ['tileset', 'tileset_advanced'], 16, 32, { maxImages: 1 }),
   ...family('rd_tile', ['single_tile'], 16, 64, { maxImages: 1 }),
   ...family('rd_tile', ['tile_variation'], 16, 128, { maxImages: 1, requiresInputImage: true }),

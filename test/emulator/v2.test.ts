@@ -25,7 +25,9 @@ async function api(path: string, init: { method?: string; body?: unknown; header
 describe('the emulator speaks v2', () => {
   it('a paid POST answers 200 with an accepted task that goes pending → running → succeeded, charged once', async () => {
     const before = emu.credits;
+    emu.setTaskMs(900); // a window of 270 ms for pending, wide enough on a busy machine
     const post = await api('/v2/inferences', { method: 'POST', body, headers: { 'idempotency-key': 'k-lifecycle' } });
+    emu.setTaskMs(150);
     expect(post.status).toBe(200);
     expect(post.json).toMatchObject({ status: 'accepted', task_id: expect.any(String) });
     expect(post.headers.get('x-request-id')).toBe(post.json.request_id);
@@ -40,7 +42,7 @@ describe('the emulator speaks v2', () => {
         expect(t.json.result.base64_images).toHaveLength(1);
         break;
       }
-      await new Promise((r) => setTimeout(r, 15));
+      await new Promise((r) => setTimeout(r, 40));
     }
     expect([...seen]).toEqual(['pending', 'running', 'succeeded']);
     expect(emu.credits).toBe(before - 1);

@@ -5,7 +5,6 @@ import {
   KNOWN_MODELS,
   RETIRED_MODELS,
   findStyle,
-  isWalkingStyle,
   suggest,
   unknownStyleInfo,
   type StyleInfo,
@@ -198,9 +197,8 @@ export async function buildRequest(input: SpriteInput, ctx: BuildContext): Promi
     if (new Set(layout.directions).size !== layout.directions.length) {
       error('duplicate-direction', 'animation.directions lists a direction twice', animation.loc, 'name each direction once');
     }
-  } else if (style.animated && isWalkingStyle(styleName)) {
-    layout = { ...DEFAULT_WALK_LAYOUT, directions: [...DEFAULT_WALK_LAYOUT.directions] };
   }
+  // Without a mapping the style's own layout applies (STYLE_LAYOUTS), resolved where frames are cut.
   if (animation?.value === true && !style.animated && numImages === 1) {
     warn('one-frame-animation', 'animation: true over one image makes a one-frame animation', animation.loc, 'set num_images to the number of frames (e.g. 4)');
   }

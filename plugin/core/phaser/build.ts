@@ -60,10 +60,18 @@ export interface BuiltAtlas {
 export interface SpriteOutput {
   frames: string[];
   animations: string[];
+  /** The same animations by action and direction (`walk.down`; `default.default` for a plain animation). */
+  actions: Record<string, Record<string, string>>;
   images: string[];
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function actionTable(animations: AnimationSpec[]): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const a of animations) (out[a.action ?? 'default'] ??= {})[a.direction ?? 'default'] = a.key;
+  return out;
+}
 
 /**
  * Packs one atlas group: decode every sprite, trim, merge identical frames, pack with MaxRects,
@@ -90,6 +98,7 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
     outputs[request.sprite] = {
       frames: out.frames.map((f) => f.name),
       animations: out.animations.map((a) => a.key),
+      actions: actionTable(out.animations),
       images: out.tileImages.map((t) => t.name),
     };
     for (const name of [...out.frames.map((f) => f.name), ...out.tileImages.map((t) => t.name), ...out.animations.map((a) => `anim:${a.key}`)]) {
