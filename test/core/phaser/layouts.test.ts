@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STYLE_LAYOUTS, actionCells, layoutCellCount } from '../../../plugin/core/animation-layout.js';
 import { findStyle } from '../../../plugin/core/catalog.js';
-import { spriteFrames, type SpriteFrames } from '../../../plugin/core/image/frames.js';
+import { spriteFrames, type SpriteFrames } from '../../../plugin/core/phaser/frames.js';
 import type { ApiPayload } from '../../../plugin/core/payload.js';
 import { renderPlaceholder } from '../../../plugin/core/providers/placeholder/index.js';
 import type { GenerationRequest } from '../../../plugin/core/request.js';
