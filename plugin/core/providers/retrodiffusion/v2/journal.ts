@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { atomicWrite } from '../../../fs/atomic-write.js';
 import { isValidIdempotencyKey } from './idempotency.js';
 
 /**
@@ -54,20 +54,8 @@ export class PendingJournal {
   async write(record: Omit<PendingTask, 'at'>): Promise<void> {
     const path = this.path(record.key);
     await mkdir(this.dir, { recursive: true });
-    const tmp = join(this.dir, `.tmp-${record.key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
-    const h = await open(tmp, 'w');
-    try {
-      await h.writeFile(JSON.stringify({ ...record, at: new Date().toISOString() }) + '\n');
-      await h.sync();
-    } finally {
-      await h.close();
-    }
-    try {
-      await rename(tmp, path);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
+    // fsync: the record stands for money spent; it must survive a power cut as well as a kill -9.
+    await atomicWrite(path, JSON.stringify({ ...record, at: new Date().toISOString() }) + '\n', { fsync: true });
   }
 
   async remove(key: string): Promise<void> {
