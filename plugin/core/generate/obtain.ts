@@ -71,7 +71,9 @@ export function recordableRequest(payload: ApiPayload): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(payload)) {
     if (k === 'check_cost' || v === undefined) continue;
-    out[k] = (k === 'input_image' || k === 'input_palette') && typeof v === 'string' ? `sha256:${sha256Hex(Buffer.from(v, 'base64'))}` : v;
+    const digest = (b64: string) => `sha256:${sha256Hex(Buffer.from(b64, 'base64'))}`;
+    if (k === 'reference_images' && Array.isArray(v)) out[k] = v.map((b) => digest(String(b)));
+    else out[k] = (k === 'input_image' || k === 'input_palette' || k === 'extra_input_image') && typeof v === 'string' ? digest(v) : v;
   }
   return out;
 }
