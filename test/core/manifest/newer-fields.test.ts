@@ -181,3 +181,14 @@ describe('the newer catalog\'s limits, as manifest errors', () => {
     expect(found[0]).toMatch(/^6:/);
   });
 });
+
+describe('styles the catalog adds', () => {
+  it('a user style is accepted with a note that it is account-specific; rd_mini__ aliases have their ranges', async () => {
+    const plan = await loadManifests({ root: await project() });
+    const note = plan.warnings.find((w) => w.code === 'user-style');
+    expect(note?.message).toMatch(/user__gems_4211 is a user style: it belongs to one RetroDiffusion account/);
+    expect(note?.location.line).toBe(23); // the prompt_style line of "mine"
+    const root = await project('sprites:\n  a:\n    prompt: x\n    prompt_style: rd_mini__skill_icon\n    size: 200\n');
+    await expect(loadManifests({ root })).rejects.toThrow(/size 200 is outside the range of prompt_style rd_mini__skill_icon \(32 to 192 pixels\)/);
+  });
+});
