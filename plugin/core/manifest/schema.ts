@@ -37,7 +37,7 @@ const sizeRange = `${MIN_SIZE} to ${MAX_SIZE}`;
 
 export const FIELD_DOCS: FieldDoc[] = [
   { key: 'prompt', type: 'string', expects: 'non-empty text', default: '(required)', api: 'prompt', description: 'What to draw.' },
-  { key: 'prompt_style', type: 'string', expects: 'a style name such as game_asset or rd_fast__retro', default: '(none)', api: 'prompt_style', description: 'Style; the seed\'s RD_FLUX names (`game_asset`, `animation_four_angle_walking`, …) or a newer prefixed family (`rd_fast__`, `rd_plus__`, `rd_pro__`, `rd_animation__`, `rd_tile__`, …).' },
+  { key: 'prompt_style', type: 'string', expects: 'a style name such as game_asset or rd_fast__retro', default: '(none)', api: 'prompt_style', description: 'Style; the seed\'s RD_FLUX names (`game_asset`, `animation_four_angle_walking`, …) or a newer prefixed family (`rd_fast__`, `rd_plus__`, `rd_pro__`, `rd_mini__`, `rd_animation__`, `rd_tile__`, …). Your account\'s own `user__<name>_<id>` styles are accepted without catalog checks, with a warning that they are account-specific.' },
   { key: 'model', type: 'string', expects: `a model name (${KNOWN_MODELS.join(', ')})`, default: '`RD_FLUX` for unprefixed styles; omitted for prefixed styles (the style implies it)', api: 'model', description: 'Model.' },
   { key: 'width', type: 'integer', expects: `an integer from ${sizeRange}`, default: 'from `size`; the style\'s fixed size for animation styles', api: 'width', description: 'Width in pixels, within the style\'s range.' },
   { key: 'height', type: 'integer', expects: `an integer from ${sizeRange}`, default: 'from `size`; the style\'s fixed size for animation styles', api: 'height', description: 'Height in pixels, within the style\'s range.' },
