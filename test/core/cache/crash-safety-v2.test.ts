@@ -154,9 +154,8 @@ describe('kill -9 at any instant, then resume: each sprite is charged once with 
     const emu1 = await emulator({ faults: 'drop-after-accept@0.4', seed: 5 });
     const root1 = await tempDir();
     await writeProject(root1, { 'manifests/race.yaml': manySprites(16, 'race', ' [race-v1]') });
-    const [c, d] = await Promise.all([generate(root1, emu1, 'v1'), generate(root1, emu1, 'v1')]);
-    expect(c.code, c.stderr).toBe(0);
-    expect(d.code, d.stderr).toBe(0);
+    // Not asked to succeed: with 40 % of answers lost, v1's five attempts may all be lost too.
+    await Promise.all([generate(root1, emu1, 'v1'), generate(root1, emu1, 'v1')]);
     const charges1 = chargesByPrompt(emu1.ledger, '[race-v1]');
     console.log(`two racing processes, drop-after-accept@0.4: v2 ${bill(charges)}, ${drops} POSTs replayed free; v1 ${bill(charges1)}`);
     expect(twice(charges1)).toBeGreaterThan(0);
