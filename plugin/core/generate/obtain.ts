@@ -3,6 +3,7 @@ import { sha256Hex } from '../cache/hash.js';
 import type { ApiPayload } from '../payload.js';
 import type { Cost, Provider } from '../providers/provider.js';
 import type { KeyedRequest } from '../request.js';
+import { checkAnswerLayout } from './answer-layout.js';
 
 /** One key's art, from the cache (another process wrote it meanwhile) or paid for now. */
 export interface Obtained {
@@ -53,6 +54,7 @@ async function obtainLocked(r: KeyedRequest, ctx: ObtainContext): Promise<Obtain
       ...(ctx.interrupt ? { interrupt: ctx.interrupt } : {}),
       ...(ctx.refresh ? { intent: `refresh:${replaced ?? 'none'}` } : {}),
     });
+    checkAnswerLayout(r, result.images);
     // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
     if (ctx.refresh) await store.remove(r.key);
     const entry = await store.put(r.key, result, {
