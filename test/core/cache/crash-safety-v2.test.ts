@@ -161,3 +161,35 @@ describe('kill -9 at any instant, then resume: each sprite is charged once with 
     expect(twice(charges1)).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe('ctrl-C during a v2 run', () => {
+  it('stops the polling at once, keeps the task ids in .pending/, and the next run polls them and pays nothing new', async () => {
+    let child: ChildProcess | undefined;
+    let accepted = 0;
+    const emu = await emulator({
+      taskMs: 4000,
+      onCharge: (c) => {
+        if (c.prompt.includes('[ctrl-c]') && ++accepted === 3) setTimeout(() => child?.kill('SIGINT'), 100);
+      },
+    });
+    const root = await tempDir();
+    await writeProject(root, { 'manifests/c.yaml': manySprites(3, 'c', ' [ctrl-c]') });
+    const started = Date.now();
+    const first = await generate(root, emu, 'v2', (c) => (child = c));
+    expect(first.signal ?? first.code).not.toBe(0);
+    expect(Date.now() - started, 'stopped before the 4 s tasks ended').toBeLessThan(4000);
+    expect(first.stderr).toMatch(/saved in the cache's .pending\//);
+    const { readdir, readFile } = await import('node:fs/promises');
+    const pendingDir = join(root, 'manifests/.retro-cache/.pending');
+    const records = await readdir(pendingDir);
+    expect(records).toHaveLength(3);
+    for (const f of records) expect(JSON.parse(await readFile(join(pendingDir, f), 'utf8')).taskId).toMatch(/\S/);
+    const postsBefore = emu.received.filter((r) => r.method === 'POST' && r.path === '/v2/inferences' && !(r.json as { check_cost?: boolean }).check_cost).length;
+    const second = await generate(root, emu, 'v2');
+    expect(second.code, second.stderr).toBe(0);
+    const postsAfter = emu.received.filter((r) => r.method === 'POST' && r.path === '/v2/inferences' && !(r.json as { check_cost?: boolean }).check_cost).length;
+    expect(postsAfter, 'the resumed run polls, it does not post').toBe(postsBefore);
+    expect([...chargesByPrompt(emu.ledger, '[ctrl-c]').values()]).toEqual([1, 1, 1]);
+    expect(await readdir(pendingDir)).toEqual([]);
+  }, 60_000);
+});

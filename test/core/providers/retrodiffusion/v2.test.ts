@@ -81,6 +81,7 @@ describe('v2: a task under an Idempotency-Key', () => {
     stop.abort(new Error('ctrl-c'));
     const err = await failure(first);
     expect(err.code).toBe('aborted');
+    expect(err.message).toMatch(/task \S+ keeps running and is saved in the cache's .pending\/, so the next run picks it up without paying again/);
     const saved = await new PendingJournal(ctx.journalDir!).read(CONTENT_KEY);
     expect(saved?.taskId).toMatch(/\S/);
     expect(saved?.idempotencyKey).toBe(`rs1.${CONTENT_KEY}.first`);

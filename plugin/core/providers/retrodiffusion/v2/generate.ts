@@ -76,6 +76,9 @@ export async function generateV2(
       return await readRun(run, payload, taskId);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
+      if (err.code === 'aborted') {
+        throw new ApiError('aborted', `${err.message}; task ${taskId} keeps running and is saved in the cache's .pending/, so the next run picks it up without paying again`, { requestId: taskId, cause: err });
+      }
       if (err.code === 'not-found' && pending?.taskId) {
         // The journal named a task the API no longer knows (expired, another account): forget it and
         // replay the key, which either finds the original or is charged once.
