@@ -147,31 +147,46 @@ export class CacheStore {
     meta: { provider: { id: string; version: string }; request: Record<string, unknown>; requestedBy: string },
   ): Promise<CacheEntry> {
     assertKey(key);
+    const files: CachedFile[] = result.images.map((image, i) => ({
+      name: `${i}.${image.format}`,
+      format: image.format,
+      width: image.width,
+      height: image.height,
+      sha256: sha256Hex(image.bytes),
+    }));
+    const record: CacheRecord = {
+      format: CACHE_FORMAT,
+      key,
+      provider: meta.provider,
+      request: meta.request,
+      requested_by: meta.requestedBy,
+      cost: result.cost,
+      ...(result.model ? { model: result.model } : {}),
+      ...(result.type ? { type: result.type } : {}),
+      created_at: new Date(result.createdAt * 1000).toISOString(),
+      files,
+    };
+    return this.putRecord(record, result.images);
+  }
+
+  /**
+   * Writes an entry whose record is already made (one fetched from a remote cache, verified), so
+   * the local copy is byte for byte the record that was paid for. Same atomic write as `put`.
+   */
+  async putRecord(record: CacheRecord, images: readonly GeneratedImage[]): Promise<CacheEntry> {
+    const key = record.key;
+    assertKey(key);
     const shard = join(this.dir, key.slice(0, 2));
     await mkdir(shard, { recursive: true });
     await this.ensureIgnoreFile();
     const tmp = join(shard, `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
     await mkdir(tmp);
     try {
-      const files: CachedFile[] = [];
-      for (const [i, image] of result.images.entries()) {
-        const name = `${i}.${image.format}`;
+      for (const [i, image] of images.entries()) {
+        const name = record.files[i]!.name;
         await writeFile(join(tmp, name), image.bytes);
         await fsyncFile(join(tmp, name));
-        files.push({ name, format: image.format, width: image.width, height: image.height, sha256: sha256Hex(image.bytes) });
       }
-      const record: CacheRecord = {
-        format: CACHE_FORMAT,
-        key,
-        provider: meta.provider,
-        request: meta.request,
-        requested_by: meta.requestedBy,
-        cost: result.cost,
-        ...(result.model ? { model: result.model } : {}),
-        ...(result.type ? { type: result.type } : {}),
-        created_at: new Date(result.createdAt * 1000).toISOString(),
-        files,
-      };
       await writeFile(join(tmp, 'record.json'), JSON.stringify(record, null, 2) + '\n');
       await fsyncFile(join(tmp, 'record.json'));
       try {
@@ -182,9 +197,9 @@ export class CacheStore {
         await rm(tmp, { recursive: true, force: true });
         const existing = await this.lookup(key);
         if (existing.status === 'hit') return existing.entry;
-        return this.put(key, result, meta);
+        return this.putRecord(record, images);
       }
-      return { key, record, images: result.images };
+      return { key, record, images: [...images] };
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
       throw err;
