@@ -16,24 +16,35 @@ export interface RemoteServer {
   secrets: string[];
   /** Where the server keeps its objects. */
   dir: string;
+  /** `METHOD /path?query` of every request the server received so far. */
+  requests: string[];
   stop(): Promise<void>;
   /** Starts it again on the same port and folder (after `stop`). */
   start(): Promise<void>;
 }
 
-function waitForPort(child: ChildProcess, pattern: RegExp): Promise<number> {
+/** Resolves with the port the server says it listens on; every request line it prints goes to `requests`. */
+function waitForPort(child: ChildProcess, pattern: RegExp, requests: string[], request: (line: string) => string | undefined): Promise<number> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const onData = (b: Buffer) => {
+    let partial = '';
+    let found = false;
+    child.stdout!.on('data', (b: Buffer) => {
+      const text = partial + b.toString();
+      const lines = text.split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) {
+        const r = request(line);
+        if (r) requests.push(r);
+      }
+      if (found) return;
       seen += b.toString();
       const m = pattern.exec(seen);
       if (m) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
+        found = true;
         resolve(Number(m[1]));
       }
-    };
-    child.stdout!.on('data', onData);
+    });
     child.stderr!.on('data', (b: Buffer) => (seen += b.toString()));
     child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${seen.slice(-2000)}`)));
   });
@@ -47,17 +58,20 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
 }
 
 /** s3rver, the S3-protocol server from npm, with its own access key pair and one bucket. */
-export async function startS3Server(dir: string, bucket = 'sprites', prefix = 'team/game'): Promise<RemoteServer> {
+export async function startS3Server(dir: string, opts: { conditionalCreate?: boolean } = {}): Promise<RemoteServer> {
+  const bucket = 'sprites';
+  const prefix = 'team/game';
   const keyId = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
   const secret = `s3-secret-${randomBytes(16).toString('hex')}`;
   let child: ChildProcess | undefined;
   let port = 0;
+  const requests: string[] = [];
   const start = async () => {
-    child = spawn(process.execPath, [fileURLToPath(new URL('./s3rver-main.mjs', import.meta.url))], {
-      env: { PATH: process.env.PATH, S3_DIR: dir, S3_BUCKET: bucket, S3_KEY_ID: keyId, S3_SECRET: secret, S3_PORT: String(port) },
+    child = spawn(process.execPath, ['--openssl-legacy-provider', fileURLToPath(new URL('./s3rver-main.mjs', import.meta.url))], {
+      env: { PATH: process.env.PATH, S3_DIR: dir, S3_BUCKET: bucket, S3_KEY_ID: keyId, S3_SECRET: secret, S3_PORT: String(port), S3_CONDITIONAL_CREATE: opts.conditionalCreate ? '1' : '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    port = await waitForPort(child, /listening (\d+)/);
+    port = await waitForPort(child, /listening (\d+)/, requests, (l) => /^request (.+)$/.exec(l)?.[1]);
   };
   await start();
   return {
@@ -68,6 +82,7 @@ export async function startS3Server(dir: string, bucket = 'sprites', prefix = 't
     },
     secrets: [secret],
     dir,
+    requests,
     stop: () => stopChild(child),
     start,
   };
@@ -79,6 +94,7 @@ export async function startTurboServer(dir: string): Promise<RemoteServer> {
   const cli = require.resolve('turborepo-remote-cache/package.json').replace(/package\.json$/, 'dist/cli.js');
   let child: ChildProcess | undefined;
   let port = 0;
+  const requests: string[] = [];
   const start = async () => {
     child = spawn(process.execPath, [cli], {
       env: {
@@ -93,7 +109,11 @@ export async function startTurboServer(dir: string): Promise<RemoteServer> {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    port = await waitForPort(child, /Server listening at http:\/\/127\.0\.0\.1:(\d+)/);
+    port = await waitForPort(child, /Server listening at http:\/\/127\.0\.0\.1:(\d+)/, requests, (l) => {
+      if (!l.includes('incoming request')) return undefined;
+      const req = (JSON.parse(l) as { req?: { method: string; url: string } }).req;
+      return req ? `${req.method} ${req.url}` : undefined;
+    });
   };
   await start();
   return {
@@ -104,9 +124,15 @@ export async function startTurboServer(dir: string): Promise<RemoteServer> {
     env: { TURBO_TOKEN: token, TURBO_TEAM: 'game-studio' },
     secrets: [token],
     dir,
+    requests,
     stop: () => stopChild(child),
     start,
   };
 }
 
-export const REMOTE_SERVERS = { s3: startS3Server, turbo: startTurboServer } as const;
+export const REMOTE_SERVERS = {
+  s3: (dir: string) => startS3Server(dir),
+  /** s3rver with S3's conditional create added in front (see s3rver-main.mjs). */
+  's3-conditional': (dir: string) => startS3Server(dir, { conditionalCreate: true }),
+  turbo: startTurboServer,
+} as const;

@@ -68,7 +68,7 @@ export class RemoteCache {
     if (err.kind === 'refused') return;
     if (this.downReason) return;
     this.downReason = err.message;
-    const what = err.kind === 'auth' ? 'refused our credentials' : 'is unreachable';
+    const what = err.kind === 'auth' ? 'refused our credentials' : err.kind === 'server' ? 'is failing' : 'is unreachable';
     this.log(
       `remote cache ${this.where} ${what} (${err.message}); going on with the local cache. ` +
         'Entries made meanwhile stay local: `retro-sprites cache push` uploads them later.',

@@ -30,6 +30,7 @@ export class S3Backend implements RemoteBackend {
   readonly where: string;
   private readonly loc: S3Location;
   private readonly env: NodeJS.ProcessEnv;
+  private cannotList = false;
   private clientPromise?: Promise<{ client: S3Client; sdk: typeof import('@aws-sdk/client-s3') }>;
 
   constructor(url: URL, env: NodeJS.ProcessEnv) {
@@ -100,29 +101,44 @@ export class S3Backend implements RemoteBackend {
   }
 
   async findRecords(keys: readonly string[]): Promise<Set<string> | undefined> {
-    if (keys.length <= LIST_ABOVE) return undefined;
-    const all = await this.listKeys();
-    return new Set(all);
+    if (keys.length <= LIST_ABOVE || this.cannotList) return undefined;
+    try {
+      return new Set(await this.listKeys());
+    } catch (err) {
+      // A policy may grant s3:GetObject but not s3:ListBucket, and some servers fail to page: the
+      // listing only saves requests, so ask for each record instead.
+      if (err instanceof RemoteError && err.kind !== 'unreachable') {
+        this.cannotList = true;
+        return undefined;
+      }
+      throw err;
+    }
   }
 
   async listKeys(): Promise<string[]> {
     const { client, sdk } = await this.connect();
     const prefix = `${this.loc.prefix}records/`;
     const out: string[] = [];
-    let token: string | undefined;
-    do {
+    // Pages are chained with StartAfter (the last key seen), not continuation tokens: both are the
+    // S3 API, and StartAfter also works on stores whose tokens are broken (s3rver's need DES, which
+    // Node 18+ no longer ships).
+    let after: string | undefined;
+    for (;;) {
       let page;
       try {
-        page = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: prefix, ContinuationToken: token }));
+        page = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: prefix, ...(after ? { StartAfter: after } : {}) }));
       } catch (err) {
         throw this.fail(err, `listing ${this.where}records/`);
       }
-      for (const o of page.Contents ?? []) {
+      const contents = page.Contents ?? [];
+      for (const o of contents) {
         const m = RECORD_RE.exec((o.Key ?? '').slice(prefix.length));
         if (m) out.push(m[1]!);
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+      const last = contents.at(-1)?.Key;
+      if (!page.IsTruncated || !last || last === after) break;
+      after = last;
+    }
     return out;
   }
 

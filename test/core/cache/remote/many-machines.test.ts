@@ -32,7 +32,7 @@ function generate(root: string, emulator: Emulator, server: RemoteServer): Promi
   });
 }
 
-describe.each(['s3', 'turbo'] as const)('two machines miss the same sprites at the same moment (%s, v1 API)', (kind) => {
+describe.each(['s3', 's3-conditional', 'turbo'] as const)('two machines miss the same sprites at the same moment (%s, v1 API)', (kind) => {
   it('the lease makes the second wait for the first one\'s upload; the figure is printed', async () => {
     const emulator = await startEmulator({ token: RD_KEY, credits: 100_000, latencyMs: 120 });
     cleanup.push(() => emulator.close());
@@ -55,6 +55,11 @@ describe.each(['s3', 'turbo'] as const)('two machines miss the same sprites at t
     console.log(`[remote ${kind}] v1 API, ${mode} lease: ${SPRITES} sprites missed by two machines at once cost ${charges} generations (${2 * SPRITES} without a remote cache; at most ${Math.max(...perPrompt.values())} per sprite)`);
 
     expect(perPrompt.size).toBe(SPRITES);
+    if (kind === 's3-conditional') {
+      // The store refuses a second create: the lease is exclusive and each sprite is paid exactly once.
+      expect(mode).toBe('exclusive');
+      expect(charges).toBe(SPRITES);
+    }
     // Without the lease each machine pays for all 30; a lease that works at all saves most of it.
     expect(charges).toBeLessThan(1.5 * SPRITES);
     for (const root of roots) expect(await new CacheStore(join(root, 'manifests/.retro-cache')).keys()).toHaveLength(SPRITES);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../../../plugin/emulator/index.js';
 import { withEnv } from '../../../helpers/env.js';
 import { filesContaining, listFiles } from '../../../helpers/files.js';
-import { writeProject } from '../../../helpers/project.js';
+import { manySprites, writeProject } from '../../../helpers/project.js';
 import { REMOTE_SERVERS, type RemoteServer } from '../../../helpers/remote-servers.js';
 import { useTempDirs } from '../../../helpers/tmp.js';
 import { buildWithPlugin, GAME_FILES } from '../../../helpers/vite.js';
@@ -67,5 +67,45 @@ describe.each(['s3', 'turbo'] as const)('a shared remote cache (%s)', (kind) => 
     const secrets = [RD_KEY, ...server.secrets];
     for (const line of [...logA.lines, ...logB.lines]) for (const s of secrets) expect(line).not.toContain(s);
     for (const dir of [first, second, server.dir]) expect(await filesContaining(dir, secrets), dir).toEqual([]);
+  });
+});
+
+describe.each(['s3', 'turbo'] as const)('round trips to the remote (%s)', (kind) => {
+  it('an empty local cache costs one listing (S3) plus the entries\' own reads; a warm local cache asks nothing', async () => {
+    const server = await REMOTE_SERVERS[kind](await tempDir());
+    cleanup.push(() => server.stop());
+    cleanup.push(withEnv({ RD_API_KEY: undefined, CI: undefined, ...server.env }));
+    const files = (n: number) => ({
+      'index.html': '<!doctype html><script type="module" src="./main.ts"></script>\n',
+      'main.ts': "import { packUrl } from 'virtual:retro-sprites';\nconsole.log(packUrl);\n",
+      'manifests/gems.yaml': manySprites(n),
+    });
+    const first = await tempDir();
+    await writeProject(first, files(40));
+    await buildWithPlugin(first, { remoteCache: server.url });
+
+    // 50 sprites, 40 of them in the remote: the 10 new ones are placeholder art (free) and uploaded.
+    const second = await tempDir();
+    await writeProject(second, files(50));
+    const before = server.requests.length;
+    const log = await buildWithPlugin(second, { remoteCache: server.url });
+    expect(log.lines.join('\n')).toMatch(/40 entries fetched/);
+    const asked = server.requests.slice(before);
+    const reads = asked.filter((r) => r.startsWith('GET '));
+    if (kind === 's3') {
+      expect(asked.filter((r) => /list-type=2/.test(r))).toHaveLength(1);
+      // Each held entry's record and image; nothing is asked about the 10 the listing did not show.
+      expect(reads.filter((r) => /\/records\//.test(r))).toHaveLength(40);
+      expect(reads.filter((r) => /\/files\//.test(r))).toHaveLength(40);
+    } else {
+      // No listing in the Turborepo API: a record read for each of the 50 misses, an image for each of the 40 held.
+      expect(reads).toHaveLength(50 + 40);
+    }
+    expect(asked.filter((r) => r.startsWith('PUT '))).toHaveLength(10 * 2);
+
+    // Unchanged, with the local cache warm: not one request.
+    const quiet = server.requests.length;
+    await buildWithPlugin(second, { remoteCache: server.url });
+    expect(server.requests.slice(quiet)).toEqual([]);
   });
 });
