@@ -26,7 +26,7 @@ if (process.env.S3_CONDITIONAL_CREATE === '1') {
   const locks = new Map();
   const conditional = async (ctx, next) => {
     const m = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
-    if (ctx.method !== 'PUT' || ctx.get('if-none-match') !== '*' || !m || Object.keys(ctx.query).length) return next();
+    if (ctx.method !== 'PUT' || ctx.get('if-none-match') !== '*' || !m || Object.keys(ctx.query).some((q) => q !== 'x-id')) return next();
     const [, bucket, key] = m.map(decodeURIComponent);
     const id = `${bucket}/${key}`;
     const before = locks.get(id) ?? Promise.resolve();
