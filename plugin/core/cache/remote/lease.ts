@@ -96,9 +96,13 @@ export class Leases {
     }
   }
 
+  /**
+   * Whether another machine holds the lease now. An unreadable lease counts as free: a store
+   * without delete (Turborepo) could otherwise keep a garbage lease, and everyone waiting, forever;
+   * at worst a lease read mid-write is taken over and a sprite is paid twice.
+   */
   private live(b: LeaseBody | undefined | 'unreadable'): boolean {
-    if (b === undefined) return false;
-    if (b === 'unreadable') return true;
+    if (b === undefined || b === 'unreadable') return false;
     return !b.released && b.owner !== this.owner && Date.now() - b.at < Math.min(b.ttlMs || this.ttlMs, this.ttlMs);
   }
 
@@ -108,7 +112,7 @@ export class Leases {
     if ((await this.mode()) === 'exclusive') {
       if ((await this.backend.create!(object, this.body())) === 'created') return 'held';
       const current = await this.read(key);
-      if (current === 'unreadable' || this.live(current)) return 'busy';
+      if (this.live(current)) return 'busy';
       // Released without a delete, or stale: clear it, then race for it again like everyone else.
       if (current !== undefined) await this.backend.remove!(object);
       return (await this.backend.create!(object, this.body())) === 'created' ? 'held' : 'busy';
