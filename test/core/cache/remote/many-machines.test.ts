@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CacheStore } from '../../../../plugin/core/cache/store.js';
 import { startEmulator, type Emulator } from '../../../../plugin/emulator/index.js';
-import { manySprites, writeProject } from '../../../helpers/project.js';
+import { openRemoteCache } from '../../../../plugin/core/cache/remote/open.js';
+import { RETRODIFFUSION_ID, RETRODIFFUSION_VERSION } from '../../../../plugin/core/providers/retrodiffusion/index.js';
+import { keyedRequests, manySprites, writeProject } from '../../../helpers/project.js';
 import { REMOTE_SERVERS, type RemoteServer } from '../../../helpers/remote-servers.js';
 import { useTempDirs } from '../../../helpers/tmp.js';
 
@@ -63,5 +65,29 @@ describe.each(['s3', 's3-conditional', 'turbo'] as const)('two machines miss the
     // Without the lease each machine pays for all 30; a lease that works at all saves most of it.
     expect(charges).toBeLessThan(1.5 * SPRITES);
     for (const root of roots) expect(await new CacheStore(join(root, 'manifests/.retro-cache')).keys()).toHaveLength(SPRITES);
+  });
+});
+
+describe.each(['s3-conditional', 'turbo'] as const)('a machine that died holding a lease (%s)', (kind) => {
+  it('its lapsed lease is taken over: the next machine pays once and goes on', async () => {
+    const emulator = await startEmulator({ token: RD_KEY, credits: 100_000 });
+    cleanup.push(() => emulator.close());
+    const server = await REMOTE_SERVERS[kind](await tempDir());
+    cleanup.push(() => server.stop());
+    const root = await tempDir();
+    await writeProject(root, { 'manifests/gems.yaml': manySprites(2) });
+    const [dead, garbage] = await keyedRequests(root, { id: RETRODIFFUSION_ID, version: RETRODIFFUSION_VERSION });
+    const backend = openRemoteCache({ url: server.url, env: { ...server.env } })!.backend;
+    // One lease from a machine that died seven minutes ago, one that is not a lease at all.
+    const lapsed = { owner: 'gone', host: 'ci-runner-7', pid: 4242, at: Date.now() - 7 * 60_000, ttlMs: 6 * 60_000 };
+    await backend.put({ kind: 'lease', key: dead!.key }, Buffer.from(JSON.stringify(lapsed)));
+    await backend.put({ kind: 'lease', key: garbage!.key }, Buffer.from('{"own'));
+
+    const t0 = Date.now();
+    const run = await generate(root, emulator, server);
+    expect(run.code, run.stderr).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(await new CacheStore(join(root, 'manifests/.retro-cache')).keys()).toHaveLength(2);
+    expect(emulator.received.filter((r) => r.path === '/v1/inferences' && !(r.json as { check_cost?: boolean })?.check_cost)).toHaveLength(2);
   });
 });
