@@ -4,6 +4,7 @@ import { remoteOf } from '../cache/remote/remote-store.js';
 import type { ApiPayload } from '../payload.js';
 import type { Cost, Provider } from '../providers/provider.js';
 import type { KeyedRequest } from '../request.js';
+import { checkAnswerLayout } from './answer-layout.js';
 
 /** One key's art, from the cache (another process wrote it meanwhile) or paid for now. */
 export interface Obtained {
@@ -49,6 +50,7 @@ async function obtainLocked(r: KeyedRequest, ctx: ObtainContext): Promise<Obtain
     let cost: Cost | undefined;
     const pay = async (): Promise<CacheEntry> => {
       const result = await provider.generate(r.payload);
+      checkAnswerLayout(r, result.images);
       cost = result.cost;
       // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
       if (ctx.refresh) await store.remove(r.key);
