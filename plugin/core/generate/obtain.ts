@@ -1,5 +1,6 @@
 import type { CacheEntry, CacheStore } from '../cache/store.js';
 import { sha256Hex } from '../cache/hash.js';
+import { remoteOf } from '../cache/remote/remote-store.js';
 import type { ApiPayload } from '../payload.js';
 import type { Cost, Provider } from '../providers/provider.js';
 import type { KeyedRequest } from '../request.js';
@@ -48,21 +49,29 @@ async function obtainLocked(r: KeyedRequest, ctx: ObtainContext): Promise<Obtain
     // A refresh asks for new art: its intent names the art it replaces, so it is not answered with the old task.
     const replaced = ctx.refresh && again.status === 'hit' ? again.entry.record.files[0]?.sha256 : undefined;
     // No location here: a failure is reported with the sprite's place by the run itself, once.
-    const result = await provider.generate(r.payload, {
-      key: r.key,
-      journalDir: store.pendingDir,
-      ...(ctx.interrupt ? { interrupt: ctx.interrupt } : {}),
-      ...(ctx.refresh ? { intent: `refresh:${replaced ?? 'none'}` } : {}),
-    });
-    checkAnswerLayout(r, result.images);
-    // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
-    if (ctx.refresh) await store.remove(r.key);
-    const entry = await store.put(r.key, result, {
-      provider: { id: provider.id, version: provider.version },
-      request: recordableRequest(r.payload),
-      requestedBy: `${r.atlas}/${r.sprite}`,
-    });
-    return { entry, generated: true, cost: result.cost };
+    let cost: Cost | undefined;
+    const pay = async (): Promise<CacheEntry> => {
+      const result = await provider.generate(r.payload, {
+        key: r.key,
+        journalDir: store.pendingDir,
+        ...(ctx.interrupt ? { interrupt: ctx.interrupt } : {}),
+        ...(ctx.refresh ? { intent: `refresh:${replaced ?? 'none'}` } : {}),
+      });
+      checkAnswerLayout(r, result.images);
+      cost = result.cost;
+      // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
+      if (ctx.refresh) await store.remove(r.key);
+      return store.put(r.key, result, {
+        provider: { id: provider.id, version: provider.version },
+        request: recordableRequest(r.payload),
+        requestedBy: `${r.atlas}/${r.sprite}`,
+      });
+    };
+    const remote = remoteOf(store);
+    if (!remote) return { entry: await pay(), generated: true, cost };
+    // A free provider needs no lease: paying twice costs nothing.
+    const got = await remote.obtain(r.key, pay, store, { lease: !ctx.refresh && provider.id !== 'placeholder' });
+    return got.generated ? { entry: got.entry, generated: true, cost } : { entry: got.entry, generated: false };
   } finally {
     await release();
   }
