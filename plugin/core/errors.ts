@@ -14,10 +14,14 @@ export const ERROR_CODES = [
   'unauthorized', 'not-enough-credits', 'rate-limited', 'server-error', 'http-error', 'bad-request', 'invalid-request',
   'not-found', 'network', 'timeout', 'truncated-response', 'bad-response', 'bad-image', 'image-too-large',
   'frame-too-large', 'layout-mismatch',
+  // v2 tasks
+  'idempotency-conflict', 'idempotency-unavailable', 'task-failed', 'task-timeout',
   // a run
   'frozen-miss', 'over-budget', 'bad-price', 'generation-failed', 'aborted', 'not-ready',
   // the cache and the output
   'bad-key', 'cache-format', 'cache-layout', 'cache-unwritable', 'name-clash', 'bad-output-name', 'write-failed',
+  // the remote cache
+  'bad-remote', 'remote-sdk', 'no-remote', 'remote-unreachable',
   // requests to our own servers (dev middleware, emulator)
   'body-too-large',
   // a bug of ours, reported as such

@@ -84,6 +84,11 @@ export class CacheStore {
     this.locks = new KeyLocks(this.folder.locksDir, { pollMs: opts.lockPollMs, staleMs: opts.lockStaleMs });
   }
 
+  /** Where providers that resume paid work keep their records (the folder's `.pending/`). */
+  get pendingDir(): string {
+    return this.folder.pendingDir;
+  }
+
   entryDir(key: string): string {
     return this.folder.entryDir(key);
   }
@@ -206,6 +211,39 @@ export class CacheStore {
     meta: { provider: { id: string; version: string }; request: Record<string, unknown>; requestedBy: string },
   ): Promise<CacheEntry> {
     assertKey(key);
+    const files: CachedFile[] = result.images.map((image, i) => ({
+      name: `${i}.${image.format}`,
+      format: image.format,
+      width: image.width,
+      height: image.height,
+      sha256: sha256Hex(image.bytes),
+    }));
+    const record: CacheRecord = {
+      format: CACHE_FORMAT,
+      key,
+      provider: meta.provider,
+      request: meta.request,
+      requested_by: meta.requestedBy,
+      cost: result.cost,
+      ...(result.model ? { model: result.model } : {}),
+      ...(result.type ? { type: result.type } : {}),
+      created_at: new Date(result.createdAt * 1000).toISOString(),
+      files,
+    };
+    return this.putRecord(record, result.images);
+  }
+
+  /**
+   * Writes an entry whose record is already made (one fetched from a remote cache, verified), so
+   * the local copy is byte for byte the record that was paid for. Same atomic write as `put`.
+   */
+  async putRecord(record: CacheRecord, images: readonly GeneratedImage[]): Promise<CacheEntry> {
+    const key = record.key;
+    assertKey(key);
+    // A record from elsewhere (a remote cache) names its own files: plain names inside the entry only.
+    for (const f of record.files) {
+      if (!isPlainName(f.name)) throw new RetroSpritesError('cache-layout', `cache entry ${shortKey(key)} names a file outside its entry (${printable(JSON.stringify(f.name), 60)}); refusing to write it`);
+    }
     // Real folders only, all the way down: a link planted as the shard would take the entry elsewhere.
     await mkdir(dirname(this.dir), { recursive: true });
     await ensureRealFolder(this.dir);
@@ -214,24 +252,7 @@ export class CacheStore {
     const tmp = this.folder.entryTempDir(key);
     await mkdir(tmp);
     try {
-      const files: CachedFile[] = [];
-      for (const [i, image] of result.images.entries()) {
-        const name = `${i}.${image.format}`;
-        await writeDurable(join(tmp, name), image.bytes);
-        files.push({ name, format: image.format, width: image.width, height: image.height, sha256: sha256Hex(image.bytes) });
-      }
-      const record: CacheRecord = {
-        format: CACHE_FORMAT,
-        key,
-        provider: meta.provider,
-        request: meta.request,
-        requested_by: meta.requestedBy,
-        cost: result.cost,
-        ...(result.model ? { model: result.model } : {}),
-        ...(result.type ? { type: result.type } : {}),
-        created_at: new Date(result.createdAt * 1000).toISOString(),
-        files,
-      };
+      for (const [i, image] of images.entries()) await writeDurable(join(tmp, record.files[i]!.name), image.bytes);
       await writeDurable(join(tmp, 'record.json'), JSON.stringify(record, null, 2) + '\n');
       try {
         await rename(tmp, this.entryDir(key));
@@ -240,10 +261,14 @@ export class CacheStore {
         if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
         await rm(tmp, { recursive: true, force: true });
         const existing = await this.lookup(key);
-        if (existing.status === 'hit') return existing.entry;
-        return this.put(key, result, meta);
+        if (existing.status === 'hit') {
+          await this.folder.clearPending(key);
+          return existing.entry;
+        }
+        return this.putRecord(record, images);
       }
-      return { key, record, images: result.images };
+      await this.folder.clearPending(key);
+      return { key, record, images: [...images] };
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
       throw err;

@@ -46,8 +46,10 @@ function costField(json: Record<string, unknown>, name: string): number | undefi
  * or the newer `balance_cost`/`remaining_balance` (USD).
  */
 export function readCost(json: Record<string, unknown>): { cost: Cost; remaining?: Cost } {
-  const credits = costField(json, 'credit_cost');
   const usd = costField(json, 'balance_cost');
+  const credit = costField(json, 'credit_cost');
+  // v2 always sends the integer credit_cost, 0 for an account that pays in USD: then the USD is the cost.
+  const credits = credit === 0 && usd !== undefined ? undefined : credit;
   if (credits === undefined && usd === undefined) throw malformed('no credit_cost or balance_cost');
   const cost: Cost = credits !== undefined ? { amount: credits, unit: 'credits' } : { amount: usd!, unit: 'usd' };
   const leftCredits = num(json.remaining_credits);
@@ -74,12 +76,23 @@ export function readGeneration(json: Record<string, unknown>, payload: ApiPayloa
   const result: GenerationResult = {
     images: checked,
     cost,
-    createdAt: num(json.created_at) ?? Math.floor(Date.now() / 1000),
+    createdAt: createdAtSeconds(json.created_at),
   };
   if (remaining) result.remaining = remaining;
   if (typeof json.model === 'string') result.model = json.model;
   if (typeof json.type === 'string') result.type = json.type;
   return result;
+}
+
+/** `created_at` as Unix seconds: v1 and the v2 examples send a number, the v2 OpenAPI an ISO date-time. */
+export function createdAtSeconds(v: unknown): number {
+  const n = num(v);
+  if (n !== undefined) return n > 1e12 ? Math.floor(n / 1000) : n;
+  if (typeof v === 'string') {
+    const t = Date.parse(v);
+    if (!Number.isNaN(t)) return Math.floor(t / 1000);
+  }
+  return Math.floor(Date.now() / 1000);
 }
 
 /** The credits endpoint: seed `{credits}`, newer `{credits, balance}`. */
