@@ -92,6 +92,15 @@ export class SpriteSession {
     return [...this.states.values()];
   }
 
+  /**
+   * Shows a sprite (`atlas/sprite`) as generating from now on, before its refresh starts: the dev
+   * page's buttons must never read the old state back after a click.
+   */
+  markGenerating(sprite: string): void {
+    const s = this.states.get(sprite);
+    if (s) this.states.set(sprite, { ...s, status: 'generating', error: undefined });
+  }
+
   /** Reloads and regenerates; `refresh` forces those keys to be generated again. */
   refresh(options: { refresh?: ReadonlySet<string> } = {}): Promise<Snapshot> {
     const next = this.queue.then(() => this.doRefresh(options));
