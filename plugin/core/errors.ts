@@ -1,4 +1,7 @@
+import { adviceText, type Advice, type Face } from './advice.js';
 import { formatLocation, type SourceLocation } from './location.js';
+
+export type { Advice, Face } from './advice.js';
 
 /**
  * Base of every error a user may see. `message` is written for a person: what went wrong,
@@ -6,11 +9,26 @@ import { formatLocation, type SourceLocation } from './location.js';
  */
 export class RetroSpritesError extends Error {
   readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** What to do, when it names a setting: said as a plugin option in Vite, as a flag in the CLI. */
+  readonly advice?: Advice;
+  private readonly bare: string;
+  constructor(code: string, message: string, options?: { cause?: unknown; advice?: Advice }) {
+    super(options?.advice ? `${message} ${adviceText(options.advice)}` : message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RetroSpritesError';
     this.code = code;
+    this.advice = options?.advice;
+    this.bare = message;
   }
+  /** The message in the words of where the user is (`message` gives both faces' advice). */
+  messageFor(face: Face): string {
+    return this.advice ? `${this.bare} ${this.advice[face]}` : this.message;
+  }
+}
+
+/** Any error's text for a user in Vite or the CLI. */
+export function userMessage(err: unknown, face: Face): string {
+  if (err instanceof RetroSpritesError) return err.messageFor(face);
+  return err instanceof Error ? err.message : String(err);
 }
 
 export type Severity = 'error' | 'warning';
@@ -24,11 +42,14 @@ export interface Diagnostic {
   location: SourceLocation;
   /** Optional "how to fix it" sentence, printed after the message. */
   hint?: string;
+  /** A hint that names a setting, in each face's words (used instead of `hint`). */
+  advice?: Advice;
 }
 
-export function formatDiagnostic(d: Diagnostic, root?: string): string {
+export function formatDiagnostic(d: Diagnostic, root?: string, face?: Face): string {
   const where = formatLocation(d.location, root);
-  const hint = d.hint ? ` (${d.hint})` : '';
+  const text = d.advice ? adviceText(d.advice, face) : d.hint;
+  const hint = text ? ` (${text})` : '';
   const prefix = d.severity === 'warning' ? 'warning: ' : '';
   return `${where}: ${prefix}${d.message}${hint}`;
 }
@@ -42,6 +63,14 @@ export class ManifestError extends RetroSpritesError {
     super('manifest', `${head}:\n${errors.map((d) => '  ' + formatDiagnostic(d, root)).join('\n')}`);
     this.name = 'ManifestError';
     this.diagnostics = diagnostics;
+    this.root = root;
+    this.head = head;
+  }
+  private readonly root?: string;
+  private readonly head: string;
+  override messageFor(face: Face): string {
+    const errors = this.diagnostics.filter((d) => d.severity === 'error');
+    return `${this.head}:\n${errors.map((d) => '  ' + formatDiagnostic(d, this.root, face)).join('\n')}`;
   }
   /** The first error, for tools (like Vite's overlay) that show one location. */
   get first(): Diagnostic | undefined {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AtlasBuilder, spriteSourcesByAtlas } from './assets.js';
 import type { CacheEntry } from './cache/store.js';
+import { userMessage, type Face } from './errors.js';
 import type { SpriteFailure } from './generate/errors.js';
 import type { ProgressReporter, RunSummary } from './generate/progress.js';
 import { runGeneration } from './generate/run.js';
@@ -42,6 +43,8 @@ export interface SessionOptions extends ProjectOptions {
    */
   placeholdersFirst?: boolean;
   reporter?: ProgressReporter;
+  /** Whose words a sprite's failure is kept in (the dev page shows it): plugin options or flags. */
+  face?: Face;
   /** Called after a background generation changed atlases (placeholdersFirst only). */
   onUpdate?: (snapshot: Snapshot) => void;
 }
@@ -168,7 +171,7 @@ export class SpriteSession {
         },
         (err: Error) => {
           for (const r of needed) this.setFailed(r, err);
-          this.opts.reporter?.warn?.(err.message);
+          this.opts.reporter?.warn?.(this.say(err));
         },
       );
     } else if (missing.length > 0) {
@@ -237,10 +240,14 @@ export class SpriteSession {
     for (const [k, v] of next) this.states.set(k, v);
   }
 
+  private say(err: Error): string {
+    return this.opts.face ? userMessage(err, this.opts.face) : err.message;
+  }
+
   private setFailed(r: KeyedRequest, err: Error): void {
     const id = `${r.atlas}/${r.sprite}`;
     const s = this.states.get(id);
-    if (s && s.request.key === r.key) this.states.set(id, { ...s, status: 'failed', error: err.message });
+    if (s && s.request.key === r.key) this.states.set(id, { ...s, status: 'failed', error: this.say(err) });
   }
 
   /**

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin, ResolvedConfig } from 'vite';
-import { RetroSpritesError } from '../core/errors.js';
+import { RetroSpritesError, userMessage } from '../core/errors.js';
 import { formatCost } from '../core/generate/cost.js';
 import { GenerationFailedError } from '../core/generate/errors.js';
 import { formatSummary, type ProgressReporter } from '../core/generate/progress.js';
@@ -39,7 +39,7 @@ function viteReporter(config: ResolvedConfig): ProgressReporter {
     },
     done: (r, info) => log.info(`retro-sprites: ${r.atlas}/${r.sprite} ${(info.ms / 1000).toFixed(1)}s (${++finished}/${total})`),
     warn: (m) => log.warn(`retro-sprites: ${m}`),
-    failed: (r, e) => log.error(`retro-sprites: ${r.atlas}/${r.sprite} failed: ${e.message}`),
+    failed: (r, e) => log.error(`retro-sprites: ${r.atlas}/${r.sprite} failed: ${userMessage(e, 'vite')}`),
     finish: (s) => {
       if (s.sprites > 0) log.info(`retro-sprites: ${formatSummary(s)}`);
     },
@@ -76,6 +76,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       allowUnknownStyles: options.allowUnknownStyles,
       api: options.api,
       atlas: { maxSize: options.maxSize, padding: options.padding, extrude: options.extrude, pot: options.pot, trim: options.trim },
+      face: 'vite',
       reporter: viteReporter(config),
       log: (line) => config.logger.info(`retro-sprites: ${line}`),
       ...extra,
@@ -101,12 +102,17 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
   async function buildSnapshot(ctx: { error(e: unknown): never }): Promise<Snapshot> {
     const dir = `${config.build.assetsDir ? config.build.assetsDir + '/' : ''}retro-sprites`;
     const absoluteBase = /^(\/|[a-z]+:)/i.test(config.base);
-    session = createSession({
-      fileName: (logical, bytes) => `${dir}/${hashedName(logical, bytes)}`,
-      // Pack URLs resolve against the page; an absolute base makes them independent of it.
-      packPath: absoluteBase ? config.base : '',
-      placeholdersFirst: false,
-    });
+    try {
+      session = createSession({
+        fileName: (logical, bytes) => `${dir}/${hashedName(logical, bytes)}`,
+        // Pack URLs resolve against the page; an absolute base makes them independent of it.
+        packPath: absoluteBase ? config.base : '',
+        placeholdersFirst: false,
+      });
+    } catch (err) {
+      // Choosing the provider can fail (no key): said as Vite says errors, in the plugin's words.
+      ctx.error(await toViteError(err));
+    }
     let snapshot: Snapshot;
     try {
       snapshot = await session.refresh();

@@ -9,7 +9,7 @@ import { formatDiagnostic, type Diagnostic } from '../core/errors.js';
 export function manifestWarnings(logger: () => Logger, root: () => string): (warnings: readonly Diagnostic[]) => void {
   let last = '';
   return (warnings) => {
-    const lines = warnings.map((w) => `retro-sprites: ${formatDiagnostic(w, root())}`);
+    const lines = warnings.map((w) => `retro-sprites: ${formatDiagnostic(w, root(), 'vite')}`);
     const key = lines.join('\n');
     if (key === last) return;
     last = key;
