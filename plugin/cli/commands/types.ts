@@ -23,7 +23,7 @@ export const typesCommand: Command = {
     const result = await offlineKeys({
       root,
       manifests: stringValue(ctx.values, 'manifests'),
-      cacheDir: resolve(root, stringValue(ctx.values, 'cache') ?? DEFAULT_CACHE_DIR),
+      cacheDir: resolve(root, stringValue(ctx.values, 'cache') ?? (ctx.env.RETRO_SPRITES_CACHE?.trim() || DEFAULT_CACHE_DIR)),
       provider: providerIdentity(stringValue(ctx.values, 'provider'), ctx.env),
       allowUnknownStyles: ctx.values['allow-unknown-styles'] === true,
     });

@@ -1,4 +1,5 @@
 import type { CacheEntry, CacheStore, CorruptEntry } from '../cache/store.js';
+import { sameArt } from './same-art.js';
 import { sha256Hex } from '../cache/hash.js';
 import { canonicalJson } from '../cache-key.js';
 import { RetroSpritesError } from '../errors.js';
@@ -243,8 +244,12 @@ async function obtainLocked(r: KeyedRequest, opts: RunOptions): Promise<Obtained
     }
     // No location here: a failure is reported with the sprite's place by the run itself, once.
     const result = await provider.generate(r.payload);
-    // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
-    if (refresh) await store.remove(r.key);
+    if (refresh) {
+      const old = await store.lookup(r.key);
+      if (old.status === 'hit' && sameArt(old.entry, result)) return { entry: old.entry, generated: true, cost: result.cost };
+      // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
+      await store.remove(r.key);
+    }
     const entry = await store.put(r.key, result, {
       provider: { id: provider.id, version: provider.version },
       request: recordableRequest(r.payload),
