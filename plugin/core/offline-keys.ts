@@ -1,8 +1,10 @@
-import { spriteSourcesByAtlas } from './assets.js';
 import { cacheKey } from './cache-key.js';
 import { CacheStore } from './cache/store.js';
 import { loadManifests, type ManifestPlan } from './manifest/index.js';
-import { buildAtlas, renderFiles, type AssetKeys, type AtlasOptions } from './phaser/build.js';
+import type { AtlasOptions } from './phaser/atlas.js';
+import { buildAtlas } from './phaser/build.js';
+import { renderFiles, type AssetKeys } from './phaser/render.js';
+import { spriteSourcesByAtlas } from './phaser/sprite-sources.js';
 import { renderPlaceholder } from './providers/placeholder/index.js';
 import type { KeyedRequest } from './request.js';
 

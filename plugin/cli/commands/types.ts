@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import { DEFAULT_CACHE_DIR } from '../../core/cache/store.js';
+import { DEFAULT_CACHE_DIR } from '../../core/cache/folder.js';
 import { offlineKeys } from '../../core/offline-keys.js';
 import { declarations, defaultDtsPath, writeIfChanged } from '../../vite/dts.js';
 import { virtualKeys } from '../../vite/virtual-module.js';

@@ -1,5 +1,5 @@
 import type { Advice } from '../../advice.js';
-import { RetroSpritesError } from '../../errors.js';
+import { RetroSpritesError, type ErrorCode } from '../../errors.js';
 
 export interface ApiErrorInit {
   status?: number;
@@ -21,7 +21,7 @@ export class ApiError extends RetroSpritesError {
   readonly requestId?: string;
   readonly retryable: boolean;
   readonly apiCode?: string;
-  constructor(code: string, message: string, init: ApiErrorInit = {}) {
+  constructor(code: ErrorCode, message: string, init: ApiErrorInit = {}) {
     super(code, message, { cause: init.cause, advice: init.advice });
     this.name = 'ApiError';
     this.status = init.status;
