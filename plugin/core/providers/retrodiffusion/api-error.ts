@@ -1,5 +1,4 @@
-import type { Advice } from '../../advice.js';
-import { RetroSpritesError, type ErrorCode } from '../../errors.js';
+import { RetroSpritesError, type Advice, type ErrorCode } from '../../errors.js';
 
 export interface ApiErrorInit {
   status?: number;
