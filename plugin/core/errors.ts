@@ -81,13 +81,13 @@ export interface Diagnostic {
   location: SourceLocation;
   /** Optional "how to fix it" sentence, printed after the message. */
   hint?: string;
-  /** A hint that names a setting, in each face's words (used instead of `hint`). */
+  /** The part of the hint that names a setting, in each face's words (printed after `hint`). */
   advice?: Advice;
 }
 
 export function formatDiagnostic(d: Diagnostic, root?: string, face?: Face): string {
   const where = formatLocation(d.location, root);
-  const text = d.advice ? adviceText(d.advice, face) : d.hint;
+  const text = [d.hint, d.advice && adviceText(d.advice, face)].filter(Boolean).join(' ');
   const hint = text ? ` (${text})` : '';
   const prefix = d.severity === 'warning' ? 'warning: ' : '';
   return `${where}: ${prefix}${d.message}${hint}`;

@@ -47,4 +47,15 @@ describe('advice in the words of where you are', () => {
     expect(cli).toMatch(/or use --provider placeholder/);
     expect(cli).not.toMatch(/plugin option/);
   });
+
+  it('an unknown style: allowUnknownStyles in Vite, --allow-unknown-styles in the CLI', async () => {
+    const root = await tempDir();
+    await writeProject(root, { ...GAME_FILES, 'manifests/heroes.yaml': 'sprites:\n  hero:\n    prompt: knight\n    prompt_style: game_aset\n' });
+    const err = await buildWithPlugin(root, { dts: false }).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/did you mean "game_asset"\? if the API added this style since, allow it with the plugin option `allowUnknownStyles: true`/);
+    expect(err?.message).not.toMatch(/--allow-unknown-styles/);
+    const run = await runCli(['check'], { cwd: root });
+    expect(run.err.join('\n')).toMatch(/allow it with --allow-unknown-styles\)/);
+    expect(run.err.join('\n')).not.toMatch(/plugin option/);
+  });
 });
