@@ -75,6 +75,8 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       concurrency: options.concurrency,
       allowUnknownStyles: options.allowUnknownStyles,
       api: options.api,
+      remoteCache: options.remoteCache,
+      remoteCacheFrom: 'remoteCache option',
       atlas: { maxSize: options.maxSize, padding: options.padding, extrude: options.extrude, pot: options.pot, trim: options.trim },
       face: 'vite',
       reporter: viteReporter(config),
@@ -120,6 +122,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       ctx.error(await toViteError(err));
     } finally {
       await session.project.provider.close?.();
+      session.project.remote?.close();
     }
     if (snapshot.failures.length > 0) ctx.error(await toViteError(new GenerationFailedError(snapshot.failures, projectRoot())));
     return snapshot;
@@ -215,6 +218,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
 
     async closeBundle() {
       await session?.project.provider.close?.();
+      session?.project.remote?.close();
     },
   };
 }

@@ -56,6 +56,7 @@ export const generateCommand: Command = {
       return 0;
     } finally {
       await project.provider.close?.();
+      project.remote?.close();
     }
   },
 };
