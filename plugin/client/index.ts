@@ -3,6 +3,7 @@ import type Phaser from 'phaser';
 import type { RetroSpritesUpdate } from './update.js';
 
 export type { RetroSpritesUpdate };
+export { addTileset, autotile, type TilesetRef } from './tileset.js';
 
 /** One manifest sprite, as `virtual:retro-sprites` describes it. */
 export interface SpriteRef {
@@ -90,10 +91,15 @@ export function createRuntime(config: RuntimeConfig) {
 
     const bound: { obj: AnyObject; key: string; frame: string }[] = [];
     const playing: { obj: AnyObject; anim: string; progress: number }[] = [];
+    const layers: Phaser.Tilemaps.Tileset[] = [];
     for (const scene of g.scene.getScenes(false)) {
       walk(scene.sys.displayList.list as AnyObject[], (obj) => {
         const key = obj.texture?.key;
         if (key && changed.has(key)) bound.push({ obj, key, frame: String(obj.frame?.name ?? '__BASE') });
+        // A tilemap layer draws from its tilesets' textures: point them at the new one.
+        for (const ts of (obj as { tileset?: Phaser.Tilemaps.Tileset[] }).tileset ?? []) {
+          if (ts.image && changed.has(ts.image.key)) layers.push(ts);
+        }
         const current = obj.anims?.currentAnim;
         if (current && obj.anims!.isPlaying) playing.push({ obj, anim: current.key, progress: obj.anims!.getProgress() });
       });
@@ -114,6 +120,7 @@ export function createRuntime(config: RuntimeConfig) {
       if (g.textures.exists(i.key)) g.textures.remove(i.key);
       g.textures.addImage(i.key, i.source);
     }
+    for (const ts of new Set(layers)) ts.setImage(g.textures.get(ts.image!.key));
     for (const file of update.anims) g.anims.fromJSON(file as Phaser.Types.Animations.JSONAnimations);
     for (const { obj, key, frame } of bound) obj.setTexture?.(key, g.textures.get(key).has(frame) ? frame : undefined);
     for (const { obj, anim, progress } of playing) {

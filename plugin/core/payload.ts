@@ -20,6 +20,12 @@ export interface ApiPayload {
   return_spritesheet?: boolean;
   /** 1 = native resolution; `null` = the API's regular (upscaled) size. */
   upscale_output_factor?: number | null;
+  // --- tilesets (issue 19) ---
+  /** `rd_tile__tileset_advanced`: the second terrain, in words. */
+  extra_prompt?: string;
+  /** `rd_tile__tileset_advanced`: the second terrain's reference, raw base64 of an RGB PNG. */
+  extra_input_image?: string;
+  // --- end tilesets ---
   /** Newer API: answer the price, generate nothing. Never part of a cache key. */
   check_cost?: boolean;
 }

@@ -1,3 +1,4 @@
+import type { TilesetLayout } from './tileset/layout.js';
 import type { AnimationLayout } from './animation-layout.js';
 import type { SourceLocation } from './location.js';
 import type { ApiPayload } from './payload.js';
@@ -14,6 +15,8 @@ export interface SpriteOptions {
   repeat: number;
   /** Pivot in 0..1 of the frame, written as the atlas frame's `pivot`. */
   origin?: { x: number; y: number };
+  /** Emit the answer as a tileset (`tileset:` in the manifest, implied by the tileset styles). */
+  tileset?: { layout: TilesetLayout; terrains: [string, string] };
 }
 
 /**

@@ -50,7 +50,7 @@ export function validatePayload(body: unknown): AcceptedPayload | Refusal {
   for (const f of ['remove_bg', 'tile_x', 'tile_y', 'return_spritesheet', 'check_cost'] as const) {
     if (p[f] !== undefined && typeof p[f] !== 'boolean') return fieldError(f, 'Input should be a valid boolean', 'bool_type');
   }
-  for (const f of ['model', 'prompt_style', 'input_image', 'input_palette'] as const) {
+  for (const f of ['model', 'prompt_style', 'input_image', 'input_palette', 'extra_prompt', 'extra_input_image'] as const) {
     if (p[f] !== undefined && typeof p[f] !== 'string') return fieldError(f, 'Input should be a valid string', 'string_type');
   }
   if (p.strength !== undefined && (typeof p.strength !== 'number' || p.strength < 0 || p.strength > 1)) {
@@ -104,10 +104,10 @@ export function validatePayload(body: unknown): AcceptedPayload | Refusal {
   if (style?.requiresInputImage && !payload.input_image) {
     return badRequest('input_image_required', `style ${style.name} requires an input_image`);
   }
-  for (const f of ['input_image', 'input_palette'] as const) {
+  for (const f of ['input_image', 'input_palette', 'extra_input_image'] as const) {
     const v = payload[f];
     if (v === undefined) continue;
-    const problem = checkInputImage(v, f === 'input_image');
+    const problem = checkInputImage(v, f !== 'input_palette');
     if (problem) return badRequest(`invalid_${f}`, `${f}: ${problem}`);
   }
   const sheet = Boolean(style?.animated && payload.return_spritesheet);

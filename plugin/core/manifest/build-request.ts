@@ -16,6 +16,7 @@ import type { ApiPayload } from '../payload.js';
 import type { GenerationRequest, SpriteOptions } from '../request.js';
 import { InputFileError, type ResolvedInput } from './input-file.js';
 import type { ManifestEntry } from './schema.js';
+import { tilesetRules } from './tileset-rules.js';
 
 /** The palette advice of the API docs: "200k characters or less". */
 const PALETTE_ADVISED_CHARS = 200_000;
@@ -206,9 +207,12 @@ export async function buildRequest(input: SpriteInput, ctx: BuildContext): Promi
   }
   const animate = animation?.value === false ? false : animation !== undefined ? true : style.animated;
 
-  const [image, palette] = await Promise.all([
+  const tiles = tilesetRules(get, styleName, style.family, error, warn);
+
+  const [image, palette, extraImage] = await Promise.all([
     readField(ctx, input, get<string>('input_image'), error),
     readField(ctx, input, get<string>('input_palette'), error),
+    readField(ctx, input, get<string>('extra_input_image'), error),
   ]);
   const paletteField = get<string>('input_palette');
   if (palette && paletteField && palette.base64.length > PALETTE_ADVISED_CHARS) {
@@ -241,6 +245,8 @@ export async function buildRequest(input: SpriteInput, ctx: BuildContext): Promi
   put('tile_x', get<boolean>('tile_x')?.value);
   put('tile_y', get<boolean>('tile_y')?.value);
   put('return_spritesheet', spritesheet?.value);
+  put('extra_prompt', get<string>('extra_prompt')?.value);
+  put('extra_input_image', extraImage?.base64);
   const upscale = get<number | null>('upscale_output_factor');
   ordered.upscale_output_factor = upscale ? upscale.value : 1;
 
@@ -249,11 +255,12 @@ export async function buildRequest(input: SpriteInput, ctx: BuildContext): Promi
   if (layout) options.layout = layout;
   const frameRate = get<number>('frame_rate')?.value;
   if (frameRate !== undefined) options.frameRate = frameRate;
+  if (tiles.tileset) options.tileset = tiles.tileset;
   if (origin) options.origin = Array.isArray(origin) ? { x: origin[0], y: origin[1] } : { x: origin.x, y: origin.y };
 
   const fieldSources: GenerationRequest['fieldSources'] = {};
   for (const [k, v] of fields) fieldSources[k] = v.loc;
-  const dependencies = [image?.absolute, palette?.absolute].filter((p): p is string => p !== undefined);
+  const dependencies = [image?.absolute, palette?.absolute, extraImage?.absolute].filter((p): p is string => p !== undefined);
 
   return {
     diagnostics,

@@ -6,6 +6,8 @@ import { packRects } from '../image/pack.js';
 import { blitExtruded, crop, opaqueBounds, type Box } from '../image/trim.js';
 import type { GeneratedImage } from '../providers/provider.js';
 import type { GenerationRequest } from '../request.js';
+import { tilesetFromAnswer } from '../tileset/from-answer.js';
+import type { BuiltTileset } from '../tileset/sheet.js';
 
 export { renderFiles, type AssetKeys, type OutputFile, type RenderOptions } from './render.js';
 
@@ -50,6 +52,8 @@ export interface BuiltAtlas {
   animations: AnimationSpec[];
   /** Tiling sprites: written as standalone images, never packed. Sorted by name. */
   images: NamedImage[];
+  /** Tileset sprites: a standalone image of spaced, extruded tiles plus a Tiled tileset. Sorted by name. */
+  tilesets: BuiltTileset[];
   /** Frame pixels over page pixels (0..1); 1 when there are no pages. */
   occupancy: number;
   /** What each sprite of the group became, by sprite name: frame, animation and tile image names. */
@@ -61,6 +65,8 @@ export interface SpriteOutput {
   frames: string[];
   animations: string[];
   images: string[];
+  /** The tileset this sprite became (its name), if any. */
+  tilesets?: string[];
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -84,8 +90,17 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
   const images: NamedImage[] = [];
   const owner = new Map<string, string>();
   const outputs: Record<string, SpriteOutput> = {};
+  const tilesets: BuiltTileset[] = [];
   const sorted = [...sprites].sort((a, b) => byName(a.request.sprite, b.request.sprite));
   for (const { request, images: answer } of sorted) {
+    if (request.options.tileset) {
+      const other = owner.get(request.sprite);
+      if (other !== undefined) throw new RetroSpritesError('name-clash', `atlas "${atlas}": sprites "${other}" and "${request.sprite}" both make a frame named "${request.sprite}"; rename one of them`);
+      owner.set(request.sprite, request.sprite);
+      tilesets.push(tilesetFromAnswer(request, answer, extrude));
+      outputs[request.sprite] = { frames: [], animations: [], images: [], tilesets: [request.sprite] };
+      continue;
+    }
     const out = spriteFrames(request, answer);
     outputs[request.sprite] = {
       frames: out.frames.map((f) => f.name),
@@ -153,5 +168,5 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
     return out;
   });
 
-  return { atlas, pages, frames: atlasFrames, animations, images, occupancy: pages.length ? packed.occupancy : 1, sprites: outputs };
+  return { atlas, pages, frames: atlasFrames, animations, images, tilesets, occupancy: pages.length ? packed.occupancy : 1, sprites: outputs };
 }

@@ -5,12 +5,15 @@ import { animsJson } from './anims-json.js';
 import { jsonHashAtlas, multiAtlas } from './atlas-json.js';
 import type { BuiltAtlas } from './build.js';
 import { PACK_SECTION, packJson, type PackEntry } from './pack-json.js';
+import { tilesetFiles, type TilesetKeys } from './tileset-files.js';
+
+export type { TilesetKeys };
 
 export interface OutputFile {
   /** Final name, relative to the output folder (and to the pack's `path`). */
   fileName: string;
   bytes: Uint8Array;
-  kind: 'atlas' | 'multiatlas' | 'atlas-image' | 'anims' | 'image' | 'pack';
+  kind: 'atlas' | 'multiatlas' | 'atlas-image' | 'anims' | 'image' | 'tileset-image' | 'tileset' | 'pack';
 }
 
 /** Every key the game can use, for typed keys and `preload(scene)`. */
@@ -20,7 +23,9 @@ export interface AssetKeys {
   animations: string[];
   images: string[];
   /** By atlas, then sprite: the frames, animations and image texture keys that sprite produced. */
-  sprites: Record<string, Record<string, { frames: string[]; animations: string[]; images: string[] }>>;
+  sprites: Record<string, Record<string, { frames: string[]; animations: string[]; images: string[]; tilesets?: string[] }>>;
+  /** Tileset sprites, by atlas then sprite. */
+  tilesets: TilesetKeys[];
 }
 
 export interface RenderOptions {
@@ -57,7 +62,7 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
   }
   const textureAtlases = new Set(sorted.filter((a) => a.frames.length > 0).map((a) => a.atlas));
   const tileUses = new Map<string, number>();
-  for (const a of sorted) for (const img of a.images) tileUses.set(img.name, (tileUses.get(img.name) ?? 0) + 1);
+  for (const a of sorted) for (const img of [...a.images, ...a.tilesets]) tileUses.set(img.name, (tileUses.get(img.name) ?? 0) + 1);
   const imageKey = (atlas: string, sprite: string): string =>
     textureAtlases.has(sprite) || (tileUses.get(sprite) ?? 0) > 1 ? `${atlas}_${sprite}` : sprite;
 
@@ -80,7 +85,7 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
   const entries: PackEntry[] = [];
   const imageEntries: PackEntry[] = [];
   const animEntries: PackEntry[] = [];
-  const keys: AssetKeys = { atlases: [], frames: {}, animations: [], images: [], sprites: {} };
+  const keys: AssetKeys = { atlases: [], frames: {}, animations: [], images: [], sprites: {}, tilesets: [] };
   const usedNames = new Set<string>();
   const add = (list: OutputFile[], logical: string, bytes: Uint8Array, kind: OutputFile['kind']): string => {
     const fileName = name(logical, bytes);
@@ -94,8 +99,17 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
 
   for (const a of sorted) {
     keys.sprites[a.atlas] = Object.fromEntries(
-      Object.entries(a.sprites).map(([sprite, out]) => [sprite, { ...out, images: out.images.map((n) => imageKey(a.atlas, n)) }]),
+      Object.entries(a.sprites).map(([sprite, out]) => [sprite, {
+        ...out,
+        images: out.images.map((n) => imageKey(a.atlas, n)),
+        ...(out.tilesets ? { tilesets: out.tilesets.map((n) => imageKey(a.atlas, n)) } : {}),
+      }]),
     );
+    for (const t of a.tilesets) {
+      const made = tilesetFiles(a.atlas, t, imageKey(a.atlas, t.name), effort, (logical, bytes, kind) => add(kind === 'tileset' ? jsons : binaries, logical, bytes, kind));
+      imageEntries.push(made.entry);
+      keys.tilesets.push(made.keys);
+    }
     for (const img of a.images) {
       const key = imageKey(a.atlas, img.name);
       const url = add(binaries, `${key}.png`, encodePage(img.image, effort), 'image');
@@ -103,7 +117,7 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
       keys.images.push(key);
     }
     if (a.frames.length === 0) {
-      // Only tiling images: no texture atlas to write.
+      // Only tiling images and tilesets: no texture atlas to write.
       continue;
     }
     const paged = a.pages.length > 1;
