@@ -45,7 +45,7 @@ export function declarations(keys: VirtualKeys): string {
     `${i}export const animations: ${objectType(keys.animations, i)};`,
     `${i}export const images: ${objectType(keys.images, i)};`,
     `${i}export const sprites: ${objectType(keys.sprites, i)};`,
-    `${i}export const tilesets: { ${Object.keys(keys.tilesets).map((k) => `readonly ${lit(k)}: TilesetRef;`).join(' ')} };`,
+    `${i}export const tilesets: { ${Object.keys(keys.tilesets ?? {}).map((k) => `readonly ${lit(k)}: TilesetRef;`).join(' ')} };`,
     `${i}/** Adds a generated tileset to a tilemap with its tile size, margin and spacing. */`,
     `${i}export function addTileset(map: import('phaser').Tilemaps.Tilemap, tileset: TilesetRef, gid?: number): import('phaser').Tilemaps.Tileset;`,
     `${i}/** Tile indexes for a grid of booleans (true = the tileset's second terrain), for layer.putTilesAt. */`,

@@ -1,10 +1,12 @@
-import type { AssetKeys } from '../core/phaser/build.js';
+import { PACK_SECTION } from '../core/phaser/pack-json.js';
+import type { AssetKeys } from '../core/phaser/render.js';
 import type { SpriteRef, TilesetRef } from '../client/index.js';
 import type { KeyedRequest } from '../core/request.js';
 
 export const VIRTUAL_ID = 'virtual:retro-sprites';
 export const RESOLVED_VIRTUAL_ID = '\0' + VIRTUAL_ID;
-export const PACK_KEY = 'retro-sprites';
+/** The pack's one section is also the key a scene loads it under. */
+export const PACK_KEY = PACK_SECTION;
 export const UPDATE_EVENT = 'retro-sprites:update';
 
 /** The key tables the virtual module exports, derived from the requests and the written atlases. */
@@ -14,7 +16,7 @@ export interface VirtualKeys {
   animations: Record<string, string>;
   images: Record<string, string>;
   sprites: Record<string, SpriteRef>;
-  tilesets: Record<string, TilesetRef>;
+  tilesets?: Record<string, TilesetRef>;
 }
 
 export function virtualKeys(requests: readonly KeyedRequest[], keys: AssetKeys): VirtualKeys {
@@ -84,7 +86,7 @@ export function virtualModuleCode(opts: { keys: VirtualKeys; packUrlExpr: string
     `export const animations = Object.freeze(${JSON.stringify(k.animations)});`,
     `export const images = Object.freeze(${JSON.stringify(k.images)});`,
     `export const sprites = Object.freeze(${JSON.stringify(k.sprites)});`,
-    `export const tilesets = Object.freeze(${JSON.stringify(k.tilesets)});`,
+    `export const tilesets = Object.freeze(${JSON.stringify(k.tilesets ?? {})});`,
     `export { addTileset, autotile } from ${JSON.stringify(opts.runtimeImport)};`,
     `const runtime = createRuntime({ packKey, packUrl, sprites });`,
     `/** Queues the generated pack (atlases, animations, tile images) on the scene's loader. */`,

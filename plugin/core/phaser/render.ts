@@ -1,10 +1,11 @@
 import { RetroSpritesError } from '../errors.js';
+import { byName } from '../order.js';
 import type { PngEffort } from '../image/png-encode.js';
 import { encodePage } from './encoded-pages.js';
 import { animsJson } from './anims-json.js';
 import { jsonHashAtlas, multiAtlas } from './atlas-json.js';
-import type { BuiltAtlas } from './build.js';
-import { PACK_SECTION, packJson, type PackEntry } from './pack-json.js';
+import type { BuiltAtlas } from './atlas.js';
+import { packJson, type PackEntry } from './pack-json.js';
 import { tilesetFiles, type TilesetKeys } from './tileset-files.js';
 
 export type { TilesetKeys };
@@ -14,6 +15,8 @@ export interface OutputFile {
   fileName: string;
   bytes: Uint8Array;
   kind: 'atlas' | 'multiatlas' | 'atlas-image' | 'anims' | 'image' | 'tileset-image' | 'tileset' | 'pack';
+  /** A JSON file's content as the object it encodes, so nothing downstream parses our own bytes back. */
+  json?: unknown;
 }
 
 /** Every key the game can use, for typed keys and `preload(scene)`. */
@@ -24,8 +27,8 @@ export interface AssetKeys {
   images: string[];
   /** By atlas, then sprite: the frames, animations and image texture keys that sprite produced. */
   sprites: Record<string, Record<string, { frames: string[]; animations: string[]; images: string[]; tilesets?: string[] }>>;
-  /** Tileset sprites, by atlas then sprite. */
-  tilesets: TilesetKeys[];
+  /** Tileset sprites (`tilesets.<name>` in the virtual module). */
+  tilesets?: TilesetKeys[];
 }
 
 export interface RenderOptions {
@@ -40,9 +43,16 @@ export interface RenderOptions {
   effort?: PngEffort;
 }
 
-const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const encoder = new TextEncoder();
 const jsonBytes = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value, null, 2) + '\n');
+
+/** What one moment's atlases became: the files, the keys a game can name, and the pack's entries. */
+export interface RenderedFiles {
+  files: OutputFile[];
+  keys: AssetKeys;
+  /** The pack's entries, as written into pack.json (final file names). */
+  pack: PackEntry[];
+}
 
 /**
  * Encodes built atlases into the files Phaser loads. Binary files are named first, so a bundler can
@@ -52,7 +62,7 @@ const jsonBytes = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(
  * namespace with atlases, so a name used by an atlas or by a tiling image of another atlas becomes
  * `<atlas>_<sprite>` instead.
  */
-export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { files: OutputFile[]; keys: AssetKeys } {
+export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): RenderedFiles {
   const name = opts.fileName ?? ((logical: string) => logical);
   const effort = opts.effort ?? 'small';
   const sorted = [...atlases].sort((a, b) => byName(a.atlas, b.atlas));
@@ -87,13 +97,13 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
   const animEntries: PackEntry[] = [];
   const keys: AssetKeys = { atlases: [], frames: {}, animations: [], images: [], sprites: {}, tilesets: [] };
   const usedNames = new Set<string>();
-  const add = (list: OutputFile[], logical: string, bytes: Uint8Array, kind: OutputFile['kind']): string => {
+  const add = (list: OutputFile[], logical: string, bytes: Uint8Array, kind: OutputFile['kind'], json?: unknown): string => {
     const fileName = name(logical, bytes);
     if (usedNames.has(fileName)) {
       throw new RetroSpritesError('name-clash', `two output files would both be named "${fileName}"; rename an atlas or a tiling sprite`);
     }
     usedNames.add(fileName);
-    list.push({ fileName, bytes, kind });
+    list.push(json === undefined ? { fileName, bytes, kind } : { fileName, bytes, kind, json });
     return fileName;
   };
 
@@ -106,9 +116,10 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
       }]),
     );
     for (const t of a.tilesets) {
-      const made = tilesetFiles(a.atlas, t, imageKey(a.atlas, t.name), effort, (logical, bytes, kind) => add(kind === 'tileset' ? jsons : binaries, logical, bytes, kind));
+      const made = tilesetFiles(a.atlas, t, imageKey(a.atlas, t.name), effort,
+        (logical, bytes, kind, json) => add(kind === 'tileset' ? jsons : binaries, logical, bytes, kind, json));
       imageEntries.push(made.entry);
-      keys.tilesets.push(made.keys);
+      keys.tilesets!.push(made.keys);
     }
     for (const img of a.images) {
       const key = imageKey(a.atlas, img.name);
@@ -125,7 +136,7 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
       add(binaries, paged ? `${a.atlas}-${i}.png` : `${a.atlas}.png`, encodePage(page, effort), 'atlas-image'),
     );
     const json = paged ? multiAtlas(a, pageNames) : jsonHashAtlas(a, pageNames[0]!);
-    const atlasFile = add(jsons, `${a.atlas}.json`, jsonBytes(json), paged ? 'multiatlas' : 'atlas');
+    const atlasFile = add(jsons, `${a.atlas}.json`, jsonBytes(json), paged ? 'multiatlas' : 'atlas', json);
     entries.push(
       paged
         ? { type: 'multiatlas', key: a.atlas, url: atlasFile }
@@ -134,7 +145,8 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
     keys.atlases.push(a.atlas);
     keys.frames[a.atlas] = a.frames.map((f) => f.name);
     if (a.animations.length > 0) {
-      const animFile = add(jsons, `${a.atlas}.anims.json`, jsonBytes(animsJson(a)), 'anims');
+      const anims = animsJson(a);
+      const animFile = add(jsons, `${a.atlas}.anims.json`, jsonBytes(anims), 'anims', anims);
       animEntries.push({ type: 'animation', key: `${a.atlas}.anims`, url: animFile });
       keys.animations.push(...a.animations.map((x) => x.key));
     }
@@ -143,10 +155,9 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
   keys.images.sort(byName);
 
   // Textures first and animations last: Phaser builds animations once their frames exist.
-  const pack = packJson([...entries, ...imageEntries, ...animEntries], opts.packPath);
+  const packEntries = [...entries, ...imageEntries, ...animEntries];
+  const pack = packJson(packEntries, opts.packPath);
   const files = [...binaries, ...jsons];
-  add(files, 'pack.json', jsonBytes(pack), 'pack');
-  return { files, keys };
+  add(files, 'pack.json', jsonBytes(pack), 'pack', pack);
+  return { files, keys, pack: packEntries };
 }
-
-export { PACK_SECTION };

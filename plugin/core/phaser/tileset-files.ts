@@ -29,17 +29,18 @@ const encoder = new TextEncoder();
 
 /**
  * The files of one tileset: its image (named first, so a bundler can hash it), the `.tsj` naming
- * that final image, the pack entry that loads the image as a spritesheet, and the keys.
+ * that final image, the pack entry that loads the image, and the keys.
  */
 export function tilesetFiles(
   atlas: string,
   t: BuiltTileset,
   key: string,
   effort: PngEffort,
-  add: (logical: string, bytes: Uint8Array, kind: 'tileset-image' | 'tileset') => string,
+  add: (logical: string, bytes: Uint8Array, kind: 'tileset-image' | 'tileset', json?: unknown) => string,
 ): { entry: PackEntry; keys: TilesetKeys } {
   const url = add(`${key}.png`, encodePage(t.image, effort), 'tileset-image');
-  const tsj = add(`${key}.tsj`, encoder.encode(JSON.stringify(tiledTileset(t, url.split('/').pop()!), null, 2) + '\n'), 'tileset');
+  const tiled = tiledTileset(t, url.split('/').pop()!);
+  const tsj = add(`${key}.tsj`, encoder.encode(JSON.stringify(tiled, null, 2) + '\n'), 'tileset', tiled);
   const wangset = wangSet(t);
   return {
     // A plain image, not a spritesheet: Phaser's Tileset measures a spritesheet by its frames'

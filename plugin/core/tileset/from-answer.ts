@@ -1,5 +1,5 @@
 import { RetroSpritesError } from '../errors.js';
-import { decodeFrames } from '../image/frames.js';
+import { decodeFrames } from '../phaser/frames.js';
 import { formatLocation } from '../location.js';
 import type { GeneratedImage } from '../providers/provider.js';
 import type { GenerationRequest } from '../request.js';
