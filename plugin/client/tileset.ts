@@ -1,5 +1,5 @@
 import type Phaser from 'phaser';
-import { autotile as autotileLayout, type AutotileOptions } from '../core/tileset/autotile.js';
+import { autotile as autotileLayout, type AutotileOptions } from './autotile.js';
 
 /** One generated tileset, as `virtual:retro-sprites` exports it under `tilesets.<sprite>`. */
 export interface TilesetRef {
@@ -41,6 +41,5 @@ export function addTileset(map: Phaser.Tilemaps.Tilemap, tileset: TilesetRef, gi
  * (the path) goes: ready for `layer.putTilesAt(indexes, 0, 0)` or `make.tilemap({ data })`.
  */
 export function autotile(tileset: Pick<TilesetRef, 'tiles' | 'columns'>, grid: readonly (readonly boolean[])[], options?: AutotileOptions): number[][] {
-  const rows = Math.ceil(tileset.tiles.length / tileset.columns);
-  return autotileLayout({ columns: tileset.columns, rows, tiles: [...tileset.tiles] }, grid, options);
+  return autotileLayout(tileset, grid, options);
 }

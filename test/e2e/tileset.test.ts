@@ -7,7 +7,7 @@ import { build, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import retroSprites from '../../plugin/index.js';
 import { startEmulator } from '../../plugin/emulator/index.js';
-import { autotile } from '../../plugin/core/tileset/autotile.js';
+import { autotile } from '../../plugin/client/autotile.js';
 import { RD_TILESET_LAYOUT } from '../../plugin/core/tileset/layout.js';
 import { withApiEnv } from '../helpers/dev-server.js';
 import { writeProject } from '../helpers/project.js';

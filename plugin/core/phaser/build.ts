@@ -6,7 +6,7 @@ import type { AtlasFrame, AtlasOptions, BuiltAtlas, SpriteOutput, SpriteSource }
 import { spriteFrames, type AnimationSpec, type NamedFrame, type NamedImage } from './frames.js';
 import { packRects } from '../image/pack.js';
 import { blitExtruded, crop, opaqueBounds } from '../image/trim.js';
-import { tilesetFromAnswer } from '../tileset/from-answer.js';
+import { tilesetFromAnswer } from './tileset-build.js';
 import type { BuiltTileset } from '../tileset/sheet.js';
 
 /**

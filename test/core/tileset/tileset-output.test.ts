@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodePng } from '../../../plugin/core/image/png.js';
-import { autotile } from '../../../plugin/core/tileset/autotile.js';
+import { autotile } from '../../../plugin/client/autotile.js';
 import { RD_TILESET_LAYOUT, corners } from '../../../plugin/core/tileset/layout.js';
 import { loadManifests } from '../../../plugin/core/manifest/index.js';
 import { runCli } from '../../helpers/cli.js';

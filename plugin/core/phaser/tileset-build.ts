@@ -1,9 +1,9 @@
 import { RetroSpritesError } from '../errors.js';
-import { decodeFrames } from '../phaser/frames.js';
+import { decodeFrames } from './frames.js';
 import { formatLocation } from '../location.js';
 import type { GeneratedImage } from '../providers/provider.js';
 import type { GenerationRequest } from '../request.js';
-import { buildTilesetImage, type BuiltTileset } from './sheet.js';
+import { buildTilesetImage, type BuiltTileset } from '../tileset/sheet.js';
 
 /** A tileset sprite's answer (one PNG of tiles edge to edge) as a built tileset. */
 export function tilesetFromAnswer(request: GenerationRequest, images: GeneratedImage[], extrude: number): BuiltTileset {

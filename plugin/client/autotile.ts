@@ -1,4 +1,8 @@
-import { corners, type TilesetLayout } from './layout.js';
+/** The part of a tileset the autotiler reads: its tiles' corner codes, row by row (see core/tileset/layout.ts). */
+export interface CornerLayout {
+  columns: number;
+  tiles: readonly string[];
+}
 
 export interface AutotileOptions {
   /** Added to every index, e.g. a Phaser tileset's `firstgid` (default 0). */
@@ -14,7 +18,7 @@ export interface AutotileOptions {
  * `b` when any cell touching that corner is painted. When the layout lacks a combination, the tile
  * agreeing on the most corners stands in.
  */
-export function autotile(layout: TilesetLayout, grid: readonly (readonly boolean[])[], options: AutotileOptions = {}): number[][] {
+export function autotile(layout: CornerLayout, grid: readonly (readonly boolean[])[], options: AutotileOptions = {}): number[][] {
   const firstgid = options.firstgid ?? 0;
   const height = grid.length;
   const width = height ? Math.max(...grid.map((r) => r.length)) : 0;
@@ -38,11 +42,9 @@ export function autotile(layout: TilesetLayout, grid: readonly (readonly boolean
 }
 
 /** For each of the 16 corner masks (TL=8, TR=4, BL=2, BR=1), the tile ids that show it (or the nearest). */
-function tilesByMask(layout: TilesetLayout): number[][] {
-  const masks = layout.tiles.map((code) => {
-    const c = corners(code);
-    return c ? (c[0] ? 8 : 0) | (c[1] ? 4 : 0) | (c[2] ? 2 : 0) | (c[3] ? 1 : 0) : -1;
-  });
+function tilesByMask(layout: CornerLayout): number[][] {
+  // Kept apart from the core (the browser runtime imports nothing of it): `abab` → TL=0 TR=4 BL=0 BR=1.
+  const masks = layout.tiles.map((code) => (/^[ab]{4}$/.test(code) ? [...code].reduce((m, ch, i) => m | (ch === 'b' ? 8 >> i : 0), 0) : -1));
   const out: number[][] = [];
   for (let m = 0; m < 16; m++) {
     const exact = masks.flatMap((t, i) => (t === m ? [i] : []));
