@@ -19,6 +19,7 @@ declare module "virtual:retro-sprites" {
     readonly "characters": "characters";
     readonly "forest": "forest";
     readonly "items": "items";
+    readonly "ui": "ui";
     readonly "world": "world";
   };
   export const frames: {
@@ -85,6 +86,9 @@ declare module "virtual:retro-sprites" {
       readonly "coin_3": "coin_3";
       readonly "gem": "gem";
       readonly "heart": "heart";
+    };
+    readonly "ui": {
+      readonly "panel": "panel";
     };
     readonly "world": {
       readonly "chest": "chest";
@@ -175,6 +179,10 @@ declare module "virtual:retro-sprites" {
     readonly "heart": {
       readonly "atlas": "items";
       readonly "frame": "heart";
+    };
+    readonly "panel": {
+      readonly "atlas": "ui";
+      readonly "frame": "panel";
     };
     readonly "chest": {
       readonly "atlas": "world";

@@ -17,7 +17,11 @@ export interface SpriteOptions {
   origin?: { x: number; y: number };
   /** Emit the answer as a tileset (`tileset:` in the manifest, implied by the tileset styles). */
   tileset?: { layout: TilesetLayout; terrains: [string, string] };
+  /** A stretchable UI panel: border widths, or `auto` to find them in the image (`nine_slice:`). */
+  nineSlice?: NineSliceBorders | 'auto';
 }
+
+export interface NineSliceBorders { left: number; right: number; top: number; bottom: number }
 
 /**
  * One sprite of one manifest, ready to send: the exact API payload (defaults merged, referenced

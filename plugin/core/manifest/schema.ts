@@ -63,6 +63,9 @@ export const FIELD_DOCS: FieldDoc[] = [
   { key: 'tileset.terrains', type: '[string, string]', expects: 'two terrain names', default: '`[ground, path]`', api: '—', description: 'Names of terrain `a` (the ground) and `b` (painted on it), as Tiled shows them.' },
   { key: 'tileset.layout', type: 'string[][]', expects: 'rows of tile codes: four letters a/b for the top-left, top-right, bottom-left and bottom-right corners, or . for a tile without corners', default: 'the style\'s documented 4x5 layout', api: '—', description: 'What each tile of the answer shows, row by row.' },
   // --- end tilesets ---
+  // --- nine-slice (issue 19) ---
+  { key: 'nine_slice', type: '{left, right, top, bottom} | auto', expects: 'auto, or a mapping of left, right, top and bottom border widths in pixels', default: '(none)', api: '—', description: 'UI styles: a panel that stretches without blurring its borders. Written as the frame\'s `scale9Borders` in the atlas JSON (Phaser\'s `add.nineslice` reads it); the frame is never trimmed. `auto` finds the borders around the image\'s uniform middle.' },
+  // --- end nine-slice ---
   { key: 'origin', type: '[x, y] | {x, y}', expects: 'a pair [x, y] or a mapping {x, y} of numbers from 0 to 1', default: '(Phaser\'s default, the centre)', api: '—', description: 'Pivot of every frame, as fractions of its size; written as the atlas frame\'s `pivot`.' },
 ];
 
@@ -99,6 +102,13 @@ const tilesetShape = {
 };
 // --- end tilesets ---
 
+// --- nine-slice (issue 19) ---
+const border = () => z.int().min(0).max(MAX_SIZE);
+const nineSliceShape = {
+  nine_slice: describe('nine_slice', z.union([z.literal('auto'), z.strictObject({ left: border(), right: border(), top: border(), bottom: border() })])),
+};
+// --- end nine-slice ---
+
 /** Keys of one sprite entry (and of `defaults`), all optional here: `prompt` may come from defaults. */
 export const entryShape = {
   prompt: describe('prompt', z.string().min(1)),
@@ -122,6 +132,7 @@ export const entryShape = {
   repeat: describe('repeat', z.int().min(-1)),
   origin: describe('origin', z.union([z.tuple([unit, unit]), z.strictObject({ x: unit, y: unit })])),
   ...tilesetShape,
+  ...nineSliceShape,
 };
 
 export const ENTRY_KEYS: readonly string[] = Object.keys(entryShape);

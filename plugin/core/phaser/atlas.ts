@@ -34,6 +34,8 @@ export interface AtlasFrame {
   spriteSourceSize: Box;
   sourceSize: { w: number; h: number };
   pivot?: { x: number; y: number };
+  /** A nine-slice panel's stretchable centre (`nine_slice:`), as Phaser's atlas parsers read it. */
+  scale9Borders?: { x: number; y: number; w: number; h: number };
 }
 
 export interface BuiltAtlas {
