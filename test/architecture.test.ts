@@ -23,6 +23,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   reseed: [...BASE, 'manifest'],
   output: [...BASE, 'cache', 'phaser'],
   session: [...BASE, 'manifest', 'providers', 'cache', 'generate', 'phaser', 'project'],
+  variants: [...BASE, 'cache'],
 };
 /** The faces and what they may reach. */
 const FACE_MAY_IMPORT: Record<string, string[]> = {

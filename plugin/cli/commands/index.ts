@@ -4,6 +4,7 @@ import { creditsCommand } from './credits.js';
 import { emulateCommand } from './emulate.js';
 import { generateCommand } from './generate.js';
 import { pruneCommand } from './prune.js';
+import { variantsCommand } from './variants.js';
 
 /** Every command of the `retro-sprites` bin, in the order `help` lists them. */
-export const COMMANDS: Command[] = [checkCommand, generateCommand, creditsCommand, pruneCommand, emulateCommand];
+export const COMMANDS: Command[] = [checkCommand, generateCommand, creditsCommand, variantsCommand, pruneCommand, emulateCommand];
