@@ -2,6 +2,7 @@ import { shortKey } from '../core/cache-key.js';
 import { formatLocation } from '../core/location.js';
 import type { SpriteState } from '../core/session.js';
 import { escapeHtml as h } from './html.js';
+import { variantsScript } from './variants-page.js';
 
 const STATUS_LABEL: Record<SpriteState['status'], string> = {
   cached: 'cached',
@@ -86,6 +87,7 @@ ${cards}
     location.reload();
   });
 </script>
+${variantsScript()}
 </body>
 </html>
 `;
