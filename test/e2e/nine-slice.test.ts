@@ -9,6 +9,7 @@ import retroSprites from '../../plugin/index.js';
 import { writeProject } from '../helpers/project.js';
 import { collectingLogger } from '../helpers/vite.js';
 import { browserAvailable, launchBrowser, watchProblems } from './browser.js';
+import { PHASER_MAJORS, phaserAlias } from './phaser-majors.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const SIZES = [{ x: 10, y: 10, w: 200, h: 60 }, { x: 240, y: 10, w: 70, h: 150 }];
@@ -39,7 +40,7 @@ class Hud extends Phaser.Scene {
     for (const s of ${JSON.stringify(SIZES)}) this.add.nineslice(s.x, s.y, p.atlas, p.frame, s.w, s.h).setOrigin(0);
     const frame = this.textures.getFrame(p.atlas, p.frame);
     const fixed = this.textures.getFrame(sprites.fixed.atlas, sprites.fixed.frame);
-    window.__ui = { ready: true, scale9: frame.scale9, borders: { ...frame.data.scale9Borders }, fixed: { ...fixed.data.scale9Borders } };
+    window.__ui = { ready: true, version: Phaser.VERSION, scale9: frame.scale9, borders: { ...frame.data.scale9Borders }, fixed: { ...fixed.data.scale9Borders } };
   }
 }
 new Phaser.Game({ type: Phaser.WEBGL, width: 320, height: 170, pixelArt: true, banner: false, scene: Hud, backgroundColor: '#ff00ff' });
@@ -61,10 +62,11 @@ describe.skipIf(!browserAvailable('nine-slice panels in the browser'))('a genera
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  it("Phaser's atlas parser reads scale9Borders, and add.nineslice keeps the borders crisp at two sizes", async () => {
-    await writeProject(scratch, { 'index.html': '<!doctype html><html><head><link rel="icon" href="data:,"></head><body style="margin:0"><script type="module" src="./main.ts"></script></body></html>\n', 'main.ts': MAIN, 'manifests/ui.yaml': MANIFEST });
-    await build({ root: scratch, configFile: false, customLogger: collectingLogger(), logLevel: 'info', plugins: [retroSprites({ dts: false })], build: { outDir: join(scratch, 'dist'), emptyOutDir: true } });
-    const assets = join(scratch, 'dist/assets/retro-sprites');
+  for (const major of PHASER_MAJORS) it(`${major.name}: its atlas parser reads scale9Borders, and add.nineslice keeps the borders crisp at two sizes`, async () => {
+    const root = join(scratch, major.pkg);
+    await writeProject(root, { 'index.html': '<!doctype html><html><head><link rel="icon" href="data:,"></head><body style="margin:0"><script type="module" src="./main.ts"></script></body></html>\n', 'main.ts': MAIN, 'manifests/ui.yaml': MANIFEST });
+    await build({ root, configFile: false, customLogger: collectingLogger(), logLevel: 'info', plugins: [retroSprites({ dts: false })], resolve: { alias: phaserAlias(major) }, build: { outDir: join(root, 'dist'), emptyOutDir: true } });
+    const assets = join(root, 'dist/assets/retro-sprites');
     const files = await readdir(assets);
     const atlas = JSON.parse(await readFile(join(assets, files.find((f) => /^ui-.*\.json$/.test(f))!), 'utf8'));
     const panel = atlas.frames.panel;
@@ -73,13 +75,14 @@ describe.skipIf(!browserAvailable('nine-slice panels in the browser'))('a genera
     expect(atlas.frames.fixed.scale9Borders).toEqual({ x: 6, y: 5, w: 20, h: 20 });
     const sheet = PNG.sync.read(await readFile(join(assets, files.find((f) => /^ui-.*\.png$/.test(f))!)));
 
-    const server = await preview({ root: join(scratch, 'dist'), configFile: false, build: { outDir: join(scratch, 'dist') }, preview: { port: 0, host: '127.0.0.1', open: false }, logLevel: 'silent' });
+    const server = await preview({ root: join(root, 'dist'), configFile: false, build: { outDir: join(root, 'dist') }, preview: { port: 0, host: '127.0.0.1', open: false }, logLevel: 'silent' });
     const page = await browser!.newPage({ viewport: { width: 320, height: 170 }, deviceScaleFactor: 1 });
     const problems = watchProblems(page);
     try {
       await page.goto(server.resolvedUrls!.local[0]!);
       await page.waitForFunction(() => (window as unknown as { __ui?: { ready: boolean } }).__ui?.ready === true, null, { timeout: 30_000 });
-      const ui = await page.evaluate(() => (window as unknown as { __ui: unknown }).__ui) as { scale9: boolean; borders: Record<string, number>; fixed: Record<string, number> };
+      const ui = await page.evaluate(() => (window as unknown as { __ui: unknown }).__ui) as { version: string; scale9: boolean; borders: Record<string, number>; fixed: Record<string, number> };
+      expect(ui.version).toMatch(major.version);
       // What Phaser's JSONHash parser made of our JSON (Frame#setScale9).
       expect(ui.scale9).toBe(true);
       expect(ui.borders).toEqual(panel.scale9Borders);
@@ -88,7 +91,7 @@ describe.skipIf(!browserAvailable('nine-slice panels in the browser'))('a genera
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       const shot = PNG.sync.read(await page.locator('canvas').screenshot());
       await mkdir(join(REPO, 'test-output', 'e2e'), { recursive: true });
-      await writeFile(join(REPO, 'test-output', 'e2e', 'nine-slice.png'), PNG.sync.write(shot));
+      await writeFile(join(REPO, 'test-output', 'e2e', `nine-slice-${major.pkg}.png`), PNG.sync.write(shot));
 
       const { x: left, y: top, w: midW, h: midH } = panel.scale9Borders as Record<string, number>;
       const right = 32 - left! - midW!;

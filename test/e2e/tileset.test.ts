@@ -13,6 +13,7 @@ import { withApiEnv } from '../helpers/dev-server.js';
 import { writeProject } from '../helpers/project.js';
 import { collectingLogger } from '../helpers/vite.js';
 import { browserAvailable, launchBrowser, watchProblems } from './browser.js';
+import { PHASER_MAJORS, phaserAlias, type PhaserMajor } from './phaser-majors.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const W = 20;
@@ -53,7 +54,7 @@ class Map extends Phaser.Scene {
     const tileset = addTileset(map, t);
     const layer = map.createBlankLayer('ground', tileset, 0, 0);
     layer.putTilesAt(autotile(t, grid), 0, 0);
-    window.__map = { ready: true, total: tileset.total, columns: tileset.columns, margin: tileset.tileMargin, spacing: tileset.tileSpacing,
+    window.__map = { ready: true, version: Phaser.VERSION, total: tileset.total, columns: tileset.columns, margin: tileset.tileMargin, spacing: tileset.tileSpacing,
       firstgid: tileset.firstgid, texture: tileset.image.key, tiles: map.layers[0].data.map((row) => row.map((tile) => tile.index)) };
   }
 }
@@ -62,9 +63,9 @@ new Phaser.Game({ type: Phaser.WEBGL, width: ${W * TILE}, height: ${H * TILE}, p
 
 interface Built { dir: string; pack: { files: { type: string; key: string; url: string; frameConfig?: Record<string, number> }[] } }
 
-async function buildGame(root: string, log = collectingLogger()): Promise<Built> {
+async function buildGame(root: string, major: PhaserMajor = PHASER_MAJORS[0], log = collectingLogger()): Promise<Built> {
   await writeProject(root, { 'index.html': '<!doctype html><html><head><link rel="icon" href="data:,"></head><body style="margin:0"><script type="module" src="./main.ts"></script></body></html>\n', 'main.ts': MAIN, 'manifests/map.yaml': MANIFEST });
-  await build({ root, configFile: false, customLogger: log, logLevel: 'info', plugins: [retroSprites({ dts: false, frozen: false })], build: { outDir: join(root, 'dist'), emptyOutDir: true } });
+  await build({ root, configFile: false, customLogger: log, logLevel: 'info', plugins: [retroSprites({ dts: false, frozen: false })], resolve: { alias: phaserAlias(major) }, build: { outDir: join(root, 'dist'), emptyOutDir: true } });
   const dir = join(root, 'dist');
   const files = await readdir(join(dir, 'assets/retro-sprites'));
   const packName = files.find((f) => /^pack.*\.json$/.test(f))!;
@@ -89,7 +90,7 @@ describe.skipIf(!browserAvailable('tilesets in the browser'))('a generated tiles
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  async function paintAndCheck(built: Built, label: string): Promise<void> {
+  async function paintAndCheck(built: Built, label: string, major: PhaserMajor = PHASER_MAJORS[0]): Promise<void> {
     const entry = built.pack.files.find((f) => f.key === 'meadow_path')!;
     expect(entry).toMatchObject({ type: 'image', key: 'meadow_path' });
     const sheet = PNG.sync.read(await readFile(join(built.dir, entry.url)));
@@ -103,8 +104,9 @@ describe.skipIf(!browserAvailable('tilesets in the browser'))('a generated tiles
       await page.goto(server.resolvedUrls!.local[0]!);
       await page.waitForFunction(() => (window as unknown as { __map?: { ready: boolean } }).__map?.ready === true, null, { timeout: 30_000 })
         .catch((err: Error) => { throw new Error(`${err.message}\n${problems.join('\n')}`); });
-      const map = await page.evaluate(() => (window as unknown as { __map: Record<string, unknown> }).__map) as { total: number; columns: number; margin: number; spacing: number; firstgid: number; texture: string; tiles: number[][] };
+      const map = await page.evaluate(() => (window as unknown as { __map: Record<string, unknown> }).__map) as { version: string; total: number; columns: number; margin: number; spacing: number; firstgid: number; texture: string; tiles: number[][] };
       // Phaser's own Tileset cut the image into the 20 tiles of the layout, with our margin and spacing.
+      expect(map.version).toMatch(major.version);
       expect(map).toMatchObject({ total: 20, columns: 4, margin: 1, spacing: 2, firstgid: 0, texture: 'meadow_path' });
       expect(map.tiles).toEqual(autotile(RD_TILESET_LAYOUT, paintedGrid()));
       expect(warnings.filter((w) => /tile|texture/i.test(w))).toEqual([]);
@@ -150,12 +152,14 @@ describe.skipIf(!browserAvailable('tilesets in the browser'))('a generated tiles
     }
   }
 
-  it('from the placeholder provider: loads as a Phaser tileset and a 20x15 autotiled map renders every cell right', async () => {
-    const built = await buildGame(join(scratch, 'placeholder'));
-    await paintAndCheck(built, 'placeholder');
-  }, 120_000);
+  for (const major of PHASER_MAJORS) {
+    it(`from the placeholder provider, on ${major.name}: loads as a Phaser tileset and a 20x15 autotiled map renders every cell right`, async () => {
+      const built = await buildGame(join(scratch, `placeholder-${major.pkg}`), major);
+      await paintAndCheck(built, `placeholder-${major.pkg}`, major);
+    }, 120_000);
+  }
 
-  it('from the API (the emulator): the same, from the answer the client checked and cut', async () => {
+  it('from the API (the emulator), on Phaser 4: the same, from the answer the client checked and cut', async () => {
     const emulator = await startEmulator({ token: 'tileset-test-token' });
     const restore = withApiEnv('tileset-test-token', emulator.url);
     try {
