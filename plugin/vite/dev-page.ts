@@ -2,7 +2,7 @@ import { shortKey } from '../core/cache-key.js';
 import { formatLocation } from '../core/location.js';
 import type { SpriteState } from '../core/session.js';
 import { escapeHtml as h } from './html.js';
-import { variantsScript } from './variants-page.js';
+import { VARIANTS_STYLE, variantsScript } from './variants-page.js';
 
 const STATUS_LABEL: Record<SpriteState['status'], string> = {
   cached: 'cached',
@@ -63,7 +63,7 @@ export function devPageHtml(states: SpriteState[], root: string, error?: string)
   .error { color: #ff8a92; }
   .banner { background: #5a1f27; padding: 12px 24px; white-space: pre-wrap; font-family: ui-monospace, monospace; }
   button { margin-top: 8px; background: #4b4470; color: inherit; border: 0; border-radius: 4px; padding: 4px 10px; cursor: pointer; }
-</style>
+${VARIANTS_STYLE}</style>
 </head>
 <body>
 <header><h1>retro-sprites · ${states.length} sprite${states.length === 1 ? '' : 's'}</h1></header>
@@ -86,8 +86,8 @@ ${cards}
     if (!res.ok) alert(await res.text());
     location.reload();
   });
+  ${variantsScript()}
 </script>
-${variantsScript()}
 </body>
 </html>
 `;

@@ -20,8 +20,9 @@ interface VariantState {
   error?: string;
 }
 
-/** The variants asked for in this dev server, by `atlas/sprite`: what the page polls. */
-const runs = new Map<string, { variants: VariantState[]; bytes: Map<string, Uint8Array> }>();
+type Runs = Map<string, { variants: VariantState[]; bytes: Map<string, Uint8Array> }>;
+/** The variants asked for in each dev server (its session), by `atlas/sprite`: what the page polls. */
+const runsBySession = new WeakMap<SpriteSession, Runs>();
 
 function json(res: ServerResponse, status: number, value: unknown): void {
   res.statusCode = status;
@@ -42,6 +43,8 @@ const fail = (res: ServerResponse, status: number, message: string) => json(res,
  */
 export async function handleVariants(rest: string, req: IncomingMessage, res: ServerResponse, session: SpriteSession): Promise<boolean> {
   if (!rest.startsWith('api/variants/')) return false;
+  const runs: Runs = runsBySession.get(session) ?? new Map();
+  runsBySession.set(session, runs);
   const action = rest.slice('api/variants/'.length);
   const image = /^image\/([0-9a-f]{64})$/.exec(action);
   if (image && req.method === 'GET') {

@@ -3,14 +3,16 @@
  * dev-page.ts draws them): ask how many, show the estimated cost, then the variants side by side as
  * they arrive, each with "Keep".
  */
-export function variantsScript(): string {
-  return `<style>
+export const VARIANTS_STYLE = `
   .variants { margin-top: 8px; display: flex; flex-wrap: wrap; gap: 6px; align-items: flex-end; }
   .variants figure { margin: 0; background: #1d1b26; padding: 4px; border-radius: 4px; text-align: center; font-size: 11px; }
   .variants img { image-rendering: pixelated; width: 64px; height: 64px; object-fit: contain; display: block; }
   .variants .estimate { width: 100%; }
-</style>
-<script type="module">
+`;
+
+/** Module code, placed inside the page's one script (no second script element on the page). */
+export function variantsScript(): string {
+  return `{
   const post = async (path, body) => {
     const res = await fetch('api/variants/' + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const data = await res.json();
@@ -78,5 +80,5 @@ export function variantsScript(): string {
       } catch (err) { box.append(err.message); }
     }
   }
-</script>`;
+}`;
 }
