@@ -27,6 +27,12 @@ export interface RetroSpritesOptions extends AtlasOptions {
    * (300000), `requestsPerMinute` (unlimited), shared by every request of the process.
    */
   api?: ApiTuning;
+  /**
+   * A shared cache behind the local one: `s3://bucket/prefix` (credentials from the AWS_* variables)
+   * or `https://…` speaking the Turborepo remote cache API (TURBO_TOKEN, TURBO_TEAM). Default: the
+   * RETRO_SPRITES_REMOTE environment variable, else none.
+   */
+  remoteCache?: string;
   /** Accept `prompt_style` values the built-in catalog does not know yet. */
   allowUnknownStyles?: boolean;
   /** Where to write the typed declarations of `virtual:retro-sprites`, relative to the root; `false` to skip. Default `retro-sprites.d.ts`. */

@@ -55,6 +55,7 @@ export const generateCommand: Command = {
       return 0;
     } finally {
       await project.provider.close?.();
+      project.remote?.close();
     }
   },
 };

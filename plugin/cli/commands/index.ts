@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { cacheCommand } from './cache.js';
 import { checkCommand } from './check.js';
 import { creditsCommand } from './credits.js';
 import { emulateCommand } from './emulate.js';
@@ -7,4 +8,4 @@ import { pruneCommand } from './prune.js';
 import { variantsCommand } from './variants.js';
 
 /** Every command of the `retro-sprites` bin, in the order `help` lists them. */
-export const COMMANDS: Command[] = [checkCommand, generateCommand, creditsCommand, variantsCommand, pruneCommand, emulateCommand];
+export const COMMANDS: Command[] = [checkCommand, generateCommand, creditsCommand, variantsCommand, pruneCommand, cacheCommand, emulateCommand];
