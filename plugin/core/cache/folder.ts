@@ -15,10 +15,12 @@ const ENTRY_TEMP_RE = /^\.tmp-[0-9a-f]+-(\d+)-/;
 const LOCKS = '.locks';
 const CORRUPT = '.corrupt';
 const PAGES = '.pages';
+/** Paid v2 tasks whose art has not landed yet, one record per key (see providers/retrodiffusion/v2/journal.ts). */
+const PENDING = '.pending';
 
 const IGNORE_FILE =
-  '# Written by retro-sprites: locks, interrupted writes and encoded pages are local; entries are meant to be committed.\n' +
-  `${LOCKS}/\n${CORRUPT}/\n${PAGES}/\n**/.tmp-*\n`;
+  '# Written by retro-sprites: locks, interrupted writes, pending tasks and encoded pages are local; entries are meant to be committed.\n' +
+  `${LOCKS}/\n${CORRUPT}/\n${PAGES}/\n${PENDING}/\n**/.tmp-*\n`;
 
 export function isCacheKey(key: string): boolean {
   return KEY_RE.test(key);
@@ -28,7 +30,7 @@ export function isCacheKey(key: string): boolean {
  * The cache folder's layout, in one place: committed entries under `<key[0..2]>/<key>/`, and the
  * local areas beside them: `.locks/` (one lock file per key in generation), `.corrupt/` (damaged
  * entries set aside for a person to inspect), `.pages/` (derived data a build may keep: encoded
- * atlas pages) and `.tmp-*` (writes in progress). The store, the page store and prune all go
+ * atlas pages), `.pending/` (paid v2 tasks not landed yet) and `.tmp-*` (writes in progress). The store, the page store and prune all go
  * through it, so no other module knows where anything lies.
  */
 export class CacheFolder {
@@ -45,6 +47,16 @@ export class CacheFolder {
   /** Derived, local, safe to delete at any time. */
   get pagesDir(): string {
     return join(this.dir, PAGES);
+  }
+
+  /** Records of paid work in flight, so an interrupted run resumes it instead of paying again. */
+  get pendingDir(): string {
+    return join(this.dir, PENDING);
+  }
+
+  /** The entry is in: its pending-task record (if any) has done its job. */
+  async clearPending(key: string): Promise<void> {
+    if (isCacheKey(key)) await rm(join(this.pendingDir, `${key}.json`), { force: true });
   }
 
   shardDir(key: string): string {

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../errors.js';
 import type { ApiPayload } from '../payload.js';
 import type { GenerationRequest, SpriteOptions } from '../request.js';
 import { resolveAnimation } from './rules/animation.js';
+import { resolveExtras } from './rules/extras.js';
 import { ruleContext, type BuildContext, type SpriteInput } from './rules/context.js';
 import { resolveInputs } from './rules/inputs.js';
 import { resolveImageCount, resolveSize } from './rules/size.js';
@@ -34,7 +35,8 @@ export async function buildRequest(input: SpriteInput, build: BuildContext): Pro
   const numImages = resolveImageCount(ctx, style);
   const { image, palette, strength } = await resolveInputs(ctx, style);
   const { animate, layout, spritesheet } = resolveAnimation(ctx, style, numImages);
-  const tiles = await resolveTileset(ctx, style);
+  const extras = await resolveExtras(ctx, style);
+  const tiles = resolveTileset(ctx, style);
   const nineSlice = resolveNineSlice(ctx, style, w, h);
 
   if (diagnostics.some((d) => d.severity === 'error') || !prompt || w === undefined || h === undefined) {
@@ -62,10 +64,14 @@ export async function buildRequest(input: SpriteInput, build: BuildContext): Pro
   put('tile_x', get<boolean>('tile_x')?.value);
   put('tile_y', get<boolean>('tile_y')?.value);
   put('return_spritesheet', spritesheet?.value);
-  put('extra_prompt', tiles.extraPrompt);
-  put('extra_input_image', tiles.extraImage?.base64);
   const upscale = get<number | null>('upscale_output_factor');
   payload.upscale_output_factor = upscale ? upscale.value : 1;
+  put('reference_images', extras.referenceImages?.map((r) => r.base64));
+  put('frames_duration', extras.framesDuration);
+  put('extra_prompt', extras.extraPrompt);
+  put('extra_input_image', extras.extraImage?.base64);
+  put('bypass_prompt_expansion', extras.bypassPromptExpansion);
+  put('include_downloadable_data', extras.includeDownloadableData);
 
   const origin = get<ManifestEntry['origin']>('origin')?.value;
   const options: SpriteOptions = { animate, repeat: get<number>('repeat')?.value ?? -1 };
@@ -78,7 +84,8 @@ export async function buildRequest(input: SpriteInput, build: BuildContext): Pro
 
   const fieldSources: GenerationRequest['fieldSources'] = {};
   for (const [k, v] of ctx.fields) fieldSources[k] = v.loc;
-  const dependencies = [image?.absolute, palette?.absolute, tiles.extraImage?.absolute].filter((p): p is string => p !== undefined);
+  const dependencies = [image?.absolute, palette?.absolute, ...(extras.referenceImages ?? []).map((r) => r.absolute), extras.extraImage?.absolute]
+    .filter((p): p is string => p !== undefined);
 
   return {
     diagnostics,

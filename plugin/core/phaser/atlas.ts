@@ -60,6 +60,8 @@ export interface BuiltAtlas {
 export interface SpriteOutput {
   frames: string[];
   animations: string[];
+  /** The same animations by action and direction (`walk.down`; `default.default` for a plain animation). */
+  actions: Record<string, Record<string, string>>;
   images: string[];
   /** The tileset this sprite became (its name), if any. */
   tilesets?: string[];

@@ -41,13 +41,14 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
       if (other !== undefined) throw new RetroSpritesError('name-clash', `atlas "${atlas}": sprites "${other}" and "${request.sprite}" both make a frame named "${request.sprite}"; rename one of them`);
       owner.set(request.sprite, request.sprite);
       tilesets.push(tilesetFromAnswer(request, answer, extrude));
-      outputs[request.sprite] = { frames: [], animations: [], images: [], tilesets: [request.sprite] };
+      outputs[request.sprite] = { frames: [], animations: [], actions: {}, images: [], tilesets: [request.sprite] };
       continue;
     }
     const out = spriteFrames(request, answer);
     outputs[request.sprite] = {
       frames: out.frames.map((f) => f.name),
       animations: out.animations.map((a) => a.key),
+      actions: actionTable(out.animations),
       images: out.tileImages.map((t) => t.name),
     };
     for (const name of [...out.frames.map((f) => f.name), ...out.tileImages.map((t) => t.name), ...out.animations.map((a) => `anim:${a.key}`)]) {
@@ -118,4 +119,10 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
   });
 
   return { atlas, pages, frames: atlasFrames, animations, images, tilesets, occupancy: pages.length ? packed.occupancy : 1, sprites: outputs };
+}
+
+function actionTable(animations: AnimationSpec[]): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const a of animations) (out[a.action ?? 'default'] ??= {})[a.direction ?? 'default'] = a.key;
+  return out;
 }

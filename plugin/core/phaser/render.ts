@@ -26,7 +26,7 @@ export interface AssetKeys {
   animations: string[];
   images: string[];
   /** By atlas, then sprite: the frames, animations and image texture keys that sprite produced. */
-  sprites: Record<string, Record<string, { frames: string[]; animations: string[]; images: string[]; tilesets?: string[] }>>;
+  sprites: Record<string, Record<string, { frames: string[]; animations: string[]; actions: Record<string, Record<string, string>>; images: string[]; tilesets?: string[] }>>;
   /** Tileset sprites (`tilesets.<name>` in the virtual module). */
   tilesets?: TilesetKeys[];
 }

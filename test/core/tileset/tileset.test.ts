@@ -165,6 +165,6 @@ describe('manifest rules for tilesets', () => {
     expect(bad).toBeDefined();
     const found = (bad as { diagnostics?: { code: string; location: { line: number } }[] }).diagnostics ?? [];
     expect(found.map((d) => [d.code, d.location.line])).toEqual(expect.arrayContaining([['tileset-not-tile-style', 5], ['tileset-layout-ragged', 12]]));
-    expect(found.map((d) => d.code)).toContain('extra-prompt-not-advanced');
+    expect(found.map((d) => d.code)).toContain('extra-not-advanced-tileset');
   });
 });
