@@ -1,5 +1,6 @@
+import { statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PACK_KEY, VIRTUAL_ID, type VirtualKeys } from './virtual-module.js';
 
 const lit = (v: unknown): string => JSON.stringify(v);
@@ -32,6 +33,12 @@ export function declarations(keys: VirtualKeys): string {
     `${i}  readonly animations?: { readonly [action: string]: { readonly [direction: string]: string } };`,
     `${i}  readonly image?: string;`,
     `${i}}`,
+    `${i}export interface TilesetRef {`,
+    `${i}  readonly key: string; readonly tileWidth: number; readonly tileHeight: number; readonly margin: number; readonly spacing: number;`,
+    `${i}  readonly columns: number; readonly tileCount: number; readonly tiles: readonly string[]; readonly terrains: readonly [string, string];`,
+    `${i}  readonly wangset?: { readonly name: string; readonly type: 'corner'; readonly colors: readonly { readonly name: string; readonly color: string; readonly probability: number; readonly tile: number }[]; readonly wangtiles: readonly { readonly tileid: number; readonly wangid: readonly number[] }[] };`,
+    `${i}  readonly tsj: string;`,
+    `${i}}`,
     `${i}export const packKey: ${lit(PACK_KEY)};`,
     `${i}export const packUrl: string;`,
     `${i}export const atlases: ${objectType(keys.atlases, i)};`,
@@ -39,6 +46,11 @@ export function declarations(keys: VirtualKeys): string {
     `${i}export const animations: ${objectType(keys.animations, i)};`,
     `${i}export const images: ${objectType(keys.images, i)};`,
     `${i}export const sprites: ${objectType(keys.sprites, i)};`,
+    `${i}export const tilesets: { ${Object.keys(keys.tilesets ?? {}).map((k) => `readonly ${lit(k)}: TilesetRef;`).join(' ')} };`,
+    `${i}/** Adds a generated tileset to a tilemap with its tile size, margin and spacing. */`,
+    `${i}export function addTileset(map: import('phaser').Tilemaps.Tilemap, tileset: TilesetRef, gid?: number): import('phaser').Tilemaps.Tileset;`,
+    `${i}/** Tile indexes for a grid of booleans (true = the tileset's second terrain), for layer.putTilesAt. */`,
+    `${i}export function autotile(tileset: TilesetRef, grid: readonly (readonly boolean[])[], options?: { firstgid?: number; vary?: boolean }): number[][];`,
     `${i}export type SpriteName = keyof typeof sprites;`,
     `${i}export type AnimationKey = keyof typeof animations;`,
     `${i}/** Queues every generated atlas, animation and image on the scene's loader. Call it in preload(). */`,
@@ -47,13 +59,22 @@ export function declarations(keys: VirtualKeys): string {
     `${i}export function add(scene: import('phaser').Scene, x: number, y: number, name: SpriteName): import('phaser').GameObjects.Sprite | import('phaser').GameObjects.Image;`,
     `${i}const retroSprites: {`,
     `${i}  packKey: typeof packKey; packUrl: typeof packUrl; atlases: typeof atlases; frames: typeof frames;`,
-    `${i}  animations: typeof animations; images: typeof images; sprites: typeof sprites;`,
+    `${i}  animations: typeof animations; images: typeof images; sprites: typeof sprites; tilesets: typeof tilesets;`,
     `${i}  preload: typeof preload; add: typeof add;`,
     `${i}};`,
     `${i}export default retroSprites;`,
     '}',
     '',
   ].join('\n');
+}
+
+/**
+ * Where the declarations go by default: `src/retro-sprites.d.ts` when the project has a `src/`
+ * folder (what a standard tsconfig's `"include": ["src"]` sees), else beside the config.
+ */
+export function defaultDtsPath(root: string): string {
+  const src = statSync(join(root, 'src'), { throwIfNoEntry: false });
+  return src?.isDirectory() ? 'src/retro-sprites.d.ts' : 'retro-sprites.d.ts';
 }
 
 /** Writes the file only when its content changes, so editors and `tsc --watch` are not disturbed. */

@@ -5,6 +5,7 @@ import { reseedSprite } from '../core/reseed.js';
 import type { SpriteSession } from '../core/session.js';
 import { devPageHtml } from './dev-page.js';
 import { dropCors, newDevToken, refuseForeign } from './same-origin.js';
+import { handleVariants } from './variants-api.js';
 
 export const DEV_PREFIX = '__retro-sprites';
 
@@ -73,7 +74,7 @@ async function handle(rest: string, req: IncomingMessage, res: ServerResponse, o
     // The page holds the token and buttons that spend: no other site may frame it.
     res.setHeader('x-frame-options', 'DENY');
     res.setHeader('content-security-policy', "frame-ancestors 'none'");
-    return send(res, 200, 'text/html; charset=utf-8', devPageHtml(session.spriteStates(), opts.root, error, token));
+    return send(res, 200, 'text/html; charset=utf-8', devPageHtml(session.spriteStates(), opts.root, error, (key) => Boolean(session.imagesFor(key)?.length), token));
   }
   if (rest.startsWith('files/')) {
     const name = rest.slice('files/'.length);
@@ -122,12 +123,25 @@ async function handle(rest: string, req: IncomingMessage, res: ServerResponse, o
     const state = session.spriteStates().find((s) => `${s.request.atlas}/${s.request.sprite}` === body.sprite);
     if (!state) return send(res, 404, 'text/plain; charset=utf-8', `retro-sprites: no sprite ${body.sprite}`);
     if (body.mode === 'new-seed') {
-      // The manifest edit reaches the watcher like any other edit.
+      // The manifest edit reaches the watcher like any other edit; the refresh is asked for too,
+      // so the sprite is "generating" from this answer on, whatever the watcher's latency.
       const seed = await reseedSprite(state.request);
+      session.markGenerating(body.sprite);
+      opts.regenerate(new Set());
       return send(res, 200, TYPES.json!, JSON.stringify({ seed }));
     }
+    session.markGenerating(body.sprite);
     opts.regenerate(new Set([state.request.key]));
     return send(res, 202, TYPES.json!, JSON.stringify({ key: state.request.key }));
   }
+  if (rest.startsWith('api/variants/') && req.method === 'POST') {
+    // Variants spend and edit manifests too: the same proof of origin as api/regenerate.
+    const refusal = refuseForeign(req, token);
+    if (refusal) {
+      req.resume();
+      return send(res, refusal.status, 'text/plain; charset=utf-8', refusal.message);
+    }
+  }
+  if (await handleVariants(rest, req, res, session)) return;
   return send(res, 404, 'text/plain; charset=utf-8', `retro-sprites: nothing at ${rest}`);
 }

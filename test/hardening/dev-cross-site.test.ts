@@ -41,10 +41,10 @@ function recordApi(dev: Dev): { method: string; origin?: string; type?: string; 
 }
 
 /** A POST with exactly these headers, over a plain socket (no fetch rules in the way). */
-function rawPost(base: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function rawPost(base: string, headers: Record<string, string>, body: string, path = '/__retro-sprites/api/regenerate'): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: hostname, port, path: '/__retro-sprites/api/regenerate', method: 'POST', headers: { 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
+    const req = http.request({ host: hostname, port, path, method: 'POST', headers: { 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
@@ -126,6 +126,14 @@ describe('the dev API refuses every request that is not the dev page itself', ()
       expect(res.status, `${what}: ${res.body}`).toBe(status);
       expect(res.body, what).toMatch(/^retro-sprites: (refused|this endpoint takes application\/json)/);
       expect(res.headers['access-control-allow-origin'], what).toBeUndefined();
+    }
+    // The dev page's variants spend and edit the manifest too: the same rules.
+    for (const action of ['start', 'keep', 'estimate']) {
+      const path = `/__retro-sprites/api/variants/${action}`;
+      const v = JSON.stringify({ sprite: 'items/gem', count: 2, seed: 7 });
+      expect((await rawPost(self, { 'content-type': 'text/plain', origin: 'https://evil.example' }, v, path)).status, path).toBe(403);
+      expect((await rawPost(self, { 'content-type': json, origin: other, 'x-retro-sprites-token': token }, v, path)).status, path).toBe(403);
+      expect((await rawPost(self, { 'content-type': json, origin: self }, v, path)).status, path).toBe(403);
     }
     // A GET is not a way around it.
     expect((await rawGet(self, '/__retro-sprites/api/regenerate', {})).status).toBe(405);
