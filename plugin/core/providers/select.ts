@@ -4,7 +4,7 @@ import type { Provider } from './provider.js';
 import { DEFAULT_API_URL, RETRODIFFUSION_ID, createRetroDiffusionProvider, type RetroDiffusionOptions } from './retrodiffusion/index.js';
 
 /** What a project may tune of the API client; each has a sensible default in the client. */
-export type ApiTuning = Pick<RetroDiffusionOptions, 'timeoutMs' | 'maxAttempts' | 'maxRetryTimeMs' | 'requestsPerMinute' | 'retry'>;
+export type ApiTuning = Pick<RetroDiffusionOptions, 'timeoutMs' | 'maxAttempts' | 'maxRetryTimeMs' | 'requestsPerMinute' | 'retry' | 'exactCost'>;
 
 export interface ProviderChoice {
   provider: Provider;
