@@ -213,8 +213,7 @@ function packPages(sorted: Item[], binW: number, binH: number, heuristic: PackHe
     for (; i < n; i++) {
       if (bin.widestFree < minW[i]! || bin.tallestFree < minH[i]!) break;
       const item = remaining[i]!;
-      const at = bin.insert(item.w, item.h, heuristic);
-      if (at) rects.push({ index: item.index, x: at.x, y: at.y, w: item.w, h: item.h });
+      if (bin.insert(item.w, item.h, heuristic)) rects.push({ index: item.index, x: bin.lastX, y: bin.lastY, w: item.w, h: item.h });
       else left.push(item);
     }
     for (; i < n; i++) left.push(remaining[i]!);
@@ -276,11 +275,12 @@ function shrinkPage(
       let bottom = 0;
       let ok = true;
       for (const item of sorted) {
-        const at = bin.insert(item.w, item.h, combo.heuristic);
-        if (!at) { ok = false; break; }
-        rects.push({ index: item.index, x: at.x, y: at.y, w: item.w, h: item.h });
-        right = Math.max(right, at.x + item.w - pad);
-        bottom = Math.max(bottom, at.y + item.h - pad);
+        if (!bin.insert(item.w, item.h, combo.heuristic)) { ok = false; break; }
+        const x = bin.lastX;
+        const y = bin.lastY;
+        rects.push({ index: item.index, x, y, w: item.w, h: item.h });
+        if (x + item.w - pad > right) right = x + item.w - pad;
+        if (y + item.h - pad > bottom) bottom = y + item.h - pad;
         if (side2(Math.max(right, minW)) * side2(Math.max(bottom, minH)) >= bestArea) { ok = false; break; }
       }
       if (!ok) continue;
@@ -305,7 +305,12 @@ export class MaxRectsBin {
   private count = 1;
   /** New pieces of the rectangles a placement cuts, before pruning (reused between placements). */
   private fresh = new Int32Array(64);
+  /** Placed rectangles, kept only for the contact-point score. */
   private used: Rect[] = [];
+  private touching = new Int32Array(64);
+  /** Where the last successful insert put its rectangle. */
+  lastX = 0;
+  lastY = 0;
   /** The widest and the tallest free rectangle's sides: what does not fit them fits nowhere. */
   widestFree: number;
   tallestFree: number;
@@ -318,8 +323,9 @@ export class MaxRectsBin {
     this.tallestFree = height;
   }
 
-  insert(w: number, h: number, heuristic: PackHeuristic): { x: number; y: number } | undefined {
-    if (w > this.widestFree || h > this.tallestFree) return undefined;
+  /** Places a w×h rectangle; false when it fits nowhere. Its spot is then `lastX`, `lastY`. */
+  insert(w: number, h: number, heuristic: PackHeuristic): boolean {
+    if (w > this.widestFree || h > this.tallestFree) return false;
     const f = this.free;
     const end = this.count * 4;
     let at = -1;
@@ -368,11 +374,26 @@ export class MaxRectsBin {
         }
       }
     }
-    if (at < 0) return undefined;
+    if (at < 0) return false;
     const x = f[at]!;
     const y = f[at + 1]!;
-    this.place(x, y, w, h);
-    return { x, y };
+    this.place(x, y, w, h, heuristic === 'contact-point');
+    this.lastX = x;
+    this.lastY = y;
+    return true;
+  }
+
+  private pushFresh(n: number, x: number, y: number, r: number, b: number): void {
+    if (n + 4 > this.fresh.length) {
+      const grown = new Int32Array(this.fresh.length * 2);
+      grown.set(this.fresh);
+      this.fresh = grown;
+    }
+    const f = this.fresh;
+    f[n] = x;
+    f[n + 1] = y;
+    f[n + 2] = r;
+    f[n + 3] = b;
   }
 
   private contact(x: number, y: number, w: number, h: number): number {
@@ -386,37 +407,32 @@ export class MaxRectsBin {
     return score;
   }
 
-  private place(x: number, y: number, w: number, h: number): void {
+  private place(x: number, y: number, w: number, h: number, keepUsed: boolean): void {
     const r = x + w;
     const b = y + h;
     const free = this.free;
     const end = this.count * 4;
-    let fresh = this.fresh;
     let nf = 0;
-    const push = (px: number, py: number, pr: number, pb: number): void => {
-      if (nf + 4 > fresh.length) {
-        const grown = new Int32Array(fresh.length * 2);
-        grown.set(fresh);
-        this.fresh = fresh = grown;
-      }
-      fresh[nf] = px;
-      fresh[nf + 1] = py;
-      fresh[nf + 2] = pr;
-      fresh[nf + 3] = pb;
-      nf += 4;
-    };
     // Kept rectangles move down in place; those sharing the placed rectangle's edge line are the
     // only ones that can contain a new piece (the piece touches that line), so only their offsets
     // are remembered for the pruning, which turns it from free × new into a short list.
     let kept = 0;
-    const touching: number[] = [];
+    let touching = this.touching;
+    let nt = 0;
     for (let i = 0; i < end; i += 4) {
       const fx = free[i]!;
       const fy = free[i + 1]!;
       const fr = free[i + 2]!;
       const fb = free[i + 3]!;
       if (x >= fr || r <= fx || y >= fb || b <= fy) {
-        if (fr === x || fx === r || fb === y || fy === b) touching.push(kept);
+        if (fr === x || fx === r || fb === y || fy === b) {
+          if (nt === touching.length) {
+            const grown = new Int32Array(nt * 2);
+            grown.set(touching);
+            this.touching = touching = grown;
+          }
+          touching[nt++] = kept;
+        }
         free[kept] = fx;
         free[kept + 1] = fy;
         free[kept + 2] = fr;
@@ -424,11 +440,12 @@ export class MaxRectsBin {
         kept += 4;
         continue;
       }
-      if (x > fx) push(fx, fy, x, fb);
-      if (r < fr) push(r, fy, fr, fb);
-      if (y > fy) push(fx, fy, fr, y);
-      if (b < fb) push(fx, b, fr, fb);
+      if (x > fx) { this.pushFresh(nf, fx, fy, x, fb); nf += 4; }
+      if (r < fr) { this.pushFresh(nf, r, fy, fr, fb); nf += 4; }
+      if (y > fy) { this.pushFresh(nf, fx, fy, fr, y); nf += 4; }
+      if (b < fb) { this.pushFresh(nf, fx, b, fr, fb); nf += 4; }
     }
+    const fresh = this.fresh;
     // Kept rectangles were maximal before, so none of them lies inside a new piece; only the new
     // pieces need checking, against the kept ones that touch and each other. Equal pieces: the
     // first stays.
@@ -438,7 +455,8 @@ export class MaxRectsBin {
       const ny = fresh[i + 1]!;
       const nr = fresh[i + 2]!;
       const nb = fresh[i + 3]!;
-      for (const k of touching) {
+      for (let t = 0; t < nt; t++) {
+        const k = touching[t]!;
         if (nx >= out[k]! && ny >= out[k + 1]! && nr <= out[k + 2]! && nb <= out[k + 3]!) continue outer;
       }
       for (let j = 0; j < nf; j += 4) {
@@ -472,7 +490,7 @@ export class MaxRectsBin {
     }
     this.widestFree = widest;
     this.tallestFree = tallest;
-    this.used.push({ x, y, w, h });
+    if (keepUsed) this.used.push({ x, y, w, h });
   }
 }
 
