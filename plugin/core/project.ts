@@ -1,5 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
-import { CacheStore, DEFAULT_CACHE_DIR } from './cache/store.js';
+import { isAbsolute, join, resolve } from 'node:path';
+import { CacheStore, DEFAULT_CACHE_DIR, PARSES_DIR } from './cache/store.js';
 import { cacheKey } from './cache-key.js';
 import { loadManifests, type ManifestPlan } from './manifest/index.js';
 import type { Provider } from './providers/provider.js';
@@ -83,6 +83,7 @@ export async function loadProjectPlan(project: Project): Promise<LoadedPlan> {
     manifests: project.manifests,
     allowUnknownStyles: project.allowUnknownStyles,
     ignore: cacheRel.startsWith(project.root) ? [`${cacheRel.slice(project.root.length + 1)}/**`] : [],
+    parseCache: { dir: join(cacheRel, PARSES_DIR), beforeWrite: () => project.store.ensureIgnoreFile() },
   });
   const identity = { id: project.provider.id, version: project.provider.version };
   const requests = plan.requests.map((r) => ({ ...r, key: cacheKey(r.payload, identity) }));

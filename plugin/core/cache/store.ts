@@ -30,9 +30,11 @@ export type CacheLookup = { status: 'hit'; entry: CacheEntry } | { status: 'miss
 const KEY_RE = /^[0-9a-f]{64}$/;
 /** Encoded atlas pages, kept so a warm build skips the PNG writer: derived, local, never committed. */
 export const PAGES_DIR = '.pages';
+/** Manifest parses kept by their text's hash (manifest/parse-cache.ts): derived, local, never committed. */
+export const PARSES_DIR = '.parses';
 const IGNORE_FILE =
   '# Written by retro-sprites: locks, interrupted writes and encoded pages are local; entries are meant to be committed.\n' +
-  `.locks/\n.corrupt/\n${PAGES_DIR}/\n**/.tmp-*\n`;
+  `.locks/\n.corrupt/\n${PAGES_DIR}/\n${PARSES_DIR}/\n**/.tmp-*\n`;
 
 async function fsyncFile(path: string): Promise<void> {
   const h = await open(path, 'r');

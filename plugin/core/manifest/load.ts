@@ -7,6 +7,7 @@ import { ManifestError, type Diagnostic } from '../errors.js';
 import { formatLocation, type SourceLocation } from '../location.js';
 import type { GenerationRequest } from '../request.js';
 import { buildRequest, type SpriteInput } from './build-request.js';
+import { parseWithCache, type ParseCache } from './parse-cache.js';
 import { validateEntry, show } from './entry-issues.js';
 import { isInside, readInputImage, type ResolvedInput } from './input-file.js';
 import { EXTENSION_KEY, NAME_PATTERN, TOP_LEVEL_KEYS, type ManifestEntry } from './schema.js';
@@ -23,6 +24,8 @@ export interface LoadOptions {
   allowUnknownStyles?: boolean;
   /** Extra ignore globs (the caller adds its cache folder). */
   ignore?: string[];
+  /** Where parses are kept across processes, by the files' hashes (parse-cache.ts). */
+  parseCache?: ParseCache;
 }
 
 export interface ManifestPlan {
@@ -54,10 +57,10 @@ interface FileSprites {
  */
 const lastParse = new Map<string, { text: string; result: ReturnType<typeof parseManifestText> }>();
 
-function parseOnce(file: string, text: string): ReturnType<typeof parseManifestText> {
+async function parseOnce(file: string, text: string, keptIn: ParseCache | undefined): Promise<ReturnType<typeof parseManifestText>> {
   const last = lastParse.get(file);
   if (last && last.text === text) return last.result;
-  const result = parseManifestText(file, text);
+  const result = keptIn ? await parseWithCache(file, text, keptIn) : parseManifestText(file, text);
   lastParse.set(file, { text, result });
   return result;
 }
@@ -91,7 +94,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
   for (const file of files) {
     const text = await readText(file, diagnostics);
     if (text === undefined) continue;
-    const result = parseOnce(file, text);
+    const result = await parseOnce(file, text, opts.parseCache);
     diagnostics.push(...result.diagnostics);
     if (!result.source) continue;
     const fileSprites = readTopLevel(result.source, diagnostics);
@@ -181,7 +184,7 @@ function readTopLevel(src: YamlSource, diagnostics: Diagnostic[]): FileSprites |
     });
     return undefined;
   }
-  if (typeof value !== 'object' || Array.isArray(value) || !isMap(src.doc.contents)) {
+  if (typeof value !== 'object' || Array.isArray(value) || !(src.topIsMap ?? isMap(src.doc.contents))) {
     err('manifest-not-mapping', `a manifest is a mapping with atlas, defaults and sprites; got ${show(value)}`, locate(src, []),
       'start the file with `sprites:` and list each sprite under it');
     return undefined;
