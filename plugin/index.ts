@@ -16,5 +16,5 @@ export type { GenerationRequest, KeyedRequest, SpriteOptions } from './core/requ
 export type { AnimationLayout } from './core/animation-layout.js';
 export type { SourceLocation } from './core/location.js';
 export type { Provider, GeneratedImage, GenerationResult, Cost } from './core/providers/provider.js';
-export type { AtlasOptions } from './core/phaser/build.js';
+export type { AtlasOptions } from './core/phaser/atlas.js';
 export { RetroSpritesError, ManifestError, type Diagnostic } from './core/errors.js';

@@ -63,7 +63,7 @@ export async function main(argv: string[], io: CliIO = defaultIO, env = process.
     return 0;
   }
   const controller = new AbortController();
-  const onSignal = () => controller.abort(new RetroSpritesError('interrupted', 'interrupted; finished results are kept in the cache'));
+  const onSignal = () => controller.abort(new RetroSpritesError('aborted', 'interrupted; finished results are kept in the cache'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {

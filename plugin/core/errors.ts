@@ -1,12 +1,38 @@
 import { formatLocation, type SourceLocation } from './location.js';
 
 /**
+ * Every code an error a user may see can carry: the closed set a face (or a script around the CLI)
+ * may branch on. Diagnostics of a manifest have codes of their own (`Diagnostic.code`).
+ */
+export const ERROR_CODES = [
+  // manifests and the files they reference
+  'manifest', 'path-absolute', 'path-outside-root', 'file-not-found', 'file-unreadable', 'not-a-file', 'input-too-large',
+  'not-an-image', 'reseed',
+  // options of a face
+  'bad-option', 'bad-flag', 'bad-url', 'bad-atlas-options', 'unknown-provider', 'missing-key', 'port-in-use', 'install',
+  // the API and its answers
+  'unauthorized', 'not-enough-credits', 'rate-limited', 'server-error', 'http-error', 'bad-request', 'invalid-request',
+  'not-found', 'network', 'timeout', 'truncated-response', 'bad-response', 'bad-image', 'image-too-large',
+  'frame-too-large', 'layout-mismatch',
+  // a run
+  'frozen-miss', 'over-budget', 'generation-failed', 'aborted', 'not-ready',
+  // the cache and the output
+  'bad-key', 'cache-format', 'name-clash', 'bad-output-name', 'write-failed',
+  // requests to our own servers (dev middleware, emulator)
+  'body-too-large',
+  // a bug of ours, reported as such
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
  * Base of every error a user may see. `message` is written for a person: what went wrong,
  * where, and what to do. The CLI and the Vite plugin print it without a stack trace.
  */
 export class RetroSpritesError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'RetroSpritesError';
     this.code = code;

@@ -1,9 +1,14 @@
-import { isAbsolute, join, resolve } from 'node:path';
-import { CacheStore, DEFAULT_CACHE_DIR, PARSES_DIR } from './cache/store.js';
+import { isAbsolute, resolve } from 'node:path';
+import { DEFAULT_CACHE_DIR } from './cache/folder.js';
+import { CacheStore } from './cache/store.js';
 import { cacheKey } from './cache-key.js';
 import { loadManifests, type ManifestPlan } from './manifest/index.js';
 import type { Provider } from './providers/provider.js';
-import { selectProvider, type ApiTuning } from './providers/select.js';
+import { PriceBook } from './generate/estimate.js';
+import type { InFlight } from './generate/obtain.js';
+import type { RunOptions } from './generate/run.js';
+import { LastParses } from './manifest/last-parses.js';
+import { selectProvider, type ApiTuning, type StandIn } from './providers/select.js';
 import type { KeyedRequest } from './request.js';
 
 /** Everything a face (CLI, Vite plugin) can set; every field has a default. */
@@ -35,10 +40,26 @@ export interface Project {
   provider: Provider;
   /** One line to show when the provider was chosen for the user (no key → placeholder). */
   providerNotice?: string;
+  /** Offline art shown while the provider works (none for the placeholder: it is instant). */
+  standIn?: StandIn;
   frozen: boolean;
   maxCost?: number;
   concurrency: number;
   allowUnknownStyles: boolean;
+  /** Prices asked once for the provider's life. */
+  prices: PriceBook;
+  /** Generations in flight: overlapping runs of this project never pay twice for one key. */
+  inflight: InFlight;
+  /** Manifest parses by file, reused while a file's text is unchanged. */
+  parses: LastParses;
+}
+
+/** What every run of a project passes to `runGeneration`: spread it, then add the run's own options. */
+export type ProjectRunOptions = Pick<RunOptions, 'store' | 'provider' | 'root' | 'frozen' | 'maxCost' | 'concurrency' | 'prices' | 'inflight'>;
+
+export function runOptionsOf(project: Project): ProjectRunOptions {
+  const { store, provider, root, frozen, maxCost, concurrency, prices, inflight } = project;
+  return { store, provider, root, frozen, maxCost, concurrency, prices, inflight };
 }
 
 export function openProject(opts: ProjectOptions = {}): Project {
@@ -63,10 +84,14 @@ export function openProject(opts: ProjectOptions = {}): Project {
     store: new CacheStore(cacheDir),
     provider: choice.provider,
     providerNotice: choice.notice,
+    standIn: choice.standIn,
     frozen,
     maxCost: opts.maxCost,
     concurrency: opts.concurrency ?? 4,
     allowUnknownStyles: opts.allowUnknownStyles ?? false,
+    prices: new PriceBook(),
+    inflight: new Map(),
+    parses: new LastParses(),
   };
 }
 
@@ -82,8 +107,9 @@ export async function loadProjectPlan(project: Project): Promise<LoadedPlan> {
     root: project.root,
     manifests: project.manifests,
     allowUnknownStyles: project.allowUnknownStyles,
+    parses: project.parses,
     ignore: cacheRel.startsWith(project.root) ? [`${cacheRel.slice(project.root.length + 1)}/**`] : [],
-    parseCache: { dir: join(cacheRel, PARSES_DIR), beforeWrite: () => project.store.ensureIgnoreFile() },
+    parseCache: { dir: project.store.folder.parsesDir, beforeWrite: () => project.store.folder.ensureIgnoreFile() },
   });
   const identity = { id: project.provider.id, version: project.provider.version };
   const requests = plan.requests.map((r) => ({ ...r, key: cacheKey(r.payload, identity) }));

@@ -1,17 +1,17 @@
-import { join } from 'node:path';
-import { AtlasBuilder, spriteSourcesByAtlas } from './assets.js';
 import type { CacheEntry } from './cache/store.js';
 import type { SpriteFailure } from './generate/errors.js';
 import type { ProgressReporter, RunSummary } from './generate/progress.js';
-import { runGeneration } from './generate/run.js';
-import type { ManifestPlan } from './manifest/index.js';
+import { startGeneration, type RunResult } from './generate/run.js';
 import type { PngEffort } from './image/png-encode.js';
-import { PAGES_DIR } from './cache/store.js';
+import type { ManifestPlan } from './manifest/index.js';
+import type { AtlasOptions, SpriteSource } from './phaser/atlas.js';
+import { AtlasBuilder } from './phaser/atlas-builder.js';
+import type { PackEntry } from './phaser/pack-json.js';
 import { bitmapsOf, PageStore } from './phaser/page-store.js';
-import { renderFiles, type AssetKeys, type AtlasOptions, type OutputFile, type SpriteSource } from './phaser/build.js';
-import { renderPlaceholder } from './providers/placeholder/index.js';
+import { renderFiles, type AssetKeys, type OutputFile } from './phaser/render.js';
+import { spriteSourcesByAtlas } from './phaser/sprite-sources.js';
+import { loadProjectPlan, openProject, runOptionsOf, type Project, type ProjectOptions } from './project.js';
 import type { GeneratedImage } from './providers/provider.js';
-import { loadProjectPlan, openProject, type Project, type ProjectOptions } from './project.js';
 import type { KeyedRequest } from './request.js';
 
 export type SpriteStatus = 'cached' | 'generated' | 'generating' | 'failed';
@@ -22,7 +22,7 @@ export interface SpriteState {
   status: SpriteStatus;
   /** The reason, when failed. */
   error?: string;
-  /** Art shown meanwhile is the offline placeholder (the real provider is still working or failed). */
+  /** Art shown meanwhile is the offline stand-in (the real provider is still working or failed). */
   standIn: boolean;
   entry?: CacheEntry;
 }
@@ -36,7 +36,7 @@ export interface SessionOptions extends ProjectOptions {
   /** PNG compression of atlas pages: `small` (default) for builds, `fast` where it is redone on every edit. */
   pngEffort?: PngEffort;
   /**
-   * Dev server: answer the first load at once, drawing placeholder art for sprites the provider has
+   * Dev server: answer the first load at once, drawing stand-in art for sprites the provider has
    * not delivered yet, and call `onUpdate` when the real art arrives. Later refreshes keep the
    * previous art until the new art is in. Off (build): wait for every sprite.
    */
@@ -51,10 +51,14 @@ export interface Snapshot {
   plan: ManifestPlan;
   requests: KeyedRequest[];
   files: OutputFile[];
+  /** The pack's entries as objects (the same as pack.json says), for diffing one snapshot against another. */
+  pack: PackEntry[];
   keys: AssetKeys;
   summary?: RunSummary;
   failures: SpriteFailure[];
 }
+
+const spriteId = (r: KeyedRequest): string => `${r.atlas}/${r.sprite}`;
 
 /**
  * One project's art, kept up to date: the state the Vite plugin (and anything else long-lived)
@@ -79,7 +83,7 @@ export class SpriteSession {
     this.opts = opts;
     this.project = openProject(opts);
     this.builder = new AtlasBuilder(opts.atlas);
-    this.pages = new PageStore(join(this.project.cacheDir, PAGES_DIR));
+    this.pages = new PageStore(this.project.store.folder.pagesDir);
   }
 
   /** The images behind a key: cached art, or the stand-in shown while it generates. */
@@ -106,79 +110,76 @@ export class SpriteSession {
   }
 
   private async doRefresh(options: { refresh?: ReadonlySet<string> }): Promise<Snapshot> {
-    const started = Date.now();
     const { plan, requests } = await loadProjectPlan(this.project);
-    const forced = options.refresh ?? new Set<string>();
-    const missing: KeyedRequest[] = [];
-    const unknown = requests.filter((r) => !this.entries.has(r.key) && !forced.has(r.key)).map((r) => r.key);
-    const found = await this.project.store.lookupMany(unknown);
-    const seen = new Set<string>();
+    const { standIn } = this.project;
+    const run = await startGeneration(requests, {
+      ...runOptionsOf(this.project),
+      refresh: options.refresh,
+      known: this.entries,
+      // After the first load (the dev server's edit loop) a price check would only delay the art;
+      // with a budget the run still asks first.
+      estimate: !this.current,
+      reporter: this.opts.reporter,
+    });
+    for (const [key, entry] of run.hits) this.entries.set(key, entry);
+    const missing = new Set(run.misses.map((r) => r.key));
+    this.states.clear();
     for (const r of requests) {
-      if (seen.has(r.key)) continue;
-      seen.add(r.key);
-      if (this.entries.has(r.key) && !forced.has(r.key)) continue;
-      const lookup = found.get(r.key);
-      if (lookup?.status === 'hit') {
-        this.entries.set(r.key, lookup.entry);
-        continue;
-      }
-      if (lookup?.status === 'corrupt') {
-        this.opts.reporter?.warn?.(`cache entry of ${r.atlas}/${r.sprite} was damaged (${lookup.corrupt.reason}); set aside to ${lookup.corrupt.setAsideTo}`);
-      }
-      missing.push(r);
+      this.states.set(
+        spriteId(r),
+        missing.has(r.key)
+          ? { request: r, status: 'generating', standIn: Boolean(standIn) }
+          : { request: r, status: 'cached', standIn: false, entry: this.entries.get(r.key) },
+      );
     }
-    this.syncStates(requests, missing);
-
-    let summary: RunSummary | undefined;
-    let failures: SpriteFailure[] = [];
-    const needed = requests.filter((r) => missing.some((m) => m.key === r.key));
-    const run = () =>
-      runGeneration(needed, {
-        store: this.project.store,
-        provider: this.project.provider,
-        root: this.project.root,
-        frozen: this.project.frozen,
-        maxCost: this.project.maxCost,
-        concurrency: this.project.concurrency,
-        refresh: forced,
-        // After the first load (the dev server's edit loop) a price check would only delay the art;
-        // with a budget the run still asks first.
-        estimate: !this.current,
-        reporter: this.trackingReporter(requests.length - needed.length),
-      });
 
     // Stand-ins only for the first load, so the page never waits for the network to start; after
     // an edit the previous art stays on screen until the new art arrives (one repack, not two).
-    const background = this.opts.placeholdersFirst && !this.current && this.project.provider.id !== 'placeholder' && missing.length > 0;
-    if (background) {
-      for (const r of missing) this.standIns.set(r.key, renderPlaceholder(r.payload));
-      this.background = run().then(
+    if (this.opts.placeholdersFirst && !this.current && standIn && missing.size > 0) {
+      for (const r of run.misses) this.standIns.set(r.key, standIn(r.payload));
+      this.background = run.result.then(
         async (result) => {
-          const snapshot = await this.queue.then(() => this.snapshot(plan, requests, result.summary, result.failures));
+          this.learn(result);
+          const snapshot = await this.queue.then(() => this.snapshot(plan, requests, result));
           this.opts.onUpdate?.(snapshot);
         },
         (err: Error) => {
-          for (const r of needed) this.setFailed(r, err);
+          for (const r of requests) if (missing.has(r.key)) this.setFailed(r, err.message);
           this.opts.reporter?.warn?.(err.message);
         },
       );
-    } else if (missing.length > 0) {
-      const result = await run();
-      const held = requests.length - needed.length;
-      summary = { ...result.summary, sprites: result.summary.sprites + held, cached: result.summary.cached + held };
-      failures = result.failures;
-    } else {
-      summary = { sprites: requests.length, cached: requests.length, toGenerate: 0, estimate: {}, generated: 0, failed: 0, skipped: 0, spent: {}, durationMs: Date.now() - started };
-      this.opts.reporter?.finish?.(summary);
+      return this.snapshot(plan, requests);
     }
-    return this.snapshot(plan, requests, summary, failures);
+    const result = await run.result;
+    this.learn(result);
+    return this.snapshot(plan, requests, result);
   }
 
-  private async snapshot(plan: ManifestPlan, requests: KeyedRequest[], summary: RunSummary | undefined, failures: SpriteFailure[]): Promise<Snapshot> {
+  /** Takes in what a run found and made; each sprite's state says what became of its key. */
+  private learn(result: RunResult): void {
+    for (const [key, outcome] of result.outcomes) {
+      if (outcome.status === 'hit' || outcome.status === 'generated') {
+        this.entries.set(key, outcome.entry);
+        this.standIns.delete(key);
+      }
+    }
+    for (const r of result.requests) {
+      const outcome = result.outcomes.get(r.key);
+      const state = this.states.get(spriteId(r));
+      if (!outcome || !state || state.request.key !== r.key || state.status !== 'generating') continue;
+      if (outcome.status === 'generated' || outcome.status === 'hit') {
+        this.states.set(spriteId(r), { ...state, status: 'generated', standIn: false, entry: outcome.entry });
+      } else if (outcome.status === 'failed') {
+        this.setFailed(r, outcome.error.message);
+      }
+    }
+  }
+
+  private async snapshot(plan: ManifestPlan, requests: KeyedRequest[], result?: RunResult): Promise<Snapshot> {
     // What each source was drawn from, so the atlas builder repacks only atlases whose art changed.
     const origin = new Map<SpriteSource, string>();
     const groups = spriteSourcesByAtlas(requests, (request) => {
-      const id = `${request.atlas}/${request.sprite}`;
+      const id = spriteId(request);
       const entry = this.entries.get(request.key);
       const standIn = this.standIns.get(request.key);
       let source: SpriteSource | undefined;
@@ -193,69 +194,30 @@ export class SpriteSession {
       }
       return source;
     });
-    const live = new Set(requests.map((r) => `${r.atlas}/${r.sprite}`));
+    const live = new Set(requests.map(spriteId));
     for (const id of this.shown.keys()) if (!live.has(id)) this.shown.delete(id);
     const { atlases } = this.builder.build(groups, (s) => origin.get(s) ?? '');
     const effort = this.opts.pngEffort ?? 'small';
     const bitmaps = bitmapsOf(atlases);
     const stored = await this.pages.load(bitmaps, effort);
-    const { files, keys } = renderFiles(atlases, {
+    const { files, keys, pack } = renderFiles(atlases, {
       fileName: this.opts.fileName,
       packPath: this.opts.packPath,
       effort,
     });
     if (stored.size < bitmaps.length) {
       // Encoded pages live in the cache folder: its .gitignore must keep them out of git first.
-      await this.project.store.ensureIgnoreFile();
+      await this.project.store.folder.ensureIgnoreFile();
       await this.pages.save(bitmaps, effort, stored);
     }
-    const snapshot: Snapshot = { plan, requests, files, keys, summary, failures };
+    const snapshot: Snapshot = { plan, requests, files, pack, keys, summary: result?.summary, failures: result?.failures ?? [] };
     this.current = snapshot;
     return snapshot;
   }
 
-  private syncStates(requests: KeyedRequest[], missing: KeyedRequest[]): void {
-    const missingKeys = new Set(missing.map((m) => m.key));
-    const next = new Map<string, SpriteState>();
-    for (const r of requests) {
-      const id = `${r.atlas}/${r.sprite}`;
-      const entry = this.entries.get(r.key);
-      next.set(id, missingKeys.has(r.key)
-        ? { request: r, status: 'generating', standIn: this.project.provider.id !== 'placeholder' }
-        : { request: r, status: 'cached', standIn: false, entry });
-    }
-    this.states.clear();
-    for (const [k, v] of next) this.states.set(k, v);
-  }
-
-  private setFailed(r: KeyedRequest, err: Error): void {
-    const id = `${r.atlas}/${r.sprite}`;
+  private setFailed(r: KeyedRequest, error: string): void {
+    const id = spriteId(r);
     const s = this.states.get(id);
-    if (s && s.request.key === r.key) this.states.set(id, { ...s, status: 'failed', error: err.message });
-  }
-
-  /**
-   * Passes the run's events on to the user's reporter, counting the sprites this session already
-   * held as cached (the run itself only sees the ones it must fetch or generate).
-   */
-  private trackingReporter(alreadyHeld: number): ProgressReporter {
-    const user = this.opts.reporter;
-    return {
-      ...user,
-      plan: (s) => user?.plan?.({ ...s, sprites: s.sprites + alreadyHeld, cached: s.cached + alreadyHeld }),
-      finish: (s) => user?.finish?.({ ...s, sprites: s.sprites + alreadyHeld, cached: s.cached + alreadyHeld }),
-      done: (r, info) => {
-        this.entries.set(r.key, info.entry);
-        this.standIns.delete(r.key);
-        const id = `${r.atlas}/${r.sprite}`;
-        const s = this.states.get(id);
-        if (s && s.request.key === r.key) this.states.set(id, { ...s, status: 'generated', standIn: false, entry: info.entry });
-        user?.done?.(r, info);
-      },
-      failed: (r, err) => {
-        this.setFailed(r, err);
-        user?.failed?.(r, err);
-      },
-    };
+    if (s && s.request.key === r.key) this.states.set(id, { ...s, status: 'failed', error });
   }
 }

@@ -16,6 +16,8 @@
  * Faults apply to `POST /v1/inferences` unless a rule names another `path` (options only).
  * Example: `--faults "429:1*2,500@0.1,latency:200@0.5"`.
  */
+import type { Answer } from './api.js';
+import { wrongSizePng } from './images.js';
 
 export const FAULT_KINDS = [
   'latency', '429', '500', '502', '503', '504', 'reset', 'timeout', 'truncate', 'bad-json', 'bad-base64',
@@ -111,4 +113,50 @@ export class FaultPlan {
     }
     return fault ? { latencyMs, fault } : { latencyMs };
   }
+}
+
+/** A fault that answers in place of the API (or drops the connection, or never answers). */
+export function immediateFault(fault: FaultRule, requestId: string): Answer | 'reset' | 'timeout' | undefined {
+  switch (fault.kind) {
+    case 'reset': return 'reset';
+    case 'timeout': return 'timeout';
+    case '429': {
+      const headers: Record<string, string> = {};
+      if (typeof fault.retryAfter === 'number') headers['retry-after'] = String(fault.retryAfter);
+      else if (fault.retryAfter) headers['retry-after'] = new Date(Date.now() + fault.retryAfter.date * 1000).toUTCString();
+      return { status: 429, headers, body: { detail: { code: 'rate_limited', message: 'Too many requests' } } };
+    }
+    case '500': return { status: 500, body: { detail: { code: 'internal_error', message: 'Internal server error; you were not charged' } } };
+    case '502': return { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'content-type': 'text/html' } };
+    case '503': return { status: 503, body: '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>', headers: { 'content-type': 'text/html' } };
+    case '504': return { status: 504, body: '<html><body><h1>504 Gateway Time-out</h1></body></html>', headers: { 'content-type': 'text/html' } };
+    case '401': return { status: 401, body: { detail: { code: 'invalid_token', message: 'Invalid or missing X-RD-Token header' } } };
+    case '402': return { status: 402, body: { error: { code: 'not_enough_balance', message: 'Not enough balance', request_id: requestId, details: null } } };
+    case '422': return { status: 422, body: { detail: [{ loc: ['body', 'prompt'], msg: 'Field required', type: 'missing' }] } };
+    default: return undefined;
+  }
+}
+
+/** The answer-spoiling faults: the request was fine, the answer is not. */
+export function corrupt(fault: FaultRule, answer: Answer, p: Record<string, unknown>): Answer {
+  const body = { ...(answer.body as Record<string, unknown>) };
+  const images = Array.isArray(body.base64_images) ? (body.base64_images as string[]) : undefined;
+  switch (fault.kind) {
+    case 'bad-base64':
+      if (images) body.base64_images = images.map(() => 'iVBORw0KGgo!!not*base64!!');
+      break;
+    case 'wrong-count':
+      if (images) body.base64_images = images.length > 1 ? images.slice(1) : [...images, ...images];
+      break;
+    case 'wrong-size':
+      if (images) {
+        const w = typeof p.width === 'number' ? p.width : 64;
+        const h = typeof p.height === 'number' ? p.height : 64;
+        body.base64_images = images.map(() => Buffer.from(wrongSizePng(w, h)).toString('base64'));
+      }
+      break;
+    default:
+      break;
+  }
+  return { ...answer, body };
 }

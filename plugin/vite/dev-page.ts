@@ -1,3 +1,4 @@
+import { shortKey } from '../core/cache-key.js';
 import { formatLocation } from '../core/location.js';
 import type { SpriteState } from '../core/session.js';
 import { escapeHtml as h } from './html.js';
@@ -23,7 +24,7 @@ function card(s: SpriteState, root: string): string {
   <dl>
     <dt>style</dt><dd>${h(p.prompt_style ?? 'default')}</dd>
     <dt>size</dt><dd>${h(p.width)}×${h(p.height)}${p.num_images > 1 ? ` ×${h(p.num_images)}` : ''}</dd>
-    <dt>key</dt><dd><code>${h(r.key.slice(0, 12))}</code></dd>
+    <dt>key</dt><dd><code>${h(shortKey(r.key))}</code></dd>
     <dt>provider</dt><dd>${h(provider)}</dd>
     <dt>cost</dt><dd>${h(cost)}</dd>
     <dt>state</dt><dd class="state">${h(STATUS_LABEL[s.status])}${s.error ? `: <span class="error">${h(s.error)}</span>` : ''}</dd>

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Connect } from 'vite';
+import { readBody } from '../core/net/read-body.js';
 import { reseedSprite } from '../core/reseed.js';
 import type { SpriteSession } from '../core/session.js';
 import { devPageHtml } from './dev-page.js';
@@ -20,16 +21,8 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body);
 }
 
-async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
+/** The dev page sends a sprite name and a mode: anything larger is not from it. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 export interface DevMiddlewareOptions {
   base: string;
@@ -101,7 +94,7 @@ async function handle(rest: string, req: IncomingMessage, res: ServerResponse, o
   if (rest === 'api/regenerate' && req.method === 'POST') {
     let body: { sprite?: unknown; mode?: unknown };
     try {
-      body = JSON.parse(await readBody(req)) as typeof body;
+      body = JSON.parse(await readBody(req, MAX_BODY_BYTES)) as typeof body;
     } catch (err) {
       return send(res, 400, 'text/plain; charset=utf-8', `retro-sprites: bad request: ${(err as Error).message}`);
     }

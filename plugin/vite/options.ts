@@ -1,4 +1,4 @@
-import type { AtlasOptions } from '../core/phaser/build.js';
+import type { AtlasOptions } from '../core/phaser/atlas.js';
 import type { ApiTuning } from '../core/providers/select.js';
 
 /** Options of `retroSprites()`; every one has a default, so `retroSprites()` alone works. */

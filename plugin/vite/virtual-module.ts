@@ -1,10 +1,12 @@
-import type { AssetKeys } from '../core/phaser/build.js';
+import { PACK_SECTION } from '../core/phaser/pack-json.js';
+import type { AssetKeys } from '../core/phaser/render.js';
 import type { SpriteRef } from '../client/index.js';
 import type { KeyedRequest } from '../core/request.js';
 
 export const VIRTUAL_ID = 'virtual:retro-sprites';
 export const RESOLVED_VIRTUAL_ID = '\0' + VIRTUAL_ID;
-export const PACK_KEY = 'retro-sprites';
+/** The pack's one section is also the key a scene loads it under. */
+export const PACK_KEY = PACK_SECTION;
 export const UPDATE_EVENT = 'retro-sprites:update';
 
 /** The key tables the virtual module exports, derived from the requests and the written atlases. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { GenerationFailedError } from '../../core/generate/errors.js';
 import { runGeneration } from '../../core/generate/run.js';
-import { loadProjectPlan, openProject } from '../../core/project.js';
+import { loadProjectPlan, openProject, runOptionsOf } from '../../core/project.js';
 import { stringValue, type Command, type CommandContext } from '../command.js';
 import { cliReporter } from '../progress.js';
 import { numberFlag, projectOptions } from './shared.js';
@@ -43,12 +43,7 @@ export const generateCommand: Command = {
       const { plan, requests } = await loadProjectPlan(project);
       for (const w of plan.warnings) io.err(`${w.location.file.slice(project.root.length + 1)}:${w.location.line}:${w.location.column}: warning: ${w.message}`);
       const result = await runGeneration(requests, {
-        store: project.store,
-        provider: project.provider,
-        root: project.root,
-        frozen: project.frozen,
-        maxCost: project.maxCost,
-        concurrency: project.concurrency,
+        ...runOptionsOf(project),
         dryRun: values['dry-run'] === true,
         signal: ctx.signal,
         reporter: cliReporter(io),
@@ -56,7 +51,7 @@ export const generateCommand: Command = {
       if (result.failures.length > 0) throw new GenerationFailedError(result.failures, project.root);
       const out = stringValue(values, 'out');
       if (out && values['dry-run'] !== true) {
-        const { writeProjectOutput } = await import('../../core/assets.js');
+        const { writeProjectOutput } = await import('../../core/output.js');
         const written = await writeProjectOutput(result, resolve(ctx.cwd, out));
         io.err(`wrote ${written.length} files to ${out}`);
       }

@@ -1,7 +1,4 @@
-import { join } from 'node:path';
-import { PAGES_DIR } from '../../core/cache/store.js';
-import { cacheKey } from '../../core/cache-key.js';
-import { PageStore } from '../../core/phaser/page-store.js';
+import { cacheKey, shortKey } from '../../core/cache-key.js';
 import { loadProjectPlan, openProject } from '../../core/project.js';
 import { PLACEHOLDER_ID, PLACEHOLDER_VERSION } from '../../core/providers/placeholder/index.js';
 import { RETRODIFFUSION_ID, RETRODIFFUSION_VERSION } from '../../core/providers/retrodiffusion/index.js';
@@ -30,12 +27,12 @@ export const pruneCommand: Command = {
     const unused = (await project.store.keys()).filter((k) => !referenced.has(k));
     const dry = ctx.values['dry-run'] === true;
     for (const key of unused) {
-      io.out(`${dry ? 'would remove' : 'removed'} ${key.slice(0, 12)}`);
+      io.out(`${dry ? 'would remove' : 'removed'} ${shortKey(key)}`);
       if (!dry) await project.store.remove(key);
     }
-    const swept = dry ? 0 : await project.store.sweepTemp();
+    const swept = dry ? 0 : await project.store.folder.sweepTemp();
     // Encoded pages are derived from entries; the next build writes the ones it needs again.
-    if (!dry) await new PageStore(join(project.cacheDir, PAGES_DIR)).clear();
+    if (!dry) await project.store.folder.clearDerived();
     io.err(
       `${unused.length} unused entr${unused.length === 1 ? 'y' : 'ies'} ${dry ? 'would be removed' : 'removed'}` +
         (swept ? `, ${swept} interrupted write${swept === 1 ? '' : 's'} cleaned up` : ''),

@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { shortKey } from '../cache-key.js';
 import { RetroSpritesError } from '../errors.js';
 import type { GeneratedImage, GenerationResult } from '../providers/provider.js';
 import { runPool } from '../pool.js';
 import { sha256Hex } from './hash.js';
-import { KeyLocks, isProcessAlive } from './lock.js';
+import { CacheFolder, isCacheKey } from './folder.js';
+import { KeyLocks } from './lock.js';
 import { CACHE_FORMAT, type CacheRecord, type CachedFile } from './record.js';
-
-export const DEFAULT_CACHE_DIR = 'manifests/.retro-cache';
 
 /** A verified cache entry: every file's sha256 matched its record. */
 export interface CacheEntry {
@@ -27,18 +26,11 @@ export interface CorruptEntry {
 
 export type CacheLookup = { status: 'hit'; entry: CacheEntry } | { status: 'miss' } | { status: 'corrupt'; corrupt: CorruptEntry };
 
-const KEY_RE = /^[0-9a-f]{64}$/;
-/** Encoded atlas pages, kept so a warm build skips the PNG writer: derived, local, never committed. */
-export const PAGES_DIR = '.pages';
-/** Manifest parses kept by their text's hash (manifest/parse-cache.ts): derived, local, never committed. */
-export const PARSES_DIR = '.parses';
-const IGNORE_FILE =
-  '# Written by retro-sprites: locks, interrupted writes and encoded pages are local; entries are meant to be committed.\n' +
-  `.locks/\n.corrupt/\n${PAGES_DIR}/\n${PARSES_DIR}/\n**/.tmp-*\n`;
-
-async function fsyncFile(path: string): Promise<void> {
-  const h = await open(path, 'r');
+/** A new file, written and flushed to disk: an entry holds art that was paid for. */
+async function writeDurable(path: string, bytes: Uint8Array | string): Promise<void> {
+  const h = await open(path, 'wx');
   try {
+    await h.writeFile(bytes);
     await h.sync();
   } finally {
     await h.close();
@@ -52,15 +44,17 @@ async function fsyncFile(path: string): Promise<void> {
  */
 export class CacheStore {
   readonly dir: string;
+  readonly folder: CacheFolder;
   readonly locks: KeyLocks;
 
   constructor(dir: string, opts: { lockPollMs?: number; lockStaleMs?: number } = {}) {
     this.dir = dir;
-    this.locks = new KeyLocks(join(dir, '.locks'), { pollMs: opts.lockPollMs, staleMs: opts.lockStaleMs });
+    this.folder = new CacheFolder(dir);
+    this.locks = new KeyLocks(this.folder.locksDir, { pollMs: opts.lockPollMs, staleMs: opts.lockStaleMs });
   }
 
   entryDir(key: string): string {
-    return join(this.dir, key.slice(0, 2), key);
+    return this.folder.entryDir(key);
   }
 
   /** Reads and verifies an entry. A damaged entry is moved to `.corrupt/` and reported, never returned. */
@@ -104,11 +98,11 @@ export class CacheStore {
     } catch {
       return 'record.json is not valid JSON';
     }
-    if (record.key !== key) return `record.json names key ${String(record.key).slice(0, 12)}, not this entry's`;
+    if (record.key !== key) return `record.json names key ${shortKey(String(record.key))}, not this entry's`;
     if (record.format !== CACHE_FORMAT) {
       throw new RetroSpritesError(
         'cache-format',
-        `cache entry ${key.slice(0, 12)} has format ${record.format}; this version of retro-sprites reads format ${CACHE_FORMAT}. Upgrade vite-plugin-retro-sprites.`,
+        `cache entry ${shortKey(key)} has format ${record.format}; this version of retro-sprites reads format ${CACHE_FORMAT}. Upgrade vite-plugin-retro-sprites.`,
       );
     }
     if (!Array.isArray(record.files) || record.files.length === 0) return 'record.json lists no files';
@@ -127,8 +121,8 @@ export class CacheStore {
   }
 
   private async setAside(key: string, reason: string): Promise<CacheLookup> {
-    const target = join(this.dir, '.corrupt', `${key}-${Date.now()}-${randomBytes(3).toString('hex')}`);
-    await mkdir(join(this.dir, '.corrupt'), { recursive: true });
+    const target = this.folder.corruptPlace(key);
+    await mkdir(this.folder.corruptDir, { recursive: true });
     try {
       await rename(this.entryDir(key), target);
     } catch (err) {
@@ -149,17 +143,15 @@ export class CacheStore {
     meta: { provider: { id: string; version: string }; request: Record<string, unknown>; requestedBy: string },
   ): Promise<CacheEntry> {
     assertKey(key);
-    const shard = join(this.dir, key.slice(0, 2));
-    await mkdir(shard, { recursive: true });
-    await this.ensureIgnoreFile();
-    const tmp = join(shard, `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    await mkdir(this.folder.shardDir(key), { recursive: true });
+    await this.folder.ensureIgnoreFile();
+    const tmp = this.folder.entryTempDir(key);
     await mkdir(tmp);
     try {
       const files: CachedFile[] = [];
       for (const [i, image] of result.images.entries()) {
         const name = `${i}.${image.format}`;
-        await writeFile(join(tmp, name), image.bytes);
-        await fsyncFile(join(tmp, name));
+        await writeDurable(join(tmp, name), image.bytes);
         files.push({ name, format: image.format, width: image.width, height: image.height, sha256: sha256Hex(image.bytes) });
       }
       const record: CacheRecord = {
@@ -174,8 +166,7 @@ export class CacheStore {
         created_at: new Date(result.createdAt * 1000).toISOString(),
         files,
       };
-      await writeFile(join(tmp, 'record.json'), JSON.stringify(record, null, 2) + '\n');
-      await fsyncFile(join(tmp, 'record.json'));
+      await writeDurable(join(tmp, 'record.json'), JSON.stringify(record, null, 2) + '\n');
       try {
         await rename(tmp, this.entryDir(key));
       } catch (err) {
@@ -193,28 +184,9 @@ export class CacheStore {
     }
   }
 
-  private ignoreWritten = false;
-  /** The folder's own `.gitignore`, brought up to date when an older version wrote it. */
-  async ensureIgnoreFile(): Promise<void> {
-    if (this.ignoreWritten) return;
-    await mkdir(this.dir, { recursive: true });
-    const path = join(this.dir, '.gitignore');
-    const current = await readFile(path, 'utf8').catch(() => undefined);
-    if (current !== IGNORE_FILE) await writeFile(path, IGNORE_FILE);
-    this.ignoreWritten = true;
-  }
-
-  /** Every complete entry's key (temp folders, locks and set-aside entries excluded). */
-  async keys(): Promise<string[]> {
-    const out: string[] = [];
-    const shards = await readdir(this.dir, { withFileTypes: true }).catch(() => []);
-    for (const shard of shards) {
-      if (!shard.isDirectory() || !/^[0-9a-f]{2}$/.test(shard.name)) continue;
-      for (const entry of await readdir(join(this.dir, shard.name), { withFileTypes: true })) {
-        if (entry.isDirectory() && KEY_RE.test(entry.name)) out.push(entry.name);
-      }
-    }
-    return out.sort();
+  /** Every complete entry's key, sorted. */
+  keys(): Promise<string[]> {
+    return this.folder.entryKeys();
   }
 
   /** Removes one entry (prune). */
@@ -222,25 +194,8 @@ export class CacheStore {
     assertKey(key);
     await rm(this.entryDir(key), { recursive: true, force: true });
   }
-
-  /** Removes temp folders that interrupted writes left behind (they are never read). */
-  async sweepTemp(): Promise<number> {
-    let n = 0;
-    const shards = await readdir(this.dir, { withFileTypes: true }).catch(() => []);
-    for (const shard of shards) {
-      if (!shard.isDirectory() || !/^[0-9a-f]{2}$/.test(shard.name)) continue;
-      for (const entry of await readdir(join(this.dir, shard.name))) {
-        const m = /^\.tmp-[0-9a-f]+-(\d+)-/.exec(entry);
-        if (m && !isProcessAlive(Number(m[1]))) {
-          await rm(join(this.dir, shard.name, entry), { recursive: true, force: true });
-          n++;
-        }
-      }
-    }
-    return n;
-  }
 }
 
 function assertKey(key: string): void {
-  if (!KEY_RE.test(key)) throw new RetroSpritesError('bad-key', `not a cache key: ${JSON.stringify(key)}`);
+  if (!isCacheKey(key)) throw new RetroSpritesError('bad-key', `not a cache key: ${JSON.stringify(key)}`);
 }

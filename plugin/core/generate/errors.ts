@@ -1,3 +1,4 @@
+import { shortKey } from '../cache-key.js';
 import { RetroSpritesError } from '../errors.js';
 import { formatLocation } from '../location.js';
 import type { KeyedRequest } from '../request.js';
@@ -11,7 +12,7 @@ function where(r: KeyedRequest, root: string): string {
 export class FrozenCacheError extends RetroSpritesError {
   readonly missing: KeyedRequest[];
   constructor(missing: KeyedRequest[], root: string) {
-    const lines = missing.map((r) => `  ${where(r, root)} (key ${r.key.slice(0, 12)})`);
+    const lines = missing.map((r) => `  ${where(r, root)} (key ${shortKey(r.key)})`);
     super(
       'frozen-miss',
       `the cache is frozen and ${missing.length} sprite${missing.length === 1 ? ' is' : 's are'} not in it:\n${lines.join('\n')}\n` +

@@ -84,16 +84,15 @@ export function decodeGif(bytes: Uint8Array, what = 'image'): DecodedGif {
     const transparent = gce?.extras?.transparentColorGiven ? gce.transparentColorIndex : undefined;
     const before = disposal === 3 ? canvas.data.slice() : undefined;
 
-    let pixels: ArrayLike<number>;
-    let table: ArrayLike<[number, number, number]>;
+    let decoded: { pixels: ArrayLike<number>; colorTable: [number, number, number][] } | undefined;
     try {
-      const decoded = decompressFrame(block as never, gif.gct, false) as unknown as { pixels: ArrayLike<number>; colorTable: [number, number, number][] } | undefined;
-      if (!decoded) throw new Error('frame without image data');
-      pixels = decoded.pixels;
-      table = decoded.colorTable ?? [];
+      decoded = decompressFrame(block as never, gif.gct, false) as unknown as typeof decoded;
     } catch (err) {
       throw new RetroSpritesError('bad-image', `${what}: frame ${index} is corrupt: ${(err as Error).message}`, { cause: err });
     }
+    if (!decoded) throw new RetroSpritesError('bad-image', `${what}: frame ${index} is corrupt: it has no image data`);
+    const pixels = decoded.pixels;
+    const table: ArrayLike<[number, number, number]> = decoded.colorTable ?? [];
     drawPatch(canvas, d, pixels, table, transparent);
     frames.push({ image: { width, height, data: canvas.data.slice() }, durationMs: gifDelayMs(gce?.delay) });
 

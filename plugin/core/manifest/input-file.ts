@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { RetroSpritesError } from '../errors.js';
+import { RetroSpritesError, type ErrorCode } from '../errors.js';
 import { decodePng, encodePng, isPng } from '../image/png.js';
 import type { RgbaImage } from '../image/bitmap.js';
 import { suggest } from '../catalog.js';
@@ -11,7 +11,7 @@ export const MAX_INPUT_FILE_BYTES = 20 * 1024 * 1024;
 /** Why a referenced file cannot be used, with a sentence on how to fix it. */
 export class InputFileError extends RetroSpritesError {
   readonly hint: string;
-  constructor(code: string, message: string, hint: string) {
+  constructor(code: ErrorCode, message: string, hint: string) {
     super(code, message);
     this.name = 'InputFileError';
     this.hint = hint;

@@ -7,11 +7,12 @@ import { ManifestError, type Diagnostic } from '../errors.js';
 import { formatLocation, type SourceLocation } from '../location.js';
 import type { GenerationRequest } from '../request.js';
 import { buildRequest, type SpriteInput } from './build-request.js';
-import { parseWithCache, type ParseCache } from './parse-cache.js';
+import type { ParseCache } from './parse-cache.js';
 import { validateEntry, show } from './entry-issues.js';
 import { isInside, readInputImage, type ResolvedInput } from './input-file.js';
 import { EXTENSION_KEY, NAME_PATTERN, TOP_LEVEL_KEYS, type ManifestEntry } from './schema.js';
-import { MAX_MANIFEST_BYTES, locate, parseManifestText, tooLarge, type YamlSource } from './yaml-source.js';
+import { LastParses } from './last-parses.js';
+import { MAX_MANIFEST_BYTES, locate, tooLarge, type YamlSource } from './yaml-source.js';
 
 export const DEFAULT_MANIFEST_GLOB = 'manifests/**/*.{yaml,yml}';
 
@@ -24,6 +25,8 @@ export interface LoadOptions {
   allowUnknownStyles?: boolean;
   /** Extra ignore globs (the caller adds its cache folder). */
   ignore?: string[];
+  /** Parses to reuse while a file's text is unchanged (a long-lived project keeps one). */
+  parses?: LastParses;
   /** Where parses are kept across processes, by the files' hashes (parse-cache.ts). */
   parseCache?: ParseCache;
 }
@@ -51,20 +54,6 @@ interface FileSprites {
  * Finds, parses and validates every manifest and turns each sprite into its GenerationRequest.
  * Throws a ManifestError holding every error of every file (and the warnings) when any is wrong.
  */
-/**
- * The last parse of each manifest, by its text: the dev server reloads every manifest on each edit,
- * and parsing the unchanged ones again is most of that reload's time.
- */
-const lastParse = new Map<string, { text: string; result: ReturnType<typeof parseManifestText> }>();
-
-async function parseOnce(file: string, text: string, keptIn: ParseCache | undefined): Promise<ReturnType<typeof parseManifestText>> {
-  const last = lastParse.get(file);
-  if (last && last.text === text) return last.result;
-  const result = keptIn ? await parseWithCache(file, text, keptIn) : parseManifestText(file, text);
-  lastParse.set(file, { text, result });
-  return result;
-}
-
 export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
   const root = path.resolve(opts.root);
   const rootReal = await fs.realpath(root).catch(() => root);
@@ -90,11 +79,12 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
     files.push(f);
   }
 
+  const parses = opts.parses ?? new LastParses();
   const parsed: FileSprites[] = [];
   for (const file of files) {
     const text = await readText(file, diagnostics);
     if (text === undefined) continue;
-    const result = await parseOnce(file, text, opts.parseCache);
+    const result = opts.parseCache ? await parses.parseKept(file, text, opts.parseCache) : parses.parse(file, text);
     diagnostics.push(...result.diagnostics);
     if (!result.source) continue;
     const fileSprites = readTopLevel(result.source, diagnostics);

@@ -1,4 +1,4 @@
-import type { BuiltAtlas } from './build.js';
+import type { BuiltAtlas } from './atlas.js';
 
 /** What `this.anims.fromJSON()` and the loader's `animation` file type read (AnimationManager.fromJSON). */
 export function animsJson(atlas: BuiltAtlas): { anims: unknown[] } {

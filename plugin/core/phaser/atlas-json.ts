@@ -1,4 +1,4 @@
-import type { AtlasFrame, BuiltAtlas } from './build.js';
+import type { AtlasFrame, BuiltAtlas } from './atlas.js';
 
 /**
  * `meta.version` is the version of the format, as TexturePacker writes it, not of the plugin:

@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { atomicWrite } from '../fs/atomic-write.js';
 import type { RgbaImage } from '../image/bitmap.js';
 import type { PngEffort } from '../image/png-encode.js';
 import { runPool } from '../pool.js';
-import type { BuiltAtlas } from './build.js';
+import type { BuiltAtlas } from './atlas.js';
 import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
 
 /** Bumped when the PNG writer's output for the same pixels changes. */
@@ -40,16 +41,15 @@ export class PageStore {
     return found;
   }
 
-  /** Stores the encodings the renderer made (tmp + rename: a reader never sees half a file). */
+  /** Stores the encodings the renderer made. */
   async save(images: readonly RgbaImage[], effort: PngEffort, skip: ReadonlySet<RgbaImage>): Promise<void> {
     await runPool(images, 8, async (image) => {
       const bytes = encodedPage(image, effort);
       if (!bytes || skip.has(image)) return;
       const path = this.path(image, effort);
-      await mkdir(join(path, '..'), { recursive: true });
-      const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-      await writeFile(tmp, bytes);
-      await rename(tmp, path).catch(() => rm(tmp, { force: true }));
+      await mkdir(dirname(path), { recursive: true });
+      // A lost write is only a later re-encode: derived data never fails a build.
+      await atomicWrite(path, bytes).catch(() => undefined);
     });
   }
 

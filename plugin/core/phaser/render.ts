@@ -1,16 +1,19 @@
 import { RetroSpritesError } from '../errors.js';
+import { byName } from '../order.js';
 import type { PngEffort } from '../image/png-encode.js';
 import { encodePage } from './encoded-pages.js';
 import { animsJson } from './anims-json.js';
 import { jsonHashAtlas, multiAtlas } from './atlas-json.js';
-import type { BuiltAtlas } from './build.js';
-import { PACK_SECTION, packJson, type PackEntry } from './pack-json.js';
+import type { BuiltAtlas } from './atlas.js';
+import { packJson, type PackEntry } from './pack-json.js';
 
 export interface OutputFile {
   /** Final name, relative to the output folder (and to the pack's `path`). */
   fileName: string;
   bytes: Uint8Array;
   kind: 'atlas' | 'multiatlas' | 'atlas-image' | 'anims' | 'image' | 'pack';
+  /** A JSON file's content as the object it encodes, so nothing downstream parses our own bytes back. */
+  json?: unknown;
 }
 
 /** Every key the game can use, for typed keys and `preload(scene)`. */
@@ -35,9 +38,16 @@ export interface RenderOptions {
   effort?: PngEffort;
 }
 
-const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const encoder = new TextEncoder();
 const jsonBytes = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value, null, 2) + '\n');
+
+/** What one moment's atlases became: the files, the keys a game can name, and the pack's entries. */
+export interface RenderedFiles {
+  files: OutputFile[];
+  keys: AssetKeys;
+  /** The pack's entries, as written into pack.json (final file names). */
+  pack: PackEntry[];
+}
 
 /**
  * Encodes built atlases into the files Phaser loads. Binary files are named first, so a bundler can
@@ -47,7 +57,7 @@ const jsonBytes = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(
  * namespace with atlases, so a name used by an atlas or by a tiling image of another atlas becomes
  * `<atlas>_<sprite>` instead.
  */
-export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { files: OutputFile[]; keys: AssetKeys } {
+export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): RenderedFiles {
   const name = opts.fileName ?? ((logical: string) => logical);
   const effort = opts.effort ?? 'small';
   const sorted = [...atlases].sort((a, b) => byName(a.atlas, b.atlas));
@@ -82,13 +92,13 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
   const animEntries: PackEntry[] = [];
   const keys: AssetKeys = { atlases: [], frames: {}, animations: [], images: [], sprites: {} };
   const usedNames = new Set<string>();
-  const add = (list: OutputFile[], logical: string, bytes: Uint8Array, kind: OutputFile['kind']): string => {
+  const add = (list: OutputFile[], logical: string, bytes: Uint8Array, kind: OutputFile['kind'], json?: unknown): string => {
     const fileName = name(logical, bytes);
     if (usedNames.has(fileName)) {
       throw new RetroSpritesError('name-clash', `two output files would both be named "${fileName}"; rename an atlas or a tiling sprite`);
     }
     usedNames.add(fileName);
-    list.push({ fileName, bytes, kind });
+    list.push(json === undefined ? { fileName, bytes, kind } : { fileName, bytes, kind, json });
     return fileName;
   };
 
@@ -111,7 +121,7 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
       add(binaries, paged ? `${a.atlas}-${i}.png` : `${a.atlas}.png`, encodePage(page, effort), 'atlas-image'),
     );
     const json = paged ? multiAtlas(a, pageNames) : jsonHashAtlas(a, pageNames[0]!);
-    const atlasFile = add(jsons, `${a.atlas}.json`, jsonBytes(json), paged ? 'multiatlas' : 'atlas');
+    const atlasFile = add(jsons, `${a.atlas}.json`, jsonBytes(json), paged ? 'multiatlas' : 'atlas', json);
     entries.push(
       paged
         ? { type: 'multiatlas', key: a.atlas, url: atlasFile }
@@ -120,7 +130,8 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
     keys.atlases.push(a.atlas);
     keys.frames[a.atlas] = a.frames.map((f) => f.name);
     if (a.animations.length > 0) {
-      const animFile = add(jsons, `${a.atlas}.anims.json`, jsonBytes(animsJson(a)), 'anims');
+      const anims = animsJson(a);
+      const animFile = add(jsons, `${a.atlas}.anims.json`, jsonBytes(anims), 'anims', anims);
       animEntries.push({ type: 'animation', key: `${a.atlas}.anims`, url: animFile });
       keys.animations.push(...a.animations.map((x) => x.key));
     }
@@ -129,10 +140,9 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): { 
   keys.images.sort(byName);
 
   // Textures first and animations last: Phaser builds animations once their frames exist.
-  const pack = packJson([...entries, ...imageEntries, ...animEntries], opts.packPath);
+  const packEntries = [...entries, ...imageEntries, ...animEntries];
+  const pack = packJson(packEntries, opts.packPath);
   const files = [...binaries, ...jsons];
-  add(files, 'pack.json', jsonBytes(pack), 'pack');
-  return { files, keys };
+  add(files, 'pack.json', jsonBytes(pack), 'pack', pack);
+  return { files, keys, pack: packEntries };
 }
-
-export { PACK_SECTION };

@@ -1,13 +1,19 @@
 import { RetroSpritesError } from '../errors.js';
-import { createPlaceholderProvider, PLACEHOLDER_ID } from './placeholder/index.js';
-import type { Provider } from './provider.js';
+import type { ApiPayload } from '../payload.js';
+import { createPlaceholderProvider, PLACEHOLDER_ID, renderPlaceholder } from './placeholder/index.js';
+import type { GeneratedImage, Provider } from './provider.js';
 import { DEFAULT_API_URL, RETRODIFFUSION_ID, createRetroDiffusionProvider, type RetroDiffusionOptions } from './retrodiffusion/index.js';
 
 /** What a project may tune of the API client; each has a sensible default in the client. */
 export type ApiTuning = Pick<RetroDiffusionOptions, 'timeoutMs' | 'maxAttempts' | 'maxRetryTimeMs' | 'requestsPerMinute' | 'retry' | 'exactCost'>;
 
+/** Art drawn at once for a request while its provider works on it (the dev server's first load). */
+export type StandIn = (payload: ApiPayload) => GeneratedImage[];
+
 export interface ProviderChoice {
   provider: Provider;
+  /** For a provider that takes time (and money): offline art to show meanwhile. */
+  standIn?: StandIn;
   /** One line to show the user when the choice was made for them (no key: offline art). */
   notice?: string;
 }
@@ -59,7 +65,7 @@ export function selectProvider(opts: {
     // Every request on its own line is noise in a build log; retries and failures always show.
     logRequests: Boolean(opts.env.RETRO_SPRITES_DEBUG),
   });
-  return { provider };
+  return { provider, standIn: renderPlaceholder };
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CacheStore } from '../../../plugin/core/cache/store.js';
 import { BudgetError, FrozenCacheError } from '../../../plugin/core/generate/errors.js';
+import { PriceBook } from '../../../plugin/core/generate/estimate.js';
 import { runGeneration } from '../../../plugin/core/generate/run.js';
 import { countingProvider } from '../../helpers/counting-provider.js';
 import { keyedRequests, manySprites, writeProject } from '../../helpers/project.js';
@@ -42,10 +43,11 @@ describe('a generation run', () => {
 
   it('asks the price once for requests that differ only in prompt or seed', async () => {
     const { root, provider, requests, store } = await setup(manySprites(5));
-    await runGeneration(requests, { store, provider, root, dryRun: true });
+    const prices = new PriceBook();
+    await runGeneration(requests, { store, provider, root, prices, dryRun: true });
     expect(provider.estimates).toHaveLength(1);
-    // The same provider remembers the price for the next run (the dev server's edit loop).
-    await runGeneration(requests, { store, provider, root });
+    // A project keeps its prices for the next run (the dev server's edit loop).
+    await runGeneration(requests, { store, provider, root, prices });
     expect(provider.estimates).toHaveLength(1);
   });
 

@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../plugin/core/image/bitmap.js';
 import { decodePng } from '../../../plugin/core/image/png.js';
 import { writeOutputDir } from '../../../plugin/core/output.js';
-import { buildAtlas, renderFiles, type SpriteSource } from '../../../plugin/core/phaser/build.js';
+import type { SpriteSource } from '../../../plugin/core/phaser/atlas.js';
+import { buildAtlas } from '../../../plugin/core/phaser/build.js';
+import { renderFiles } from '../../../plugin/core/phaser/render.js';
 import { gifImage, pixelArt, pngImage, request } from '../image/sprite-fixtures.js';
 import { verifyOutput } from './atlas-verifier.js';
 

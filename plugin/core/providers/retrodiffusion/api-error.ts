@@ -1,4 +1,4 @@
-import { RetroSpritesError } from '../../errors.js';
+import { RetroSpritesError, type ErrorCode } from '../../errors.js';
 
 export interface ApiErrorInit {
   status?: number;
@@ -18,7 +18,7 @@ export class ApiError extends RetroSpritesError {
   readonly requestId?: string;
   readonly retryable: boolean;
   readonly apiCode?: string;
-  constructor(code: string, message: string, init: ApiErrorInit = {}) {
+  constructor(code: ErrorCode, message: string, init: ApiErrorInit = {}) {
     super(code, message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'ApiError';
     this.status = init.status;

@@ -10,10 +10,10 @@ import { RetroSpritesError } from '../errors.js';
 import { formatLocation } from '../location.js';
 import type { GeneratedImage } from '../providers/provider.js';
 import type { GenerationRequest } from '../request.js';
-import type { RgbaImage } from './bitmap.js';
-import { decodeGif, isGif } from './gif.js';
-import { decodePng } from './png.js';
-import { crop } from './trim.js';
+import type { RgbaImage } from '../image/bitmap.js';
+import { decodeGif, isGif } from '../image/gif.js';
+import { decodePng } from '../image/png.js';
+import { crop } from '../image/trim.js';
 
 /** One frame of an atlas, untrimmed, under its Phaser frame name. */
 export interface NamedFrame {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../plugin/core/image/bitmap.js';
-import { spriteFrames } from '../../../plugin/core/image/frames.js';
+import { spriteFrames } from '../../../plugin/core/phaser/frames.js';
 import { crop } from '../../../plugin/core/image/trim.js';
-import { gifImage, pixelArt, pngImage, request } from './sprite-fixtures.js';
+import { gifImage, pixelArt, pngImage, request } from '../image/sprite-fixtures.js';
 
 const same = (a: RgbaImage, b: RgbaImage) => a.width === b.width && a.height === b.height && Buffer.from(a.data).equals(Buffer.from(b.data));
 

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { atomicWrite } from '../fs/atomic-write.js';
+import { isProcessAlive } from './lock.js';
+
+export const DEFAULT_CACHE_DIR = 'manifests/.retro-cache';
+
+const KEY_RE = /^[0-9a-f]{64}$/;
+const SHARD_RE = /^[0-9a-f]{2}$/;
+/** `.tmp-<key prefix>-<pid>-<random>`: an entry being written. */
+const ENTRY_TEMP_RE = /^\.tmp-[0-9a-f]+-(\d+)-/;
+
+/** Local areas of the folder: never committed (see the folder's own .gitignore). */
+const LOCKS = '.locks';
+const CORRUPT = '.corrupt';
+const PAGES = '.pages';
+const PARSES = '.parses';
+
+const IGNORE_FILE =
+  '# Written by retro-sprites: locks, interrupted writes and encoded pages are local; entries are meant to be committed.\n' +
+  `${LOCKS}/\n${CORRUPT}/\n${PAGES}/\n${PARSES}/\n**/.tmp-*\n`;
+
+export function isCacheKey(key: string): boolean {
+  return KEY_RE.test(key);
+}
+
+/**
+ * The cache folder's layout, in one place: committed entries under `<key[0..2]>/<key>/`, and the
+ * local areas beside them: `.locks/` (one lock file per key in generation), `.corrupt/` (damaged
+ * entries set aside for a person to inspect), `.pages/` and `.parses/` (derived data a build may
+ * keep: encoded atlas pages, manifest parses) and `.tmp-*` (writes in progress). The store, the
+ * page store and prune all go through it, so no other module knows where anything lies.
+ */
+export class CacheFolder {
+  constructor(readonly dir: string) {}
+
+  get locksDir(): string {
+    return join(this.dir, LOCKS);
+  }
+
+  get corruptDir(): string {
+    return join(this.dir, CORRUPT);
+  }
+
+  /** Derived, local, safe to delete at any time. */
+  get pagesDir(): string {
+    return join(this.dir, PAGES);
+  }
+
+  /** Manifest parses kept by their text's hash (manifest/parse-cache.ts): derived, local. */
+  get parsesDir(): string {
+    return join(this.dir, PARSES);
+  }
+
+  shardDir(key: string): string {
+    return join(this.dir, key.slice(0, 2));
+  }
+
+  entryDir(key: string): string {
+    return join(this.shardDir(key), key);
+  }
+
+  /** A fresh folder name, beside the entry's final place, to write it in before the rename. */
+  entryTempDir(key: string): string {
+    return join(this.shardDir(key), `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  }
+
+  /** A fresh place in `.corrupt/` for a damaged entry. */
+  corruptPlace(key: string): string {
+    return join(this.corruptDir, `${key}-${Date.now()}-${randomBytes(3).toString('hex')}`);
+  }
+
+  private ignoreWritten = false;
+  /** The folder's own `.gitignore`, brought up to date when an older version wrote it. */
+  async ensureIgnoreFile(): Promise<void> {
+    if (this.ignoreWritten) return;
+    await mkdir(this.dir, { recursive: true });
+    const path = join(this.dir, '.gitignore');
+    const current = await readFile(path, 'utf8').catch(() => undefined);
+    if (current !== IGNORE_FILE) await atomicWrite(path, IGNORE_FILE);
+    this.ignoreWritten = true;
+  }
+
+  /** Every complete entry's key (temp folders, locks and set-aside entries excluded), sorted. */
+  async entryKeys(): Promise<string[]> {
+    const out: string[] = [];
+    for (const shard of await this.shards()) {
+      for (const entry of await readdir(join(this.dir, shard), { withFileTypes: true })) {
+        if (entry.isDirectory() && isCacheKey(entry.name)) out.push(entry.name);
+      }
+    }
+    return out.sort();
+  }
+
+  /** Removes temp folders that interrupted writes of dead processes left behind (they are never read). */
+  async sweepTemp(): Promise<number> {
+    let n = 0;
+    for (const shard of await this.shards()) {
+      for (const entry of await readdir(join(this.dir, shard))) {
+        const m = ENTRY_TEMP_RE.exec(entry);
+        if (m && !isProcessAlive(Number(m[1]))) {
+          await rm(join(this.dir, shard, entry), { recursive: true, force: true });
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Drops the derived data; the next build makes what it needs again. */
+  async clearDerived(): Promise<void> {
+    await rm(this.pagesDir, { recursive: true, force: true });
+    await rm(this.parsesDir, { recursive: true, force: true });
+  }
+
+  private async shards(): Promise<string[]> {
+    const all = await readdir(this.dir, { withFileTypes: true }).catch(() => []);
+    return all.filter((d) => d.isDirectory() && SHARD_RE.test(d.name)).map((d) => d.name);
+  }
+}

@@ -1,0 +1,48 @@
+import { canonicalJson } from '../cache-key.js';
+import type { ApiPayload } from '../payload.js';
+import { runPool } from '../pool.js';
+import type { Cost, Provider } from '../providers/provider.js';
+import type { KeyedRequest } from '../request.js';
+
+/**
+ * Prices a provider already answered, by the fields a price depends on. A project keeps one for
+ * its provider's life, so the dev server's edit loop never asks the same price twice.
+ */
+export class PriceBook {
+  private readonly prices = new Map<string, Cost>();
+
+  get(payload: ApiPayload): Cost | undefined {
+    return this.prices.get(priceId(payload));
+  }
+
+  /**
+   * Asks the provider for every price not known yet, one request per distinct shape. One failed
+   * estimate (a rejected key, a refused style) ends the run, so it cancels the others.
+   */
+  async learn(requests: readonly KeyedRequest[], provider: Provider, opts: { concurrency: number; signal?: AbortSignal }): Promise<void> {
+    const unknown = new Map<string, KeyedRequest>();
+    for (const r of requests) {
+      const id = priceId(r.payload);
+      if (!this.prices.has(id) && !unknown.has(id)) unknown.set(id, r);
+    }
+    const estimating = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, estimating.signal]) : estimating.signal;
+    await runPool([...unknown], opts.concurrency, async ([id, r]) => {
+      try {
+        this.prices.set(id, await provider.estimateCost(r.payload, { source: r.source, sprite: r.sprite, signal }));
+      } catch (err) {
+        estimating.abort();
+        throw err;
+      }
+    });
+  }
+}
+
+/**
+ * A price depends on what is drawn (model, style, size, count, options), not on the prompt or the
+ * seed: requests that differ only there share one price.
+ */
+function priceId(payload: ApiPayload): string {
+  const { prompt: _prompt, seed: _seed, check_cost: _check, input_image, input_palette, ...drawn } = payload;
+  return canonicalJson({ ...drawn, input_image: input_image !== undefined, input_palette: input_palette !== undefined });
+}

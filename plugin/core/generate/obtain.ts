@@ -1,0 +1,70 @@
+import type { CacheEntry, CacheStore } from '../cache/store.js';
+import { sha256Hex } from '../cache/hash.js';
+import type { ApiPayload } from '../payload.js';
+import type { Cost, Provider } from '../providers/provider.js';
+import type { KeyedRequest } from '../request.js';
+
+/** One key's art, from the cache (another process wrote it meanwhile) or paid for now. */
+export interface Obtained {
+  entry: CacheEntry;
+  generated: boolean;
+  cost?: Cost;
+}
+
+/**
+ * Identical keys in flight share one promise, whichever run started them: a project keeps one of
+ * these, so the dev server's overlapping refreshes never pay twice for one sprite.
+ */
+export type InFlight = Map<string, Promise<Obtained>>;
+
+export interface ObtainContext {
+  store: CacheStore;
+  provider: Provider;
+  inflight: InFlight;
+  /** Generate again even though cached; the old entry goes once the new art is in hand. */
+  refresh: boolean;
+}
+
+export function obtain(r: KeyedRequest, ctx: ObtainContext): Promise<Obtained> {
+  const id = `${ctx.store.dir}\0${r.key}`;
+  let p = ctx.inflight.get(id);
+  if (!p) {
+    p = obtainLocked(r, ctx).finally(() => ctx.inflight.delete(id));
+    ctx.inflight.set(id, p);
+  }
+  return p;
+}
+
+/** Under the key's cross-process lock: look again (another process may have just written it), then pay. */
+async function obtainLocked(r: KeyedRequest, ctx: ObtainContext): Promise<Obtained> {
+  const { store, provider } = ctx;
+  const release = await store.locks.acquire(r.key);
+  try {
+    if (!ctx.refresh) {
+      const again = await store.lookup(r.key);
+      if (again.status === 'hit') return { entry: again.entry, generated: false };
+    }
+    // No location here: a failure is reported with the sprite's place by the run itself, once.
+    const result = await provider.generate(r.payload);
+    // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
+    if (ctx.refresh) await store.remove(r.key);
+    const entry = await store.put(r.key, result, {
+      provider: { id: provider.id, version: provider.version },
+      request: recordableRequest(r.payload),
+      requestedBy: `${r.atlas}/${r.sprite}`,
+    });
+    return { entry, generated: true, cost: result.cost };
+  } finally {
+    await release();
+  }
+}
+
+/** The payload as a cache record keeps it: referenced images reduced to their sha256. */
+export function recordableRequest(payload: ApiPayload): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(payload)) {
+    if (k === 'check_cost' || v === undefined) continue;
+    out[k] = (k === 'input_image' || k === 'input_palette') && typeof v === 'string' ? `sha256:${sha256Hex(Buffer.from(v, 'base64'))}` : v;
+  }
+  return out;
+}

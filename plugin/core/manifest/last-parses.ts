@@ -1,0 +1,29 @@
+import { parseWithCache, type ParseCache } from './parse-cache.js';
+import { parseManifestText } from './yaml-source.js';
+
+type Parse = ReturnType<typeof parseManifestText>;
+
+/**
+ * The last parse of each manifest, by its text: the dev server reloads every manifest on each edit,
+ * and parsing the unchanged ones again is most of that reload's time. A project holds one.
+ */
+export class LastParses {
+  private readonly byFile = new Map<string, { text: string; result: Parse }>();
+
+  parse(file: string, text: string): Parse {
+    const last = this.byFile.get(file);
+    if (last && last.text === text) return last.result;
+    const result = parseManifestText(file, text);
+    this.byFile.set(file, { text, result });
+    return result;
+  }
+
+  /** The same, with parses also kept across processes (parse-cache.ts). */
+  async parseKept(file: string, text: string, cache: ParseCache): Promise<Parse> {
+    const last = this.byFile.get(file);
+    if (last && last.text === text) return last.result;
+    const result = await parseWithCache(file, text, cache);
+    this.byFile.set(file, { text, result });
+    return result;
+  }
+}

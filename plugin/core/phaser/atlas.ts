@@ -1,0 +1,59 @@
+import type { RgbaImage } from '../image/bitmap.js';
+import type { Box } from '../image/trim.js';
+import type { GeneratedImage } from '../providers/provider.js';
+import type { GenerationRequest } from '../request.js';
+import type { AnimationSpec, NamedImage } from './frames.js';
+
+export interface AtlasOptions {
+  /** Largest page side (default 2048, what every WebGL device supports). */
+  maxSize?: number;
+  /** Transparent pixels between frames (default 2). */
+  padding?: number;
+  /** Edge pixels repeated outward into the padding (default 1), so filtering never samples a neighbour. */
+  extrude?: number;
+  /** Power-of-two page sizes (default false; WebGL2 does not need them). */
+  pot?: boolean;
+  /** Cut transparent borders (default true); Phaser restores them from `spriteSourceSize`. */
+  trim?: boolean;
+}
+
+export interface SpriteSource {
+  request: GenerationRequest;
+  images: GeneratedImage[];
+}
+
+/** Where one frame of an atlas lies, in the terms of Phaser's JSON Hash. */
+export interface AtlasFrame {
+  name: string;
+  /** Index of the page (texture source) holding the frame. */
+  page: number;
+  frame: Box;
+  trimmed: boolean;
+  /** Where the trimmed pixels sit inside the untrimmed frame. */
+  spriteSourceSize: Box;
+  sourceSize: { w: number; h: number };
+  pivot?: { x: number; y: number };
+}
+
+export interface BuiltAtlas {
+  /** Phaser texture key. */
+  atlas: string;
+  pages: RgbaImage[];
+  /** Sorted by name. */
+  frames: AtlasFrame[];
+  /** Sorted by key; frames refer to `atlas`. */
+  animations: AnimationSpec[];
+  /** Tiling sprites: written as standalone images, never packed. Sorted by name. */
+  images: NamedImage[];
+  /** Frame pixels over page pixels (0..1); 1 when there are no pages. */
+  occupancy: number;
+  /** What each sprite of the group became, by sprite name: frame, animation and tile image names. */
+  sprites: Record<string, SpriteOutput>;
+}
+
+/** The names one manifest sprite produced. */
+export interface SpriteOutput {
+  frames: string[];
+  animations: string[];
+  images: string[];
+}

@@ -1,0 +1,77 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../plugin/emulator/index.js';
+import { SpriteSession, type Snapshot } from '../../plugin/core/session.js';
+import { manySprites, writeProject } from '../helpers/project.js';
+import { useTempDirs } from '../helpers/tmp.js';
+
+const tempDir = useTempDirs();
+let emulator: Emulator | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+const paid = (e: Emulator) => e.received.filter((r) => r.path === '/v1/inferences' && !(r.json as { check_cost?: boolean }).check_cost).length;
+
+describe('a sprite session (what the dev server holds)', () => {
+  it('answers the first load at once with stand-ins, then swaps in the API art when it arrives', async () => {
+    const root = await tempDir();
+    await writeProject(root, { 'manifests/gems.yaml': manySprites(3, 'gems') });
+    emulator = await startEmulator({ latencyMs: 150 });
+    const updates: Snapshot[] = [];
+    const session = new SpriteSession({
+      root,
+      env: { RD_API_KEY: 'emulator-token', RD_API_URL: emulator.url },
+      placeholdersFirst: true,
+      onUpdate: (s) => updates.push(s),
+    });
+    const first = await session.refresh();
+    expect(first.keys.frames.gems).toEqual(['s0', 's1', 's2']);
+    expect(session.spriteStates().map((s) => [s.request.sprite, s.status, s.standIn])).toEqual([
+      ['s0', 'generating', true],
+      ['s1', 'generating', true],
+      ['s2', 'generating', true],
+    ]);
+    await session.settled();
+    expect(updates).toHaveLength(1);
+    expect(session.spriteStates().map((s) => [s.status, s.standIn])).toEqual([['generated', false], ['generated', false], ['generated', false]]);
+    // The real art is other pixels than the stand-in: the atlas page changed.
+    const page = (s: Snapshot) => s.files.find((f) => f.kind === 'atlas-image')!.bytes;
+    expect(Buffer.from(page(updates[0]!)).equals(Buffer.from(page(first)))).toBe(false);
+    expect(paid(emulator)).toBe(3);
+  });
+
+  it('after an edit keeps the last good art while the new art is made, and pays only for the sprite that changed', async () => {
+    const root = await tempDir();
+    await writeProject(root, { 'manifests/gems.yaml': manySprites(3, 'gems') });
+    emulator = await startEmulator();
+    const session = new SpriteSession({ root, env: { RD_API_KEY: 'emulator-token', RD_API_URL: emulator.url }, placeholdersFirst: true });
+    await session.refresh();
+    await session.settled();
+    expect(paid(emulator)).toBe(3);
+
+    await writeFile(join(root, 'manifests/gems.yaml'), manySprites(3, 'gems').replace('gem number 1', 'gem number one'));
+    const edited = await session.refresh();
+    expect(paid(emulator)).toBe(4);
+    expect(edited.summary).toMatchObject({ sprites: 3, cached: 2, generated: 1 });
+    expect(session.spriteStates().map((s) => s.status)).toEqual(['cached', 'generated', 'cached']);
+  });
+
+  it('reports a failed sprite in its state, and keeps its last good art in the atlas', async () => {
+    const root = await tempDir();
+    await writeProject(root, { 'manifests/gems.yaml': manySprites(2, 'gems') });
+    emulator = await startEmulator();
+    const session = new SpriteSession({ root, env: { RD_API_KEY: 'emulator-token', RD_API_URL: emulator.url }, api: { maxAttempts: 1 } });
+    await session.refresh();
+    emulator.setFaults('500*5');
+    await writeFile(join(root, 'manifests/gems.yaml'), manySprites(2, 'gems').replace('gem number 0', 'gem number zero'));
+    const snapshot = await session.refresh();
+    const s0 = session.spriteStates().find((s) => s.request.sprite === 's0')!;
+    expect(s0.status).toBe('failed');
+    expect(s0.error).toMatch(/500|server/i);
+    expect(snapshot.failures).toHaveLength(1);
+    expect(snapshot.keys.frames.gems).toEqual(['s0', 's1']);
+  });
+});
