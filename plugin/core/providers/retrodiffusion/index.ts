@@ -221,6 +221,10 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
       return result!;
     },
 
+    knownPrice(payload: ApiPayload): Cost | undefined {
+      return !opts.exactCost && billedIn === 'usd' ? knownPrice(payload) : undefined;
+    },
+
     async estimateCost(payload: ApiPayload, ctx?: GenerateContext): Promise<Cost> {
       const local = opts.exactCost ? undefined : knownPrice(payload);
       if (local && (await accountUnit()) === 'usd') return local;

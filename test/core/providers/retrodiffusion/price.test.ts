@@ -63,6 +63,27 @@ describe('prices the catalog publishes are computed here', () => {
   });
 });
 
+describe('prices known without any request', () => {
+  it('once a paid answer said the account pays in USD (a run learns the rest after its first answer)', async () => {
+    const h = await open({ credits: 100, dialect: 'newer' });
+    const [p] = requestsFor('rd_plus__default');
+    expect(h.provider.knownPrice!(p!)).toBeUndefined();
+    await h.provider.generate(requestsFor('rd_fast__low_res')[0]!);
+    expect(h.provider.knownPrice!(p!)).toEqual(knownPrice(p!));
+    expect(h.emu.received).toHaveLength(1);
+  });
+
+  it('never for an account billed in credits, nor with exactCost', async () => {
+    const seed = await open({ credits: 100 });
+    const [p] = requestsFor('rd_fast__low_res');
+    await seed.provider.generate(p!);
+    expect(seed.provider.knownPrice!(p!)).toBeUndefined();
+    const exact = await open({ credits: 100, dialect: 'newer' }, { exactCost: true });
+    await exact.provider.generate(p!);
+    expect(exact.provider.knownPrice!(p!)).toBeUndefined();
+  });
+});
+
 describe('prices asked of the API', () => {
   it('with exactCost, every price', async () => {
     const h = await open({ credits: 100, dialect: 'newer' }, { exactCost: true });
