@@ -16,10 +16,11 @@ const LOCKS = '.locks';
 const CORRUPT = '.corrupt';
 const PAGES = '.pages';
 const PARSES = '.parses';
+const ATLASES = '.atlases';
 
 const IGNORE_FILE =
   '# Written by retro-sprites: locks, interrupted writes and encoded pages are local; entries are meant to be committed.\n' +
-  `${LOCKS}/\n${CORRUPT}/\n${PAGES}/\n${PARSES}/\n**/.tmp-*\n`;
+  `${LOCKS}/\n${CORRUPT}/\n${PAGES}/\n${PARSES}/\n${ATLASES}/\n**/.tmp-*\n`;
 
 export function isCacheKey(key: string): boolean {
   return KEY_RE.test(key);
@@ -28,9 +29,10 @@ export function isCacheKey(key: string): boolean {
 /**
  * The cache folder's layout, in one place: committed entries under `<key[0..2]>/<key>/`, and the
  * local areas beside them: `.locks/` (one lock file per key in generation), `.corrupt/` (damaged
- * entries set aside for a person to inspect), `.pages/` and `.parses/` (derived data a build may
- * keep: encoded atlas pages, manifest parses) and `.tmp-*` (writes in progress). The store, the
- * page store and prune all go through it, so no other module knows where anything lies.
+ * entries set aside for a person to inspect), `.pages/`, `.parses/` and `.atlases/` (derived data
+ * a build may keep: encoded atlas pages, manifest parses, each atlas's output) and `.tmp-*`
+ * (writes in progress). The store, the page store and prune all go through it, so no other module
+ * knows where anything lies.
  */
 export class CacheFolder {
   constructor(readonly dir: string) {}
@@ -53,12 +55,22 @@ export class CacheFolder {
     return join(this.dir, PARSES);
   }
 
+  /** Each atlas's output by its inputs (phaser/atlas-memo.ts): derived, local. */
+  get atlasesDir(): string {
+    return join(this.dir, ATLASES);
+  }
+
   shardDir(key: string): string {
     return join(this.dir, key.slice(0, 2));
   }
 
   entryDir(key: string): string {
     return join(this.shardDir(key), key);
+  }
+
+  /** An entry's record (what the atlas memo keys on: a regenerated entry gets a new one). */
+  recordFile(key: string): string {
+    return join(this.entryDir(key), 'record.json');
   }
 
   /** A fresh folder name, beside the entry's final place, to write it in before the rename. */
@@ -112,6 +124,7 @@ export class CacheFolder {
   async clearDerived(): Promise<void> {
     await rm(this.pagesDir, { recursive: true, force: true });
     await rm(this.parsesDir, { recursive: true, force: true });
+    await rm(this.atlasesDir, { recursive: true, force: true });
   }
 
   private async shards(): Promise<string[]> {
