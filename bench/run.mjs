@@ -33,8 +33,15 @@ try {
     const out = join(tmp, `${name}.json`);
     const t0 = Date.now();
     console.error(`bench: ${name}`);
-    await runNode([new URL('./run-one.mjs', import.meta.url).pathname, name, out, ...(quick ? ['--quick'] : [])], { showProgress: true });
-    scenarios[name] = JSON.parse(await readFile(out, 'utf8'));
+    try {
+      await runNode([new URL('./run-one.mjs', import.meta.url).pathname, name, out, ...(quick ? ['--quick'] : [])], { showProgress: true });
+      scenarios[name] = JSON.parse(await readFile(out, 'utf8'));
+    } catch (err) {
+      // One broken scenario must not lose the others' figures; the report says it failed.
+      console.error(`bench: ${name} failed: ${err.message}`);
+      scenarios[name] = { error: err.message.slice(0, 500) };
+      process.exitCode = 1;
+    }
     console.error(`bench: ${name} took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
 } finally {

@@ -42,7 +42,8 @@ export function renderReport(results) {
   for (const g of goals) L.push(`| ${g.name}: ${g.text} | ${fmt(g.measured, g.unit)} | ${fmt(g.bound, g.unit)} | ${g.ratio.toFixed(2)} | ${g.met ? 'met' : '**missed**'} |`);
   L.push('', `${goals.filter((g) => g.met).length} of ${goals.length} goals met.`, '');
 
-  if (s['warm-build']) {
+  for (const [name, x] of Object.entries(s)) if (x.error) L.push(`**${name} did not run to the end**: ${x.error.split('\n')[0]}`, '');
+  if (s['warm-build']?.sizes) {
     L.push('**Warm `vite build`** (whole processes from the shell, interleaved pairs; 10 atlases, every sprite cached, placeholder provider; "static" is the same game built from the files `generate --out` wrote, copied to `public/`; peak RSS from GNU time):', '');
     L.push('| sprites | with the plugin | static files | ratio | overhead per 1000 sprites | peak RSS, plugin | peak RSS, static | first build after the art changed |', '|---|---|---|---|---|---|---|---|');
     for (const x of s['warm-build'].sizes) {
@@ -50,7 +51,7 @@ export function renderReport(results) {
     }
     L.push('');
   }
-  if (s.packing) {
+  if (s.packing?.sets) {
     const p = s.packing;
     L.push(`**Packing** (each packer in fresh node processes; "first" is the first call in a process, "repeat" the median of the calls after it; padding 2, pages up to 2048×2048, trimmed and deduplicated pixel-art frames 8–128 px; a peer still running after ${p.capMs / 1000} s is stopped):`, '');
     L.push('| frames (rects) | packer | pages | occupancy | first call | repeat |', '|---|---|---|---|---|---|');
@@ -63,11 +64,11 @@ export function renderReport(results) {
     const worse = p.sets.filter((x) => !x.layoutAtLeastPeers).map((x) => x.frames);
     L.push('', worse.length ? `Layout: ours has fewer pages or a higher occupancy than every peer except at ${worse.join(', ')} frames.` : 'Layout: at every size ours has as few pages as the best peer and a higher occupancy.', '');
   }
-  if (s['cold-run']) {
+  if (s['cold-run']?.wholeRunMs) {
     const c = s['cold-run'];
     L.push(`**Cold run**: \`retro-sprites generate\` as a whole process, ${c.sprites} sprites, all cache misses, concurrency ${c.concurrency}, against the emulator answering after ${c.latencyMs} ms; ideal ceil(${c.sprites}/${c.concurrency}) × ${c.latencyMs} ms = ${ms(c.idealMs)}: ${range(c.wholeRunMs)}, ${(c.wholeRunMs.median / c.idealMs).toFixed(2)}× the ideal.`, '');
   }
-  if (s['dev-update']) {
+  if (s['dev-update']?.updateMs) {
     const d = s['dev-update'];
     L.push(`**Dev update**: ${d.sprites} sprites served by the dev server, one prompt edited on disk (${d.edits} edits), emulator latency ${d.latencyMs} ms: the \`retro-sprites:update\` with the new art after ${range(d.updateMs)}, ${range(d.minusLatencyMs)} of it ours.`, '');
   }

@@ -1,8 +1,7 @@
-import { cp, rm, writeFile, mkdtemp } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { DIST, REPO } from '../lib/dist.mjs';
+import { PLUGIN, REPO } from '../lib/dist.mjs';
 import { goal } from '../lib/goal.mjs';
 import { node, timeProcess } from '../lib/proc.mjs';
 import { PLUGIN_MAIN, STATIC_MAIN, writeGame, writeManifests } from '../lib/project.mjs';
@@ -14,8 +13,10 @@ const ATLASES = 10;
 /** What a build keeps locally in the cache folder and an art change makes stale. */
 const LOCAL_BUILD_STATE = ['.pages', '.atlases'];
 
-const pluginConfig = () =>
-  `import { retroSprites } from ${JSON.stringify(pathToFileURL(join(DIST, 'index.js')).href)};\n` +
+// The plugin as a game installs it: a package in node_modules, which Vite leaves out of the config
+// bundle (a file URL import would be bundled into the config on every build).
+const PLUGIN_CONFIG =
+  "import { retroSprites } from 'vite-plugin-retro-sprites';\n" +
   "export default { plugins: [retroSprites({ provider: 'placeholder', dts: false })], build: { outDir: 'dist', emptyOutDir: true } };\n";
 const STATIC_CONFIG = "export default { build: { outDir: 'dist', emptyOutDir: true } };\n";
 
@@ -40,7 +41,9 @@ export async function run({ log, quick }) {
       const plain = join(base, 'static');
       await writeManifests(game, { sprites, atlases: ATLASES });
       await writeGame(game, PLUGIN_MAIN);
-      await writeFile(join(game, 'vite.config.mjs'), pluginConfig());
+      await writeFile(join(game, 'vite.config.mjs'), PLUGIN_CONFIG);
+      await mkdir(join(game, 'node_modules'), { recursive: true });
+      await symlink(PLUGIN, join(game, 'node_modules/vite-plugin-retro-sprites'), 'dir');
       log(`warm build: ${sprites} sprites in ${ATLASES} atlases; filling the cache (untimed)`);
       await timeProcess(node, [CLI, 'generate', '--provider', 'placeholder', '--concurrency', '8'], { cwd: game });
       const out = join(base, 'out');
