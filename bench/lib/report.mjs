@@ -62,7 +62,10 @@ export function renderReport(results) {
       }
     }
     const worse = p.sets.filter((x) => !x.layoutAtLeastPeers).map((x) => x.frames);
-    L.push('', worse.length ? `Layout: ours has fewer pages or a higher occupancy than every peer except at ${worse.join(', ')} frames.` : 'Layout: at every size ours has as few pages as the best peer and a higher occupancy.', '');
+    const compared = p.sets.filter((x) => x.packers.some((q, i) => i > 0 && !q.timedOut)).map((x) => x.frames);
+    L.push('', worse.length
+      ? `Layout: ours has fewer pages or a higher occupancy than every peer that finished, except at ${worse.join(', ')} frames.`
+      : `Layout: wherever a peer finished (${compared.join(', ')} frames), ours has as few pages as the best of them and a higher occupancy.`, '');
   }
   if (s['cold-run']?.wholeRunMs) {
     const c = s['cold-run'];
