@@ -1,4 +1,4 @@
-import type * as Phaser from 'phaser';
+import * as Phaser from 'phaser';
 import { animations, atlases, frames, images } from 'virtual:retro-sprites';
 import { STATE } from './layout.js';
 import type { WorldScene } from './scenes/world-scene.js';
@@ -6,6 +6,8 @@ import type { WorldScene } from './scenes/world-scene.js';
 /** What the browser test reads from the running game (see test/e2e). */
 export interface DemoHook {
   ready: boolean;
+  /** The Phaser the game runs on (the tests run it on 3.90 and 4.x). */
+  phaserVersion: string;
   game: Phaser.Game;
   hero: { x: number; y: number; facing: string; animation: string | null; playing: boolean; frame: string };
   score: number;
@@ -28,6 +30,7 @@ export function installTestHook(world: WorldScene): void {
   const game = world.sys.game;
   const hook: DemoHook = {
     ready: true,
+    phaserVersion: Phaser.VERSION,
     game,
     get hero() {
       const s = world.hero.sprite;

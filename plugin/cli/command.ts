@@ -36,6 +36,7 @@ export const COMMON_OPTIONS: OptionSpec = {
   cache: { type: 'string' },
   provider: { type: 'string' },
   root: { type: 'string' },
+  remote: { type: 'string' },
 };
 
 export const COMMON_USAGE = [
@@ -43,6 +44,7 @@ export const COMMON_USAGE = [
   '  --cache DIR        cache folder (default manifests/.retro-cache)',
   '  --provider NAME    retrodiffusion | placeholder (default: retrodiffusion when RD_API_KEY is set)',
   '  --root DIR         project root (default: the current folder)',
+  '  --remote URL       shared cache: s3://bucket/prefix or https://turborepo-cache (default: $RETRO_SPRITES_REMOTE)',
 ].join('\n');
 
 export function stringValue(values: ParsedValues, name: string): string | undefined {

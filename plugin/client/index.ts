@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type Phaser from 'phaser';
+import { addAtlasTexture } from './add-atlas.js';
 import type { RetroSpritesUpdate } from './update.js';
 
 export type { RetroSpritesUpdate };
@@ -31,6 +32,8 @@ interface RuntimeStats {
 type AnyObject = Phaser.GameObjects.GameObject & {
   texture?: Phaser.Textures.Texture;
   frame?: Phaser.Textures.Frame;
+  displayTexture?: Phaser.Textures.Texture | null;
+  displayFrame?: Phaser.Textures.Frame | null;
   list?: AnyObject[];
   anims?: Phaser.Animations.AnimationState;
   setTexture?: (key: string, frame?: string | number) => unknown;
@@ -43,6 +46,18 @@ function loadImage(url: string): Promise<HTMLImageElement> {
     img.onerror = () => reject(new Error(`retro-sprites: could not load ${url}`));
     img.src = url;
   });
+}
+
+/**
+ * The texture (and frame) of ours an object shows, when it is one of `keys`. Phaser 3's TileSprite
+ * draws its `displayTexture` through a canvas texture of its own, which is its `texture`; Phaser 4's
+ * is the other way round (and has a `displayTexture` only under the canvas renderer). Either way
+ * the one to swap is the one whose key is ours, and `setTexture` sets that one on both majors.
+ */
+function shownTexture(obj: AnyObject, keys: ReadonlySet<string>): { key: string; frame: string } | undefined {
+  if (obj.displayTexture && keys.has(obj.displayTexture.key)) return { key: obj.displayTexture.key, frame: String(obj.displayFrame?.name ?? '__BASE') };
+  if (obj.texture && keys.has(obj.texture.key)) return { key: obj.texture.key, frame: String(obj.frame?.name ?? '__BASE') };
+  return undefined;
 }
 
 function walk(list: readonly AnyObject[], visit: (o: AnyObject) => void): void {
@@ -89,13 +104,16 @@ export function createRuntime(config: RuntimeConfig) {
     const changed = new Set([...atlases.map((a) => a.key), ...images.map((i) => i.key)]);
 
     const bound: { obj: AnyObject; key: string; frame: string }[] = [];
-    const playing: { obj: AnyObject; anim: string; progress: number }[] = [];
+    // Paused ones too: a paused sprite still holds its animation, which resume() would play on.
+    const playing: { obj: AnyObject; anim: string; progress: number; paused: boolean }[] = [];
     for (const scene of g.scene.getScenes(false)) {
       walk(scene.sys.displayList.list as AnyObject[], (obj) => {
-        const key = obj.texture?.key;
-        if (key && changed.has(key)) bound.push({ obj, key, frame: String(obj.frame?.name ?? '__BASE') });
+        const shown = shownTexture(obj, changed);
+        if (shown) bound.push({ obj, ...shown });
         const current = obj.anims?.currentAnim;
-        if (current && obj.anims!.isPlaying) playing.push({ obj, anim: current.key, progress: obj.anims!.getProgress() });
+        if (current && (obj.anims!.isPlaying || obj.anims!.isPaused)) {
+          playing.push({ obj, anim: current.key, progress: obj.anims!.getProgress(), paused: obj.anims!.isPaused });
+        }
       });
     }
 
@@ -108,7 +126,7 @@ export function createRuntime(config: RuntimeConfig) {
     }
     for (const a of atlases) {
       if (g.textures.exists(a.key)) g.textures.remove(a.key);
-      g.textures.addAtlas(a.key, (a.sources.length === 1 ? a.sources[0]! : a.sources) as HTMLImageElement, a.json as object);
+      addAtlasTexture(g.textures, a.key, a.sources, a.json);
     }
     for (const i of images) {
       if (g.textures.exists(i.key)) g.textures.remove(i.key);
@@ -116,10 +134,11 @@ export function createRuntime(config: RuntimeConfig) {
     }
     for (const file of update.anims) g.anims.fromJSON(file as Phaser.Types.Animations.JSONAnimations);
     for (const { obj, key, frame } of bound) obj.setTexture?.(key, g.textures.get(key).has(frame) ? frame : undefined);
-    for (const { obj, anim, progress } of playing) {
+    for (const { obj, anim, progress, paused } of playing) {
       if (!g.anims.exists(anim)) continue;
       obj.anims!.play(anim);
       obj.anims!.setProgress(progress);
+      if (paused) obj.anims!.pause();
     }
     stats.updates++;
     stats.lastUpdate = { atlases: atlases.map((a) => a.key), images: images.map((i) => i.key) };

@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'frozen-miss', 'over-budget', 'generation-failed', 'aborted', 'not-ready',
   // the cache and the output
   'bad-key', 'cache-format', 'name-clash', 'bad-output-name', 'write-failed',
+  // the remote cache
+  'bad-remote', 'remote-sdk', 'no-remote', 'remote-unreachable',
   // requests to our own servers (dev middleware, emulator)
   'body-too-large',
   // a bug of ours, reported as such

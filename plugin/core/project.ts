@@ -3,6 +3,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { DEFAULT_CACHE_DIR } from './cache/folder.js';
 import { CacheStore } from './cache/store.js';
 import { cacheKey } from './cache-key.js';
+import { openRemoteCache } from './cache/remote/open.js';
+import { RemoteBackedStore } from './cache/remote/remote-store.js';
+import type { RemoteCache, RemoteCacheOptions } from './cache/remote/remote-cache.js';
 import { loadManifests, type ManifestPlan } from './manifest/index.js';
 import type { Provider } from './providers/provider.js';
 import { PriceBook } from './generate/estimate.js';
@@ -28,6 +31,12 @@ export interface ProjectOptions {
   allowUnknownStyles?: boolean;
   /** API client tuning: per-request timeout, attempts, total retry time, requests per minute. */
   api?: ApiTuning;
+  /** `s3://bucket/prefix` or `https://…` (Turborepo API); second choice after it: RETRO_SPRITES_REMOTE. */
+  remoteCache?: string;
+  /** Where the face took `remoteCache` from, for its errors (`--remote`, `remoteCache`). */
+  remoteCacheFrom?: string;
+  /** Remote cache tuning (tests, bench): upload retries, lease timings. */
+  remoteTuning?: RemoteCacheOptions;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -38,6 +47,8 @@ export interface Project {
   manifests?: string | string[];
   cacheDir: string;
   store: CacheStore;
+  /** The shared cache behind the local one, when one is configured. */
+  remote?: RemoteCache;
   provider: Provider;
   /** One line to show when the provider was chosen for the user (no key → placeholder). */
   providerNotice?: string;
@@ -78,11 +89,18 @@ export function openProject(opts: ProjectOptions = {}): Project {
   });
   // CI never spends by surprise: with the real API, a missing sprite fails instead of being bought.
   const frozen = opts.frozen ?? (Boolean(env.CI) && choice.provider.id !== 'placeholder');
+  const remote = openRemoteCache({
+    url: opts.remoteCache,
+    from: opts.remoteCacheFrom,
+    env,
+    options: { log: opts.log, ...opts.remoteTuning },
+  });
   return {
     root,
     manifests: opts.manifests,
     cacheDir,
-    store: new CacheStore(cacheDir),
+    store: remote ? new RemoteBackedStore(cacheDir, remote) : new CacheStore(cacheDir),
+    remote,
     provider: choice.provider,
     providerNotice: choice.notice,
     standIn: choice.standIn,

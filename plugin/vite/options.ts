@@ -28,6 +28,12 @@ export interface RetroSpritesOptions extends AtlasOptions {
    * (false) asks the API's `check_cost` for every price instead of using the published formulas.
    */
   api?: ApiTuning;
+  /**
+   * A shared cache behind the local one: `s3://bucket/prefix` (credentials from the AWS_* variables)
+   * or `https://…` speaking the Turborepo remote cache API (TURBO_TOKEN, TURBO_TEAM). Default: the
+   * RETRO_SPRITES_REMOTE environment variable, else none.
+   */
+  remoteCache?: string;
   /** Accept `prompt_style` values the built-in catalog does not know yet. */
   allowUnknownStyles?: boolean;
   /** Where to write the typed declarations of `virtual:retro-sprites`, relative to the root; `false` to skip. Default `retro-sprites.d.ts`. */

@@ -70,6 +70,8 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       concurrency: options.concurrency,
       allowUnknownStyles: options.allowUnknownStyles,
       api: options.api,
+      remoteCache: options.remoteCache,
+      remoteCacheFrom: 'remoteCache option',
       atlas: { maxSize: options.maxSize, padding: options.padding, extrude: options.extrude, pot: options.pot, trim: options.trim },
       reporter: viteReporter(config),
       log: (line) => config.logger.info(`retro-sprites: ${line}`),
@@ -115,6 +117,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
         this.error(await toViteError(err));
       } finally {
         await session.project.provider.close?.();
+        session.project.remote?.close();
       }
       if (snapshot.failures.length > 0) this.error(await toViteError(new GenerationFailedError(snapshot.failures, projectRoot())));
       for (const f of snapshot.files) {
@@ -166,6 +169,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
 
     async closeBundle() {
       await session?.project.provider.close?.();
+      session?.project.remote?.close();
     },
   };
 }

@@ -30,11 +30,15 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 }
 
-/** What went wrong on a page: console errors, uncaught exceptions and failed or 4xx/5xx requests. */
+/** What went wrong on a page: console errors and warnings, uncaught exceptions and failed or 4xx/5xx requests. */
 export function watchProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    // Phaser says what it could not do (a missing frame, a texture key in use…) with console.warn.
+    // Chromium's own GL driver notes ("[.WebGL-0x…]GL Driver Message …: GPU stall due to ReadPixels"
+    // when a screenshot reads the canvas back) are the browser's, not the page's.
+    if (m.type() === 'warning' && /^\[\.WebGL-[0-9a-fx]+\]GL Driver Message/.test(m.text())) return;
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? '?'})`));
@@ -64,6 +68,18 @@ export function pixelStats(png: Buffer): PixelStats {
   return { width: img.width, height: img.height, colours: counts.size, dominantShare: top / (img.width * img.height) };
 }
 
+/** Share of the pixels that differ between two screenshots of one size (0 = the same picture). */
+export function changedShare(a: Buffer, b: Buffer): number {
+  const x = PNG.sync.read(a);
+  const y = PNG.sync.read(b);
+  if (x.width !== y.width || x.height !== y.height) return 1;
+  let changed = 0;
+  for (let i = 0; i < x.data.length; i += 4) {
+    if (x.data[i] !== y.data[i] || x.data[i + 1] !== y.data[i + 1] || x.data[i + 2] !== y.data[i + 2]) changed++;
+  }
+  return changed / (x.width * x.height);
+}
+
 /** Waits for the demo's scene to be up (window.__demo.ready). */
 export async function waitForDemo(page: Page): Promise<void> {
   await page.waitForFunction(() => window.__demo?.ready === true, null, { timeout: 30_000 });
@@ -77,22 +93,4 @@ export async function openDemo(browser: Browser, url: string): Promise<{ page: P
   await page.goto(url);
   await waitForDemo(page);
   return { page, problems };
-}
-
-/**
- * The pixels of the frame the hero shows right now, read from its texture's source image: exactly
- * what the renderer draws for it, whatever else moves on screen.
- */
-export async function heroFramePixels(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const world = window.__demo!.game.scene.getScene('world') as Phaser.Scene & { hero: { sprite: Phaser.GameObjects.Sprite } };
-    const { frame } = world.hero.sprite;
-    const source = frame.source.image as CanvasImageSource;
-    const canvas = document.createElement('canvas');
-    canvas.width = frame.cutWidth;
-    canvas.height = frame.cutHeight;
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(source, frame.cutX, frame.cutY, frame.cutWidth, frame.cutHeight, 0, 0, frame.cutWidth, frame.cutHeight);
-    return canvas.toDataURL('image/png');
-  });
 }

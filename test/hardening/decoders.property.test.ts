@@ -93,7 +93,7 @@ describe('image decoders over hostile bytes', () => {
 
   it(`a GIF of 100000 frames is refused before decoding any (the limit is ${MAX_GIF_FRAMES})`, () => {
     const bytes = claimingGif({ w: 8, h: 8 }, 100_000, { w: 8, h: 8 });
-    expect(() => decodeGif(bytes)).toThrow(/has 100000 frames of 8x8; refusing more than 1024 frames/);
+    expect(() => decodeGif(bytes)).toThrow(/has more than 1024 frames; refusing to decode it/);
   });
 
   it('a 14 kB GIF whose frames claim 4096x4096 rectangles on a 1x1 canvas is refused before decoding them', () => {

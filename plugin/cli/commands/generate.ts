@@ -58,6 +58,7 @@ export const generateCommand: Command = {
       return 0;
     } finally {
       await project.provider.close?.();
+      project.remote?.close();
     }
   },
 };

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { cacheCommand } from './cache.js';
 import { checkCommand } from './check.js';
 import { creditsCommand } from './credits.js';
 import { emulateCommand } from './emulate.js';
@@ -6,4 +7,4 @@ import { generateCommand } from './generate.js';
 import { pruneCommand } from './prune.js';
 
 /** Every command of the `retro-sprites` bin, in the order `help` lists them. */
-export const COMMANDS: Command[] = [checkCommand, generateCommand, creditsCommand, pruneCommand, emulateCommand];
+export const COMMANDS: Command[] = [checkCommand, generateCommand, creditsCommand, pruneCommand, cacheCommand, emulateCommand];

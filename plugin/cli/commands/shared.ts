@@ -11,6 +11,8 @@ export function projectOptions(ctx: CommandContext): ProjectOptions {
     manifests: stringValue(ctx.values, 'manifests'),
     cacheDir: stringValue(ctx.values, 'cache'),
     provider: stringValue(ctx.values, 'provider'),
+    remoteCache: stringValue(ctx.values, 'remote'),
+    remoteCacheFrom: '--remote',
     env: ctx.env,
     log: (line) => ctx.io.err(line),
   };

@@ -143,29 +143,41 @@ export class CacheStore {
     meta: { provider: { id: string; version: string }; request: Record<string, unknown>; requestedBy: string },
   ): Promise<CacheEntry> {
     assertKey(key);
+    const files: CachedFile[] = result.images.map((image, i) => ({
+      name: `${i}.${image.format}`,
+      format: image.format,
+      width: image.width,
+      height: image.height,
+      sha256: sha256Hex(image.bytes),
+    }));
+    const record: CacheRecord = {
+      format: CACHE_FORMAT,
+      key,
+      provider: meta.provider,
+      request: meta.request,
+      requested_by: meta.requestedBy,
+      cost: result.cost,
+      ...(result.model ? { model: result.model } : {}),
+      ...(result.type ? { type: result.type } : {}),
+      created_at: new Date(result.createdAt * 1000).toISOString(),
+      files,
+    };
+    return this.putRecord(record, result.images);
+  }
+
+  /**
+   * Writes an entry whose record is already made (one fetched from a remote cache, verified), so
+   * the local copy is byte for byte the record that was paid for. Same atomic write as `put`.
+   */
+  async putRecord(record: CacheRecord, images: readonly GeneratedImage[]): Promise<CacheEntry> {
+    const key = record.key;
+    assertKey(key);
     await mkdir(this.folder.shardDir(key), { recursive: true });
     await this.folder.ensureIgnoreFile();
     const tmp = this.folder.entryTempDir(key);
     await mkdir(tmp);
     try {
-      const files: CachedFile[] = [];
-      for (const [i, image] of result.images.entries()) {
-        const name = `${i}.${image.format}`;
-        await writeDurable(join(tmp, name), image.bytes);
-        files.push({ name, format: image.format, width: image.width, height: image.height, sha256: sha256Hex(image.bytes) });
-      }
-      const record: CacheRecord = {
-        format: CACHE_FORMAT,
-        key,
-        provider: meta.provider,
-        request: meta.request,
-        requested_by: meta.requestedBy,
-        cost: result.cost,
-        ...(result.model ? { model: result.model } : {}),
-        ...(result.type ? { type: result.type } : {}),
-        created_at: new Date(result.createdAt * 1000).toISOString(),
-        files,
-      };
+      for (const [i, image] of images.entries()) await writeDurable(join(tmp, record.files[i]!.name), image.bytes);
       await writeDurable(join(tmp, 'record.json'), JSON.stringify(record, null, 2) + '\n');
       try {
         await rename(tmp, this.entryDir(key));
@@ -175,9 +187,9 @@ export class CacheStore {
         await rm(tmp, { recursive: true, force: true });
         const existing = await this.lookup(key);
         if (existing.status === 'hit') return existing.entry;
-        return this.put(key, result, meta);
+        return this.putRecord(record, images);
       }
-      return { key, record, images: result.images };
+      return { key, record, images: [...images] };
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
       throw err;

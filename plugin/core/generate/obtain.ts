@@ -1,8 +1,10 @@
 import type { CacheEntry, CacheStore } from '../cache/store.js';
 import { sha256Hex } from '../cache/hash.js';
+import { remoteOf } from '../cache/remote/remote-store.js';
 import type { ApiPayload } from '../payload.js';
 import type { Cost, Provider } from '../providers/provider.js';
 import type { KeyedRequest } from '../request.js';
+import { checkAnswerLayout } from './answer-layout.js';
 
 /** One key's art, from the cache (another process wrote it meanwhile) or paid for now. */
 export interface Obtained {
@@ -45,15 +47,24 @@ async function obtainLocked(r: KeyedRequest, ctx: ObtainContext): Promise<Obtain
       if (again.status === 'hit') return { entry: again.entry, generated: false };
     }
     // No location here: a failure is reported with the sprite's place by the run itself, once.
-    const result = await provider.generate(r.payload);
-    // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
-    if (ctx.refresh) await store.remove(r.key);
-    const entry = await store.put(r.key, result, {
-      provider: { id: provider.id, version: provider.version },
-      request: recordableRequest(r.payload),
-      requestedBy: `${r.atlas}/${r.sprite}`,
-    });
-    return { entry, generated: true, cost: result.cost };
+    let cost: Cost | undefined;
+    const pay = async (): Promise<CacheEntry> => {
+      const result = await provider.generate(r.payload);
+      checkAnswerLayout(r, result.images);
+      cost = result.cost;
+      // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
+      if (ctx.refresh) await store.remove(r.key);
+      return store.put(r.key, result, {
+        provider: { id: provider.id, version: provider.version },
+        request: recordableRequest(r.payload),
+        requestedBy: `${r.atlas}/${r.sprite}`,
+      });
+    };
+    const remote = remoteOf(store);
+    if (!remote) return { entry: await pay(), generated: true, cost };
+    // A free provider needs no lease: paying twice costs nothing.
+    const got = await remote.obtain(r.key, pay, store, { lease: !ctx.refresh && provider.id !== 'placeholder' });
+    return got.generated ? { entry: got.entry, generated: true, cost } : { entry: got.entry, generated: false };
   } finally {
     await release();
   }

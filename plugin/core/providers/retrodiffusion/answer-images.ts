@@ -95,6 +95,10 @@ export function checkImage(bytes: Uint8Array, expected: ExpectedAnswer, what: st
     } catch (err) {
       throw malformed(`${what} does not decode: ${(err as Error).message}`);
     }
+    // Browsers grow the canvas to hold a first frame that reaches past the logical screen.
+    if (gif.width !== width || gif.height !== height) {
+      throw malformed(`${what} says ${width}x${height} but its first frame makes it ${gif.width}x${gif.height}`);
+    }
     if (k === 1) return { format, bytes, width, height };
     const frames = gif.frames.map((f) => reduce(f.image, k));
     const reduced = encodeGif(frames, { delayMs: gif.frames.map((f) => f.durationMs) });
