@@ -1,7 +1,8 @@
 // `npm run bench`: what a user waits for, each build and packer figure from whole processes, each
 // scenario with its goal (issue 20) and the ratio to it. Writes bench/results.json; `npm run
 // bench:readme` puts the same report into README.md.
-// Flags: --quick (or BENCH_QUICK=1: fewer sizes and runs, a couple of minutes)  --only <scenario>[,<scenario>]
+// Flags: --quick (or BENCH_QUICK=1: fewer sizes and runs, a couple of minutes; written to
+// results.quick.json, never over the full figures)  --only <scenario>[,<scenario>]
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1].split(',') : SCENARIOS;
-const RESULTS = new URL('./results.json', import.meta.url);
+// A quick run never overwrites the full run's figures (the README is made from those).
+const RESULTS = new URL(quick ? './results.quick.json' : './results.json', import.meta.url);
 /** Bumped when a scenario's figures change shape: older results are dropped, not mixed in. */
 const FORMAT = 2;
 
