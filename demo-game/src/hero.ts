@@ -41,7 +41,7 @@ export class Hero {
     }
     // Sideways wins on diagonals: the side views read better than the back while strafing.
     this.facing = dx !== 0 ? (dx > 0 ? 'right' : 'left') : dy > 0 ? 'down' : 'up';
-    this.sprite.anims.play(sprites.hero.animations[this.facing], true);
+    this.sprite.anims.play(sprites.hero.animations.walk[this.facing], true);
   }
 
   /** Stopped on frame 0 of the way it faces. */

@@ -4,7 +4,7 @@ declare module "virtual:retro-sprites" {
     readonly atlas?: string;
     readonly frame?: string;
     readonly frames?: readonly string[];
-    readonly animations?: { readonly [direction: string]: string };
+    readonly animations?: { readonly [action: string]: { readonly [direction: string]: string } };
     readonly image?: string;
   }
   export const packKey: "retro-sprites";
@@ -110,10 +110,12 @@ declare module "virtual:retro-sprites" {
       readonly "frame": "bat/down/0";
       readonly "frames": readonly ["bat/down/0", "bat/down/1", "bat/down/2", "bat/down/3", "bat/left/0", "bat/left/1", "bat/left/2", "bat/left/3", "bat/right/0", "bat/right/1", "bat/right/2", "bat/right/3", "bat/up/0", "bat/up/1", "bat/up/2", "bat/up/3"];
       readonly "animations": {
-        readonly "down": "bat_down";
-        readonly "left": "bat_left";
-        readonly "right": "bat_right";
-        readonly "up": "bat_up";
+        readonly "walk": {
+          readonly "down": "bat_down";
+          readonly "left": "bat_left";
+          readonly "right": "bat_right";
+          readonly "up": "bat_up";
+        };
       };
     };
     readonly "hero": {
@@ -121,10 +123,12 @@ declare module "virtual:retro-sprites" {
       readonly "frame": "hero/down/0";
       readonly "frames": readonly ["hero/down/0", "hero/down/1", "hero/down/2", "hero/down/3", "hero/left/0", "hero/left/1", "hero/left/2", "hero/left/3", "hero/right/0", "hero/right/1", "hero/right/2", "hero/right/3", "hero/up/0", "hero/up/1", "hero/up/2", "hero/up/3"];
       readonly "animations": {
-        readonly "down": "hero_down";
-        readonly "left": "hero_left";
-        readonly "right": "hero_right";
-        readonly "up": "hero_up";
+        readonly "walk": {
+          readonly "down": "hero_down";
+          readonly "left": "hero_left";
+          readonly "right": "hero_right";
+          readonly "up": "hero_up";
+        };
       };
     };
     readonly "slime": {
@@ -132,10 +136,12 @@ declare module "virtual:retro-sprites" {
       readonly "frame": "slime/down/0";
       readonly "frames": readonly ["slime/down/0", "slime/down/1", "slime/down/2", "slime/down/3", "slime/left/0", "slime/left/1", "slime/left/2", "slime/left/3", "slime/right/0", "slime/right/1", "slime/right/2", "slime/right/3", "slime/up/0", "slime/up/1", "slime/up/2", "slime/up/3"];
       readonly "animations": {
-        readonly "down": "slime_down";
-        readonly "left": "slime_left";
-        readonly "right": "slime_right";
-        readonly "up": "slime_up";
+        readonly "walk": {
+          readonly "down": "slime_down";
+          readonly "left": "slime_left";
+          readonly "right": "slime_right";
+          readonly "up": "slime_up";
+        };
       };
     };
     readonly "bush": {
@@ -159,7 +165,9 @@ declare module "virtual:retro-sprites" {
       readonly "frame": "coin_0";
       readonly "frames": readonly ["coin_0", "coin_1", "coin_2", "coin_3"];
       readonly "animations": {
-        readonly "default": "coin";
+        readonly "default": {
+          readonly "default": "coin";
+        };
       };
     };
     readonly "gem": {

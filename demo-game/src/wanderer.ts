@@ -33,7 +33,7 @@ export class Wanderer {
       this.nextTurn = time + rnd.between(900, 2200);
       const [sx, sy] = STEP[dir];
       body.setVelocity(resting ? 0 : sx * this.speed, resting ? 0 : sy * this.speed);
-      this.sprite.anims.play(sprites[this.name].animations[dir], true);
+      this.sprite.anims.play(sprites[this.name].animations.walk[dir], true);
       if (resting) this.sprite.anims.pause();
       return;
     }
@@ -41,6 +41,6 @@ export class Wanderer {
     const v = body.velocity;
     if (v.x === 0 && v.y === 0) return;
     const dir: Direction = Math.abs(v.x) > Math.abs(v.y) ? (v.x > 0 ? 'right' : 'left') : v.y > 0 ? 'down' : 'up';
-    this.sprite.anims.play(sprites[this.name].animations[dir], true);
+    this.sprite.anims.play(sprites[this.name].animations.walk[dir], true);
   }
 }

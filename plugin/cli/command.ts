@@ -36,6 +36,7 @@ export const COMMON_OPTIONS: OptionSpec = {
   cache: { type: 'string' },
   provider: { type: 'string' },
   root: { type: 'string' },
+  api: { type: 'string' },
   remote: { type: 'string' },
 };
 
@@ -44,6 +45,7 @@ export const COMMON_USAGE = [
   '  --cache DIR        cache folder (default manifests/.retro-cache)',
   '  --provider NAME    retrodiffusion | placeholder (default: retrodiffusion when RD_API_KEY is set)',
   '  --root DIR         project root (default: the current folder)',
+  '  --api v1|v2        RetroDiffusion API version (default: $RD_API_VERSION, else v1); v2 never pays twice for a lost answer',
   '  --remote URL       shared cache: s3://bucket/prefix or https://turborepo-cache (default: $RETRO_SPRITES_REMOTE)',
 ].join('\n');
 

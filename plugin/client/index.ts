@@ -11,8 +11,12 @@ export interface SpriteRef {
   /** The first (or only) frame. */
   frame?: string;
   frames?: string[];
-  /** Animation keys by direction (walking styles) or `default` (num_images with `animation: true`). */
-  animations?: Record<string, string>;
+  /**
+   * Animation keys by action and direction: `walk.down` (walking styles), `idle.left`, `face.up_right`
+   * (8-direction rotation), `effect.default` (one-direction styles), `default.default` (num_images
+   * with `animation: true`).
+   */
+  animations?: Record<string, Record<string, string>>;
   /** Texture key of a standalone (tiling) image. */
   image?: string;
 }
@@ -87,7 +91,8 @@ export function createRuntime(config: RuntimeConfig) {
     if (!ref) throw new Error(`retro-sprites: no sprite named "${name}" in the manifests`);
     if (ref.image) return scene.add.image(x, y, ref.image);
     const sprite = scene.add.sprite(x, y, ref.atlas!, ref.frame);
-    const anim = ref.animations?.default ?? Object.values(ref.animations ?? {})[0];
+    const first = ref.animations?.default ?? Object.values(ref.animations ?? {})[0];
+    const anim = first?.default ?? first?.down ?? Object.values(first ?? {})[0];
     if (anim && scene.anims.exists(anim)) sprite.play(anim);
     return sprite;
   }

@@ -78,6 +78,8 @@ export function cacheKey(payload: ApiPayload, provider: { id: string; version: s
   const keyed: Record<string, unknown> = { ...rest };
   if (rest.input_image !== undefined) keyed.input_image = pixelIdentity(rest.input_image);
   if (rest.input_palette !== undefined) keyed.input_palette = pixelIdentity(rest.input_palette);
+  if (rest.extra_input_image !== undefined) keyed.extra_input_image = pixelIdentity(rest.extra_input_image);
+  if (rest.reference_images !== undefined) keyed.reference_images = rest.reference_images.map(pixelIdentity);
   const material = canonicalJson({
     format: KEY_FORMAT,
     provider: { id: provider.id, version: provider.version },

@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'unauthorized', 'not-enough-credits', 'rate-limited', 'server-error', 'http-error', 'bad-request', 'invalid-request',
   'not-found', 'network', 'timeout', 'truncated-response', 'bad-response', 'bad-image', 'image-too-large',
   'frame-too-large', 'layout-mismatch',
+  // v2 tasks
+  'idempotency-conflict', 'idempotency-unavailable', 'task-failed', 'task-timeout',
   // a run
   'frozen-miss', 'over-budget', 'generation-failed', 'aborted', 'not-ready',
   // the cache and the output

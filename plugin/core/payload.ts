@@ -22,4 +22,15 @@ export interface ApiPayload {
   upscale_output_factor?: number | null;
   /** Newer API: answer the price, generate nothing. Never part of a cache key. */
   check_cost?: boolean;
+  /** Newer API: more references, each raw base64 of an RGB PNG like `input_image` (RD Pro, some animations). */
+  reference_images?: string[];
+  /** Newer API: animation length (4, 6, 8, 10, 12 or 16). */
+  frames_duration?: number;
+  /** Newer API, `rd_tile__tileset_advanced`: the second terrain, in words and as a reference. */
+  extra_prompt?: string;
+  extra_input_image?: string;
+  /** Newer API: send the prompt as written, without the API's expansion. */
+  bypass_prompt_expansion?: boolean;
+  /** Newer API: the answer also carries `downloadable_data` (not kept in the cache). */
+  include_downloadable_data?: boolean;
 }

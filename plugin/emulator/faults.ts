@@ -12,8 +12,11 @@
  *   `429:dateSECONDS` adds it as an HTTP date SECONDS ahead; `429` alone has no Retry-After.
  *
  * Kinds: latency, 429, 500, 502, 503, 504, reset (drop the connection), timeout (never answer),
- * truncate (cut the body in half), bad-json, bad-base64, wrong-count, wrong-size, 401, 402, 422.
- * Faults apply to `POST /v1/inferences` unless a rule names another `path` (options only).
+ * truncate (cut the body in half), bad-json, bad-base64, wrong-count, wrong-size, 401, 402, 422,
+ * drop-after-accept (take the request and the money, then drop the connection without an answer),
+ * task-failed (v2: accept the task, which then fails and is refunded, as `X-RD-Fail-Inference: true`).
+ * Faults apply to `POST /v1/inferences` and `POST /v2/inferences` unless a rule names another
+ * `path` (options only).
  * Example: `--faults "429:1*2,500@0.1,latency:200@0.5"`.
  */
 import type { Answer } from './api.js';
@@ -21,7 +24,7 @@ import { wrongSizePng } from './images.js';
 
 export const FAULT_KINDS = [
   'latency', '429', '500', '502', '503', '504', 'reset', 'timeout', 'truncate', 'bad-json', 'bad-base64',
-  'wrong-count', 'wrong-size', '401', '402', '422',
+  'wrong-count', 'wrong-size', '401', '402', '422', 'drop-after-accept', 'task-failed',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -36,7 +39,7 @@ export interface FaultRule {
   ms?: number;
   /** For `429`: seconds, sent as `Retry-After: N`, or `{ date: N }` sent as an HTTP date N s ahead. */
   retryAfter?: number | { date: number };
-  /** Request path the rule applies to (default `/v1/inferences`); `*` for every path. */
+  /** Request path the rule applies to (default both inference paths); `*` for every path. */
   path?: string;
 }
 
@@ -104,7 +107,8 @@ export class FaultPlan {
     let fault: FaultRule | undefined;
     for (const rule of this.rules) {
       if (rule.left <= 0) continue;
-      if ((rule.path ?? '/v1/inferences') !== path && rule.path !== '*') continue;
+      const matches = rule.path === undefined ? path === '/v1/inferences' || path === '/v2/inferences' : rule.path === '*' || rule.path === path;
+      if (!matches) continue;
       if (rule.kind !== 'latency' && fault) continue;
       if (rule.rate !== undefined && this.random() >= rule.rate) continue;
       rule.left--;

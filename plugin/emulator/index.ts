@@ -11,3 +11,4 @@ export {
 export { parseFaultSpec, FAULT_KINDS, FaultSpecError, type FaultKind, type FaultRule } from './faults.js';
 export { priceOf } from './cost.js';
 export { REGULAR_SIZE_FACTOR } from './images.js';
+export type { LedgerCharge } from './v2.js';

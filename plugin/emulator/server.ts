@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { readBody } from '../core/net/read-body.js';
 import { EmulatorApi, type Answer, type Dialect } from './api.js';
 import { corrupt, FaultPlan, immediateFault, seededRandom, type FaultRule } from './faults.js';
+import { EmulatorV2, fromV1Refusal, type LedgerCharge } from './v2.js';
 
 export const DEFAULT_EMULATOR_PORT = 8787;
 export const DEFAULT_EMULATOR_TOKEN = 'emulator-token';
@@ -26,6 +27,10 @@ export interface EmulatorOptions {
   dialect?: Dialect;
   /** One line per request: method, path, style, size, status, ms. Never the token. */
   log?: (line: string) => void;
+  /** v2: how long a task takes from accepted to done (default 1000 ms). */
+  taskMs?: number;
+  /** Called the moment a paid request is charged (before its answer is written). */
+  onCharge?: (charge: LedgerCharge) => void;
 }
 
 export interface RecordedRequest {
@@ -45,6 +50,9 @@ export interface Emulator {
   requestCount(path?: string): number;
   setFaults(f: FaultRule[] | string): void;
   setCredits(n: number): void;
+  setTaskMs(ms: number): void;
+  /** Every paid request, in order: what a bill would show (refunded failed tasks marked). */
+  ledger: LedgerCharge[];
   /** The current balance (credits or USD, by dialect). */
   readonly credits: number;
   /** The most requests the emulator was handling at once. */
@@ -71,6 +79,21 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   let inFlight = 0;
   let maxInFlight = 0;
   let serial = 0;
+  const ledger: LedgerCharge[] = [];
+  let selfUrl = '';
+  const v2 = new EmulatorV2({ token, dialect, taskMs: opts.taskMs ?? 1000, balance: () => api.balance, baseUrl: () => selfUrl });
+  /** Takes the money for an answer that is going out (or was accepted and then lost), and bills it. */
+  const settle = (answer: Answer & { paid?: LedgerCharge }, prompt: unknown) => {
+    if (answer.status !== 200) return;
+    if (answer.charge) api.charge(answer.charge);
+    const paid = answer.paid ?? (answer.charge ? { requestId: '', api: 'v1' as const, prompt: String(prompt), amount: answer.charge } : undefined);
+    if (paid) {
+      ledger.push(paid);
+      opts.onCharge?.(paid);
+    }
+  };
+  const route = (method: string, url: URL, headers: http.IncomingHttpHeaders, body: string, requestId: string): Answer & { paid?: LedgerCharge } =>
+    url.pathname.startsWith('/v2/') ? v2.route(method, url, headers, body, requestId) : api.route(method, url.pathname, headers, body, requestId);
 
   const server = http.createServer((req, res) => {
     inFlight++;
@@ -98,7 +121,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const started = Date.now();
     const requestId = `emu-${++serial}`;
     const body = await readBody(req, MAX_REQUEST_BYTES);
-    const path = new URL(req.url ?? '/', 'http://emulator').pathname;
+    const fullUrl = new URL(req.url ?? '/', 'http://emulator');
+    const path = fullUrl.pathname;
+    const isV2 = path.startsWith('/v2/');
     let json: unknown;
     try {
       json = body ? JSON.parse(body) : undefined;
@@ -106,7 +131,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     received.push({ method: req.method ?? '', path, headers: { ...req.headers }, body, ...(json !== undefined ? { json } : {}) });
 
     const p = json && typeof json === 'object' ? (json as Record<string, unknown>) : {};
-    const what = path === '/v1/inferences'
+    const what = path === '/v1/inferences' || path === '/v2/inferences'
       ? ` ${typeof p.prompt_style === 'string' ? p.prompt_style : 'no-style'} ${String(p.width)}x${String(p.height)}${p.check_cost ? ' check_cost' : ''}`
       : '';
     const logLine = (status: number | string, note = '') =>
@@ -117,8 +142,27 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const note = fault ? ` [fault ${fault.kind}]` : '';
 
+    if (fault?.kind === 'task-failed') {
+      const answer = route(req.method ?? 'GET', fullUrl, { ...req.headers, 'x-rd-fail-inference': 'true' }, body, requestId);
+      settle(answer, p.prompt);
+      writeJson(res, answer);
+      logLine(answer.status, note);
+      return;
+    }
+    if (fault?.kind === 'drop-after-accept') {
+      // The worst case of a lost answer: the API took the request (and the money), the client never hears.
+      const answer = route(req.method ?? 'GET', fullUrl, req.headers, body, requestId);
+      settle(answer, p.prompt);
+      logLine(`${answer.status}, then dropped`, note);
+      req.socket.destroy();
+      return;
+    }
     if (fault) {
-      const immediate = immediateFault(fault, requestId);
+      const raw = immediateFault(fault, requestId);
+      // On v2 paths every refusal is in v2's envelope, with its X-Request-ID.
+      const immediate = raw && typeof raw === 'object' && isV2 && typeof raw.body === 'object'
+        ? { ...fromV1Refusal(raw.status, raw.body, requestId), headers: { ...raw.headers, 'x-request-id': requestId } }
+        : raw;
       if (immediate === 'reset') {
         logLine('reset', note);
         req.socket.destroy();
@@ -135,9 +179,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       }
     }
 
-    let answer = api.route(req.method ?? 'GET', path, req.headers, body, requestId);
+    let answer = route(req.method ?? 'GET', fullUrl, req.headers, body, requestId);
     if (fault && answer.status === 200) {
-      answer = { ...corrupt(fault, answer, p), charge: 0 };
+      // A v1 answer spoiled on the way is not charged; a v2 task, once accepted, is.
+      const accepted = isV2 && answer.paid !== undefined;
+      answer = { ...corrupt(fault, answer, p), ...(accepted ? {} : { charge: 0, paid: undefined }) };
+      if (accepted) settle(answer, p.prompt);
       if (fault.kind === 'bad-json' || fault.kind === 'truncate') {
         const text = JSON.stringify(answer.body);
         if (fault.kind === 'bad-json') {
@@ -152,7 +199,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         return;
       }
     }
-    if (answer.status === 200 && answer.charge) api.charge(answer.charge);
+    settle(answer, p.prompt);
     writeJson(res, answer);
     logLine(answer.status, note);
   }
@@ -166,6 +213,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  selfUrl = `http://${host}:${address.port}`;
 
   return {
     url: `http://${host}:${address.port}`,
@@ -173,6 +221,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     received,
     requestCount: (path?: string) => (path === undefined ? received.length : received.filter((r) => r.path === path).length),
     setFaults: (f) => plan.set(f),
+    setTaskMs: (ms) => v2.setTaskMs(ms),
+    ledger,
     setCredits: (n) => {
       api.balance = n;
     },
@@ -194,7 +244,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 }
 
 function writeJson(res: http.ServerResponse, answer: Answer): void {
-  const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+  const text = Buffer.isBuffer(answer.body) ? answer.body : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
   res.writeHead(answer.status, {
     'content-type': 'application/json',
     ...answer.headers,

@@ -44,13 +44,16 @@ export function validatePayload(body: unknown): AcceptedPayload | Refusal {
     if (p[f] === undefined) return fieldError(f, 'Field required', 'missing');
     if (!Number.isInteger(p[f])) return fieldError(f, 'Input should be a valid integer', 'int_type');
   }
-  for (const f of ['num_images', 'seed'] as const) {
+  if (p.reference_images !== undefined && !(Array.isArray(p.reference_images) && p.reference_images.every((r) => typeof r === 'string'))) {
+    return fieldError('reference_images', 'Input should be a valid list of strings', 'list_type');
+  }
+  for (const f of ['num_images', 'seed', 'frames_duration'] as const) {
     if (p[f] !== undefined && !Number.isInteger(p[f])) return fieldError(f, 'Input should be a valid integer', 'int_type');
   }
-  for (const f of ['remove_bg', 'tile_x', 'tile_y', 'return_spritesheet', 'check_cost'] as const) {
+  for (const f of ['remove_bg', 'tile_x', 'tile_y', 'return_spritesheet', 'check_cost', 'bypass_prompt_expansion', 'include_downloadable_data', 'upload_outputs'] as const) {
     if (p[f] !== undefined && typeof p[f] !== 'boolean') return fieldError(f, 'Input should be a valid boolean', 'bool_type');
   }
-  for (const f of ['model', 'prompt_style', 'input_image', 'input_palette'] as const) {
+  for (const f of ['model', 'prompt_style', 'input_image', 'input_palette', 'extra_prompt', 'extra_input_image'] as const) {
     if (p[f] !== undefined && typeof p[f] !== 'string') return fieldError(f, 'Input should be a valid string', 'string_type');
   }
   if (p.strength !== undefined && (typeof p.strength !== 'number' || p.strength < 0 || p.strength > 1)) {
@@ -101,10 +104,28 @@ export function validatePayload(body: unknown): AcceptedPayload | Refusal {
     }
     if (style?.square && width !== height) return badRequest('invalid_size', `style ${style.name} needs a square size (got ${width}x${height})`);
   }
+  if (style?.sizeStep && (width % style.sizeStep !== 0 || height % style.sizeStep !== 0)) {
+    return badRequest('invalid_size', `style ${style.name} needs sizes that are a multiple of ${style.sizeStep} (got ${width}x${height})`);
+  }
+  const refs = payload.reference_images ?? [];
+  const maxRefs = style?.maxReferenceImages ?? 0;
+  if (refs.length > maxRefs) {
+    return badRequest('invalid_reference_images', `${style ? `style ${style.name}` : 'this model'} takes at most ${maxRefs} reference_images (got ${refs.length})`);
+  }
+  for (const [i, r] of refs.entries()) {
+    const problem = checkInputImage(r, true);
+    if (problem) return badRequest('invalid_reference_images', `reference_images[${i}]: ${problem}`);
+  }
+  if ((payload.extra_prompt !== undefined || payload.extra_input_image !== undefined) && !style?.extraInputs) {
+    return badRequest('bad_request', 'extra_prompt and extra_input_image apply only to rd_tile__tileset_advanced');
+  }
+  if (payload.frames_duration !== undefined && ![4, 6, 8, 10, 12, 16].includes(payload.frames_duration)) {
+    return fieldError('frames_duration', 'Input should be 4, 6, 8, 10, 12 or 16');
+  }
   if (style?.requiresInputImage && !payload.input_image) {
     return badRequest('input_image_required', `style ${style.name} requires an input_image`);
   }
-  for (const f of ['input_image', 'input_palette'] as const) {
+  for (const f of ['input_image', 'input_palette', 'extra_input_image'] as const) {
     const v = payload[f];
     if (v === undefined) continue;
     const problem = checkInputImage(v, f === 'input_image');

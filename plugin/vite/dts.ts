@@ -29,7 +29,7 @@ export function declarations(keys: VirtualKeys): string {
     `${i}  readonly atlas?: string;`,
     `${i}  readonly frame?: string;`,
     `${i}  readonly frames?: readonly string[];`,
-    `${i}  readonly animations?: { readonly [direction: string]: string };`,
+    `${i}  readonly animations?: { readonly [action: string]: { readonly [direction: string]: string } };`,
     `${i}  readonly image?: string;`,
     `${i}}`,
     `${i}export const packKey: ${lit(PACK_KEY)};`,

@@ -45,9 +45,7 @@ function spriteRef(r: KeyedRequest, keys: AssetKeys): SpriteRef {
   const frames = sortFrames(out.frames);
   const ref: SpriteRef = { atlas: r.atlas, frame: frames.includes(r.sprite) ? r.sprite : frames[0] };
   if (frames.length > 1) ref.frames = frames;
-  const anims: Record<string, string> = {};
-  for (const a of out.animations) anims[a === r.sprite ? 'default' : a.slice(r.sprite.length + 1)] = a;
-  if (Object.keys(anims).length) ref.animations = anims;
+  if (Object.keys(out.actions).length) ref.animations = out.actions;
   return ref;
 }
 

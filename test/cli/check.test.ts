@@ -35,7 +35,7 @@ describe('retro-sprites check', () => {
     const out = io.stdout.join('\n');
     expect(io.stdout[0]).toBe('atlas characters: 3 sprites, 6 images');
     expect(out).toMatch(/^ {2}coin +[0-9a-f]{12} {2}32x32 {2}game_asset +animation of 4 frames$/m);
-    expect(out).toMatch(/^ {2}hero_walk +[0-9a-f]{12} {2}48x48 {2}animation_four_angle_walking +animation, 4 directions x 4 frames \(16\), img2img$/m);
+    expect(out).toMatch(/^ {2}hero_walk +[0-9a-f]{12} {2}48x48 {2}animation_four_angle_walking +animation, 4 directions x 4 frames \(16\): walk, img2img$/m);
     expect(out).toMatch(/^ {2}grass +[0-9a-f]{12} {2}32x32 {2}texture +1 image, tiling$/m);
     expect(out).toContain('atlas world: 3 sprites, 3 images');
     expect(io.stdout.at(-1)).toBe('ok: 2 manifests, 2 atlases, 6 sprites, 9 images; keys for provider placeholder 1');

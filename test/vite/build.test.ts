@@ -101,8 +101,8 @@ describe('vite build with retroSprites()', () => {
       expect(mod.images).toEqual({ grass: 'grass' });
       expect(Object.keys(mod.animations).sort()).toEqual(['coin', 'walker_down', 'walker_left', 'walker_right', 'walker_up']);
       expect(mod.sprites.hero).toEqual({ atlas: 'heroes', frame: 'hero' });
-      expect(mod.sprites.coin).toMatchObject({ atlas: 'heroes', frame: 'coin_0', frames: ['coin_0', 'coin_1', 'coin_2', 'coin_3'], animations: { default: 'coin' } });
-      expect(mod.sprites.walker.animations).toEqual({ down: 'walker_down', left: 'walker_left', right: 'walker_right', up: 'walker_up' });
+      expect(mod.sprites.coin).toMatchObject({ atlas: 'heroes', frame: 'coin_0', frames: ['coin_0', 'coin_1', 'coin_2', 'coin_3'], animations: { default: { default: 'coin' } } });
+      expect(mod.sprites.walker.animations).toEqual({ walk: { down: 'walker_down', left: 'walker_left', right: 'walker_right', up: 'walker_up' } });
       expect(mod.sprites.grass).toEqual({ image: 'grass' });
       const queued: unknown[] = [];
       mod.preload({ sys: { game: {} }, load: { pack: (...args: unknown[]) => queued.push(args) } });

@@ -12,9 +12,9 @@ const keys: AssetKeys = {
   animations: ['hero_walk_down'],
   images: ['grass'],
   sprites: {
-    heroes: { hero: { frames: ['hero'], animations: [], images: [] }, hero_walk: { frames: ['hero_walk/down/0'], animations: ['hero_walk_down'], images: [] } },
-    items: { coin: { frames: ['coin_10', 'coin_2', 'coin_1'], animations: [], images: [] }, hero: { frames: [], animations: [], images: [] } },
-    terrain: { grass: { frames: [], animations: [], images: ['grass'] } },
+    heroes: { hero: { frames: ['hero'], animations: [], actions: {}, images: [] }, hero_walk: { frames: ['hero_walk/down/0'], animations: ['hero_walk_down'], actions: { walk: { down: 'hero_walk_down' } }, images: [] } },
+    items: { coin: { frames: ['coin_10', 'coin_2', 'coin_1'], animations: [], actions: {}, images: [] }, hero: { frames: [], animations: [], actions: {}, images: [] } },
+    terrain: { grass: { frames: [], animations: [], actions: {}, images: ['grass'] } },
   },
 };
 
@@ -25,9 +25,9 @@ describe('the keys of virtual:retro-sprites', () => {
     expect(Object.keys(k.sprites).sort()).toEqual(['coin', 'grass', 'hero', 'hero_walk', 'items_hero']);
   });
 
-  it('lists frames in natural order and names animations by what follows the sprite name', () => {
+  it('lists frames in natural order and animations by action and direction', () => {
     expect(k.sprites.coin).toEqual({ atlas: 'items', frame: 'coin_1', frames: ['coin_1', 'coin_2', 'coin_10'] });
-    expect(k.sprites.hero_walk).toEqual({ atlas: 'heroes', frame: 'hero_walk/down/0', animations: { down: 'hero_walk_down' } });
+    expect(k.sprites.hero_walk).toEqual({ atlas: 'heroes', frame: 'hero_walk/down/0', animations: { walk: { down: 'hero_walk_down' } } });
     expect(k.sprites.grass).toEqual({ image: 'grass' });
   });
 

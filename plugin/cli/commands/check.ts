@@ -2,7 +2,7 @@ import path from 'node:path';
 import { cacheKey, shortKey } from '../../core/cache-key.js';
 import { formatDiagnostic } from '../../core/errors.js';
 import { loadManifests, type ManifestPlan } from '../../core/manifest/index.js';
-import { frameCount } from '../../core/animation-layout.js';
+import { layoutCellCount, resolveLayout } from '../../core/animation-layout.js';
 import { PLACEHOLDER_ID, PLACEHOLDER_VERSION } from '../../core/providers/placeholder/index.js';
 import { RETRODIFFUSION_ID, RETRODIFFUSION_VERSION } from '../../core/providers/retrodiffusion/index.js';
 import type { GenerationRequest } from '../../core/request.js';
@@ -49,8 +49,14 @@ export function formatPlan(plan: ManifestPlan, provider: ProviderIdentity): stri
 
 function describeOutput(r: GenerationRequest): string {
   const parts: string[] = [];
-  const layout = r.options.layout;
-  if (layout) parts.push(`animation, ${layout.directions.length} directions x ${layout.framesPerDirection} frames (${frameCount(layout)})`);
+  const layout = resolveLayout(r.payload.prompt_style, r.options.layout);
+  const cells = layout && layoutCellCount(layout);
+  if (layout) {
+    const actions = Object.keys(layout.actions).join(', ');
+    parts.push(cells !== undefined
+      ? `animation, ${layout.directions.length} directions x ${layout.cellsPerDirection} frames (${cells}): ${actions}`
+      : `animation: ${actions}`);
+  }
   else if (r.options.animate) parts.push(r.payload.num_images > 1 ? `animation of ${r.payload.num_images} frames` : 'animation');
   else parts.push(count(r.payload.num_images, 'image'));
   if (r.payload.tile_x || r.payload.tile_y) parts.push('tiling');

@@ -17,10 +17,12 @@ const CORRUPT = '.corrupt';
 const PAGES = '.pages';
 const PARSES = '.parses';
 const ATLASES = '.atlases';
+/** Paid v2 tasks whose art has not landed yet, one record per key (see providers/retrodiffusion/v2/journal.ts). */
+const PENDING = '.pending';
 
 const IGNORE_FILE =
-  '# Written by retro-sprites: locks, interrupted writes and encoded pages are local; entries are meant to be committed.\n' +
-  `${LOCKS}/\n${CORRUPT}/\n${PAGES}/\n${PARSES}/\n${ATLASES}/\n**/.tmp-*\n`;
+  '# Written by retro-sprites: locks, interrupted writes, pending tasks and derived data are local; entries are meant to be committed.\n' +
+  `${LOCKS}/\n${CORRUPT}/\n${PAGES}/\n${PENDING}/\n${PARSES}/\n${ATLASES}/\n**/.tmp-*\n`;
 
 export function isCacheKey(key: string): boolean {
   return KEY_RE.test(key);
@@ -30,9 +32,9 @@ export function isCacheKey(key: string): boolean {
  * The cache folder's layout, in one place: committed entries under `<key[0..2]>/<key>/`, and the
  * local areas beside them: `.locks/` (one lock file per key in generation), `.corrupt/` (damaged
  * entries set aside for a person to inspect), `.pages/`, `.parses/` and `.atlases/` (derived data
- * a build may keep: encoded atlas pages, manifest parses, each atlas's output) and `.tmp-*`
- * (writes in progress). The store, the page store and prune all go through it, so no other module
- * knows where anything lies.
+ * a build may keep: encoded atlas pages, manifest parses, each atlas's output), `.pending/` (paid v2
+ * tasks not landed yet) and `.tmp-*` (writes in progress). The store, the page store and prune all
+ * go through it, so no other module knows where anything lies.
  */
 export class CacheFolder {
   constructor(readonly dir: string) {}
@@ -58,6 +60,16 @@ export class CacheFolder {
   /** Each atlas's output by its inputs (phaser/atlas-memo.ts): derived, local. */
   get atlasesDir(): string {
     return join(this.dir, ATLASES);
+  }
+
+  /** Records of paid work in flight, so an interrupted run resumes it instead of paying again. */
+  get pendingDir(): string {
+    return join(this.dir, PENDING);
+  }
+
+  /** The entry is in: its pending-task record (if any) has done its job. */
+  async clearPending(key: string): Promise<void> {
+    if (isCacheKey(key)) await rm(join(this.pendingDir, `${key}.json`), { force: true });
   }
 
   shardDir(key: string): string {

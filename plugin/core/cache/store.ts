@@ -53,6 +53,11 @@ export class CacheStore {
     this.locks = new KeyLocks(this.folder.locksDir, { pollMs: opts.lockPollMs, staleMs: opts.lockStaleMs });
   }
 
+  /** Where providers that resume paid work keep their records (the folder's `.pending/`). */
+  get pendingDir(): string {
+    return this.folder.pendingDir;
+  }
+
   entryDir(key: string): string {
     return this.folder.entryDir(key);
   }
@@ -186,9 +191,13 @@ export class CacheStore {
         if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
         await rm(tmp, { recursive: true, force: true });
         const existing = await this.lookup(key);
-        if (existing.status === 'hit') return existing.entry;
+        if (existing.status === 'hit') {
+          await this.folder.clearPending(key);
+          return existing.entry;
+        }
         return this.putRecord(record, images);
       }
+      await this.folder.clearPending(key);
       return { key, record, images: [...images] };
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });

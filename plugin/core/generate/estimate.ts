@@ -54,6 +54,9 @@ export class PriceBook {
  * seed: requests that differ only there share one price.
  */
 function priceId(payload: ApiPayload): string {
-  const { prompt: _prompt, seed: _seed, check_cost: _check, input_image, input_palette, ...drawn } = payload;
-  return canonicalJson({ ...drawn, input_image: input_image !== undefined, input_palette: input_palette !== undefined });
+  const { prompt: _prompt, seed: _seed, check_cost: _check, input_image, input_palette, reference_images, extra_prompt: _extra, extra_input_image, ...drawn } = payload;
+  return canonicalJson({
+    ...drawn, input_image: input_image !== undefined, input_palette: input_palette !== undefined,
+    reference_images: reference_images?.length ?? 0, extra_input_image: extra_input_image !== undefined,
+  });
 }

@@ -25,6 +25,8 @@ export interface ObtainContext {
   inflight: InFlight;
   /** Generate again even though cached; the old entry goes once the new art is in hand. */
   refresh: boolean;
+  /** The run was interrupted: a provider that can resume later (v2 tasks) stops waiting. */
+  interrupt?: AbortSignal;
 }
 
 export function obtain(r: KeyedRequest, ctx: ObtainContext): Promise<Obtained> {
@@ -42,14 +44,19 @@ async function obtainLocked(r: KeyedRequest, ctx: ObtainContext): Promise<Obtain
   const { store, provider } = ctx;
   const release = await store.locks.acquire(r.key);
   try {
-    if (!ctx.refresh) {
-      const again = await store.lookup(r.key);
-      if (again.status === 'hit') return { entry: again.entry, generated: false };
-    }
+    const again = await store.lookup(r.key);
+    if (!ctx.refresh && again.status === 'hit') return { entry: again.entry, generated: false };
+    // A refresh asks for new art: its intent names the art it replaces, so it is not answered with the old task.
+    const replaced = ctx.refresh && again.status === 'hit' ? again.entry.record.files[0]?.sha256 : undefined;
     // No location here: a failure is reported with the sprite's place by the run itself, once.
     let cost: Cost | undefined;
     const pay = async (): Promise<CacheEntry> => {
-      const result = await provider.generate(r.payload);
+      const result = await provider.generate(r.payload, {
+        key: r.key,
+        journalDir: store.pendingDir,
+        ...(ctx.interrupt ? { interrupt: ctx.interrupt } : {}),
+        ...(ctx.refresh ? { intent: `refresh:${replaced ?? 'none'}` } : {}),
+      });
       checkAnswerLayout(r, result.images);
       cost = result.cost;
       // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
@@ -75,7 +82,9 @@ export function recordableRequest(payload: ApiPayload): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(payload)) {
     if (k === 'check_cost' || v === undefined) continue;
-    out[k] = (k === 'input_image' || k === 'input_palette') && typeof v === 'string' ? `sha256:${sha256Hex(Buffer.from(v, 'base64'))}` : v;
+    const digest = (b64: string) => `sha256:${sha256Hex(Buffer.from(b64, 'base64'))}`;
+    if (k === 'reference_images' && Array.isArray(v)) out[k] = v.map((b) => digest(String(b)));
+    else out[k] = (k === 'input_image' || k === 'input_palette' || k === 'extra_input_image') && typeof v === 'string' ? digest(v) : v;
   }
   return out;
 }

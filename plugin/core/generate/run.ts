@@ -206,7 +206,7 @@ async function generateMisses(run: Lookups, opts: RunOptions): Promise<RunResult
       const t0 = Date.now();
       for (const other of byKey.get(r.key)!) reporter?.start?.(other);
       try {
-        const got = await obtain(r, { store: opts.store, provider, inflight, refresh: opts.refresh?.has(r.key) ?? false }).finally(firstAnswer);
+        const got = await obtain(r, { store: opts.store, provider, inflight, refresh: opts.refresh?.has(r.key) ?? false, ...(opts.signal ? { interrupt: opts.signal } : {}) }).finally(firstAnswer);
         if (got.generated) {
           generated++;
           if (got.cost) spent = addCost(spent, got.cost);

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../errors.js';
 import type { ApiPayload } from '../payload.js';
 import type { GenerationRequest, SpriteOptions } from '../request.js';
 import { resolveAnimation } from './rules/animation.js';
+import { resolveExtras } from './rules/extras.js';
 import { ruleContext, type BuildContext, type SpriteInput } from './rules/context.js';
 import { resolveInputs } from './rules/inputs.js';
 import { resolveImageCount, resolveSize } from './rules/size.js';
@@ -32,6 +33,7 @@ export async function buildRequest(input: SpriteInput, build: BuildContext): Pro
   const numImages = resolveImageCount(ctx, style);
   const { image, palette, strength } = await resolveInputs(ctx, style);
   const { animate, layout, spritesheet } = resolveAnimation(ctx, style, numImages);
+  const extras = await resolveExtras(ctx, style);
 
   if (diagnostics.some((d) => d.severity === 'error') || !prompt || w === undefined || h === undefined) {
     return { diagnostics };
@@ -60,6 +62,12 @@ export async function buildRequest(input: SpriteInput, build: BuildContext): Pro
   put('return_spritesheet', spritesheet?.value);
   const upscale = get<number | null>('upscale_output_factor');
   payload.upscale_output_factor = upscale ? upscale.value : 1;
+  put('reference_images', extras.referenceImages?.map((r) => r.base64));
+  put('frames_duration', extras.framesDuration);
+  put('extra_prompt', extras.extraPrompt);
+  put('extra_input_image', extras.extraImage?.base64);
+  put('bypass_prompt_expansion', extras.bypassPromptExpansion);
+  put('include_downloadable_data', extras.includeDownloadableData);
 
   const origin = get<ManifestEntry['origin']>('origin')?.value;
   const options: SpriteOptions = { animate, repeat: get<number>('repeat')?.value ?? -1 };
@@ -70,7 +78,8 @@ export async function buildRequest(input: SpriteInput, build: BuildContext): Pro
 
   const fieldSources: GenerationRequest['fieldSources'] = {};
   for (const [k, v] of ctx.fields) fieldSources[k] = v.loc;
-  const dependencies = [image?.absolute, palette?.absolute].filter((p): p is string => p !== undefined);
+  const dependencies = [image?.absolute, palette?.absolute, ...(extras.referenceImages ?? []).map((r) => r.absolute), extras.extraImage?.absolute]
+    .filter((p): p is string => p !== undefined);
 
   return {
     diagnostics,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALL_STYLE_NAMES, API_SIZE_RANGE, KNOWN_MODELS } from '../catalog.js';
+import { ALL_STYLE_NAMES, API_SIZE_RANGE, FRAMES_DURATIONS, KNOWN_MODELS } from '../catalog.js';
 
 /**
  * The manifest's shape, one source for three things: validation of types (here), the JSON Schema
@@ -16,6 +16,8 @@ export const MAX_NUM_IMAGES = 16;
 export const MAX_UPSCALE = 16;
 export const MAX_FRAME_RATE = 120;
 export const MAX_LAYOUT_FRAMES = 64;
+/** The most any style takes (RD Pro, any_animation, big_animation: 9). */
+export const MAX_REFERENCE_IMAGES = 9;
 
 /** One documented manifest key: what the README and error messages say about it. */
 export interface FieldDoc {
@@ -35,7 +37,7 @@ const sizeRange = `${MIN_SIZE} to ${MAX_SIZE}`;
 
 export const FIELD_DOCS: FieldDoc[] = [
   { key: 'prompt', type: 'string', expects: 'non-empty text', default: '(required)', api: 'prompt', description: 'What to draw.' },
-  { key: 'prompt_style', type: 'string', expects: 'a style name such as game_asset or rd_fast__retro', default: '(none)', api: 'prompt_style', description: 'Style; the seed\'s RD_FLUX names (`game_asset`, `animation_four_angle_walking`, …) or a newer prefixed family (`rd_fast__`, `rd_plus__`, `rd_pro__`, `rd_animation__`, `rd_tile__`, …).' },
+  { key: 'prompt_style', type: 'string', expects: 'a style name such as game_asset or rd_fast__retro', default: '(none)', api: 'prompt_style', description: 'Style; the seed\'s RD_FLUX names (`game_asset`, `animation_four_angle_walking`, …) or a newer prefixed family (`rd_fast__`, `rd_plus__`, `rd_pro__`, `rd_mini__`, `rd_animation__`, `rd_tile__`, …). Your account\'s own `user__<name>_<id>` styles are accepted without catalog checks, with a warning that they are account-specific.' },
   { key: 'model', type: 'string', expects: `a model name (${KNOWN_MODELS.join(', ')})`, default: '`RD_FLUX` for unprefixed styles; omitted for prefixed styles (the style implies it)', api: 'model', description: 'Model.' },
   { key: 'width', type: 'integer', expects: `an integer from ${sizeRange}`, default: 'from `size`; the style\'s fixed size for animation styles', api: 'width', description: 'Width in pixels, within the style\'s range.' },
   { key: 'height', type: 'integer', expects: `an integer from ${sizeRange}`, default: 'from `size`; the style\'s fixed size for animation styles', api: 'height', description: 'Height in pixels, within the style\'s range.' },
@@ -50,7 +52,13 @@ export const FIELD_DOCS: FieldDoc[] = [
   { key: 'tile_y', type: 'boolean', expects: 'true or false', default: '(none)', api: 'tile_y', description: 'Seamless vertically.' },
   { key: 'return_spritesheet', type: 'boolean', expects: 'true or false', default: '(none)', api: 'return_spritesheet', description: 'Animation styles: answer a PNG sheet instead of a GIF.' },
   { key: 'upscale_output_factor', type: 'number | null', expects: `a number above 0 and at most ${MAX_UPSCALE}, or null`, default: '`1` (native resolution)', api: 'upscale_output_factor', description: '`null` asks for the API\'s regular (upscaled) size.' },
-  { key: 'animation', type: 'boolean | {directions, frames, order}', expects: 'true, false, or a mapping with directions, frames and order', default: '`true` for animation styles, else `false`', api: '—', description: '`true`: make a Phaser animation over the `num_images` frames. A mapping overrides the frame layout of an animation style (default for walking styles: directions `[down, left, right, up]`, `frames: 4`, `order: rows`).' },
+  { key: 'reference_images', type: 'path[]', expects: 'a list of paths to PNG files, relative to the manifest', default: '(none)', api: 'reference_images', description: 'More reference images, each sent like `input_image`. RD Pro styles, `any_animation` and `big_animation` take up to 9, `8_dir_rotation` up to 5, other styles none.' },
+  { key: 'frames_duration', type: 'integer', expects: `one of ${FRAMES_DURATIONS.join(', ')}`, default: '(none: the style\'s own length)', api: 'frames_duration', description: 'Animation styles: how many frames the animation runs for.' },
+  { key: 'extra_prompt', type: 'string', expects: 'non-empty text', default: '(none)', api: 'extra_prompt', description: '`rd_tile__tileset_advanced` only: the second terrain the tiles blend into.' },
+  { key: 'extra_input_image', type: 'path', expects: 'a path to a PNG file, relative to the manifest', default: '(none)', api: 'extra_input_image', description: '`rd_tile__tileset_advanced` only: a reference for the second terrain, sent like `input_image`.' },
+  { key: 'bypass_prompt_expansion', type: 'boolean', expects: 'true or false', default: '(none)', api: 'bypass_prompt_expansion', description: 'Send the prompt as written, without the API\'s prompt expansion.' },
+  { key: 'include_downloadable_data', type: 'boolean', expects: 'true or false', default: '(none)', api: 'include_downloadable_data', description: 'Ask the API for its `downloadable_data` too; the plugin keeps only the images.' },
+  { key: 'animation', type: 'boolean | {directions, frames, order}', expects: 'true, false, or a mapping with directions, frames and order', default: '`true` for animation styles, else `false`', api: '—', description: '`true`: make a Phaser animation over the `num_images` frames. A mapping overrides the frame layout of an animation style (each style\'s own is in the README\'s table of animated styles; walking: directions `[down, left, right, up]`, `frames: 4`, `order: rows`).' },
   { key: 'animation.directions', type: 'string[]', expects: 'a list of direction names (letters, digits, _ and -)', default: '`[down, left, right, up]`', api: '—', description: 'One animation per direction, named `<sprite>_<direction>`.' },
   { key: 'animation.frames', type: 'integer', expects: `an integer from 1 to ${MAX_LAYOUT_FRAMES}`, default: '`4`', api: '—', description: 'Frames per direction.' },
   { key: 'animation.order', type: '`rows` \\| `columns`', expects: 'rows or columns', default: '`rows`', api: '—', description: 'In the sheet, one direction per row or per column.' },
@@ -97,6 +105,12 @@ export const entryShape = {
   tile_y: describe('tile_y', z.boolean()),
   return_spritesheet: describe('return_spritesheet', z.boolean()),
   upscale_output_factor: describe('upscale_output_factor', z.number().gt(0).max(MAX_UPSCALE).nullable()),
+  reference_images: describe('reference_images', z.array(z.string().min(1)).min(1).max(MAX_REFERENCE_IMAGES)),
+  frames_duration: describe('frames_duration', z.union(FRAMES_DURATIONS.map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>])),
+  extra_prompt: describe('extra_prompt', z.string().min(1)),
+  extra_input_image: describe('extra_input_image', z.string().min(1)),
+  bypass_prompt_expansion: describe('bypass_prompt_expansion', z.boolean()),
+  include_downloadable_data: describe('include_downloadable_data', z.boolean()),
   animation: describe('animation', z.union([z.boolean(), layoutSchema])),
   frame_rate: describe('frame_rate', z.number().gt(0).max(MAX_FRAME_RATE)),
   repeat: describe('repeat', z.int().min(-1)),

@@ -55,5 +55,7 @@ export interface BuiltAtlas {
 export interface SpriteOutput {
   frames: string[];
   animations: string[];
+  /** The same animations by action and direction (`walk.down`; `default.default` for a plain animation). */
+  actions: Record<string, Record<string, string>>;
   images: string[];
 }

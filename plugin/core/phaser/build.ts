@@ -32,6 +32,7 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
     outputs[request.sprite] = {
       frames: out.frames.map((f) => f.name),
       animations: out.animations.map((a) => a.key),
+      actions: actionTable(out.animations),
       images: out.tileImages.map((t) => t.name),
     };
     for (const name of [...out.frames.map((f) => f.name), ...out.tileImages.map((t) => t.name), ...out.animations.map((a) => `anim:${a.key}`)]) {
@@ -96,4 +97,10 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
   });
 
   return { atlas, pages, frames: atlasFrames, animations, images, occupancy: pages.length ? packed.occupancy : 1, sprites: outputs };
+}
+
+function actionTable(animations: AnimationSpec[]): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const a of animations) (out[a.action ?? 'default'] ??= {})[a.direction ?? 'default'] = a.key;
+  return out;
 }

@@ -1,11 +1,5 @@
-import {
-  DEFAULT_WALK_LAYOUT,
-  frameCount,
-  sheetCell,
-  sheetGrid,
-  type AnimationLayout,
-} from '../animation-layout.js';
-import { isWalkingStyle } from '../catalog.js';
+import { actionCells, layoutCellCount, resolveLayout, sheetPlacement, type StyleLayout } from '../animation-layout.js';
+import { findStyle } from '../catalog.js';
 import { RetroSpritesError } from '../errors.js';
 import { formatLocation } from '../location.js';
 import type { GeneratedImage } from '../providers/provider.js';
@@ -31,6 +25,9 @@ export interface AnimationFrameRef {
 
 export interface AnimationSpec {
   key: string;
+  /** The layout's action (`walk`, `idle`, …) and direction this plays; `default` for a plain animation. */
+  action?: string;
+  direction?: string;
   frames: AnimationFrameRef[];
   frameRate: number;
   repeat: number;
@@ -64,8 +61,10 @@ export function decodeFrames(image: GeneratedImage, what: string): { frames: Dec
 
 /**
  * Turns one sprite's answer into named frames and animations:
- * - a walking style (or any sprite with an `animation:` layout): frames `<sprite>/<direction>/<i>`,
- *   animations `<sprite>_<direction>`, from the GIF's frames (direction by direction) or the sliced sheet;
+ * - an animated style with a layout (`STYLE_LAYOUTS`, or the manifest's `animation:` mapping): frames
+ *   `<sprite>/<action>/<direction>/<i>` and animations `<sprite>_<action>_<direction>`, from the GIF's
+ *   frames (direction by direction) or the sliced sheet; the seed's walking style keeps its names,
+ *   `<sprite>/<direction>/<i>` and `<sprite>_<direction>`;
  * - otherwise one image is the frame `<sprite>`; several images or GIF frames are `<sprite>_0 … _n-1`,
  *   with an animation `<sprite>` when the manifest asks for one or the answer is an animated GIF;
  * - a tiling sprite (`tile_x`/`tile_y`) becomes standalone images under the same names, unpacked.
@@ -86,21 +85,32 @@ export function spriteFrames(request: GenerationRequest, images: GeneratedImage[
     };
   }
 
-  if (options.layout || isWalkingStyle(payload.prompt_style)) {
-    const layout = options.layout ?? DEFAULT_WALK_LAYOUT;
+  const layout = resolveLayout(payload.prompt_style, options.layout);
+  if (layout) {
+    const style = payload.prompt_style ? findStyle(payload.prompt_style) : undefined;
+    const cellSize = style?.fixedSize ?? { width: payload.width, height: payload.height };
     const out: SpriteFrames = { frames: [], animations: [], tileImages: [] };
     for (const [k, img] of images.entries()) {
       const prefix = images.length > 1 ? `${sprite}_${k}` : sprite;
       const decoded = decodeFrames(img, what(k));
-      const cells = decoded.animated ? checkCount(decoded.frames, layout, what(k)) : sliceSheet(decoded.frames[0]!.image, layout, what(k));
+      const cells = decoded.animated ? checkCount(decoded.frames, layout, what(k)) : sliceSheet(decoded.frames[0]!.image, layout, cellSize, what(k));
+      const perDirection = cells.length / layout.directions.length;
       layout.directions.forEach((direction, d) => {
-        const refs: DecodedFrame[] = [];
-        for (let i = 0; i < layout.framesPerDirection; i++) {
-          const cell = cells[d * layout.framesPerDirection + i]!;
-          out.frames.push(withPivot(`${prefix}/${direction}/${i}`, cell.image));
-          refs.push(cell);
+        const cell = (i: number) => cells[d * perDirection + i]!;
+        if (layout.legacyNames) {
+          for (let i = 0; i < perDirection; i++) out.frames.push(withPivot(`${prefix}/${direction}/${i}`, cell(i).image));
         }
-        out.animations.push(animation(`${prefix}_${direction}`, refs.map((r, i) => ({ name: `${prefix}/${direction}/${i}`, durationMs: r.durationMs })), request));
+        for (const [action, which] of Object.entries(layout.actions)) {
+          const seq = actionCells(which, perDirection);
+          const names = seq.map((c, i) => (layout.legacyNames ? `${prefix}/${direction}/${c}` : `${prefix}/${action}/${direction}/${i}`));
+          if (!layout.legacyNames) seq.forEach((c, i) => out.frames.push(withPivot(names[i]!, cell(c).image)));
+          const key = layout.legacyNames ? `${prefix}_${direction}` : `${prefix}_${action}_${direction}`;
+          out.animations.push({
+            ...animation(key, seq.map((c, i) => ({ name: names[i]!, durationMs: cell(c).durationMs })), request),
+            action,
+            direction,
+          });
+        }
       });
     }
     return out;
@@ -112,7 +122,7 @@ export function spriteFrames(request: GenerationRequest, images: GeneratedImage[
   const frames = all.map((f, j) => withPivot(names[j]!, f.image));
   const animated = options.animate || decoded.some((d) => d.animated);
   const animations = animated
-    ? [animation(sprite, all.map((f, j) => ({ name: names[j]!, durationMs: f.durationMs })), request)]
+    ? [{ ...animation(sprite, all.map((f, j) => ({ name: names[j]!, durationMs: f.durationMs })), request), action: 'default', direction: 'default' }]
     : [];
   return { frames, animations, tileImages: [] };
 }
@@ -142,20 +152,42 @@ function round3(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-function checkCount(frames: DecodedFrame[], layout: AnimationLayout, what: string): DecodedFrame[] {
-  const expected = frameCount(layout);
-  if (frames.length !== expected) {
-    throw new RetroSpritesError(
-      'layout-mismatch',
-      `${what}: the GIF has ${frames.length} frames but the animation layout expects ${expected} ` +
-        `(${layout.directions.length} directions x ${layout.framesPerDirection}); set \`animation:\` in the manifest to match`,
-    );
-  }
-  return frames;
+function describe(layout: StyleLayout): string {
+  const n = layoutCellCount(layout);
+  return `${n} (${layout.directions.length} direction${layout.directions.length === 1 ? '' : 's'} x ${layout.cellsPerDirection})`;
 }
 
-function sliceSheet(sheet: RgbaImage, layout: AnimationLayout, what: string): DecodedFrame[] {
-  const grid = sheetGrid(layout);
+function checkCount(frames: DecodedFrame[], layout: StyleLayout, what: string): DecodedFrame[] {
+  const expected = layoutCellCount(layout);
+  if (expected === undefined) {
+    if (frames.length % layout.directions.length === 0) return frames;
+  } else if (frames.length === expected) {
+    return frames;
+  }
+  throw new RetroSpritesError(
+    'layout-mismatch',
+    `${what}: the GIF has ${frames.length} frames but the animation layout expects ${expected === undefined ? `a multiple of ${layout.directions.length}` : describe(layout)}; ` +
+      'set `animation:` in the manifest to match',
+  );
+}
+
+function sliceSheet(sheet: RgbaImage, layout: StyleLayout, cell: { width: number; height: number }, what: string): DecodedFrame[] {
+  let perDirection = layout.cellsPerDirection;
+  if (perDirection === 'any') {
+    // A sheet of as many cells as the answer holds, in reading order; empty cells at the end are padding.
+    if (sheet.width % cell.width !== 0 || sheet.height % cell.height !== 0) {
+      throw new RetroSpritesError('layout-mismatch', `${what}: a ${sheet.width}x${sheet.height} sheet does not divide into ${cell.width}x${cell.height} cells; set \`animation:\` in the manifest to match`);
+    }
+    const cols = sheet.width / cell.width;
+    const all: DecodedFrame[] = [];
+    for (let r = 0; r < sheet.height / cell.height; r++) {
+      for (let c = 0; c < cols; c++) all.push({ image: crop(sheet, { x: c * cell.width, y: r * cell.height, w: cell.width, h: cell.height }) });
+    }
+    while (all.length > 1 && isEmpty(all[all.length - 1]!.image)) all.pop();
+    const dirs = layout.directions.length;
+    return all.slice(0, Math.floor(all.length / dirs) * dirs);
+  }
+  const grid = sheetPlacement(layout, perDirection);
   if (sheet.width % grid.cols !== 0 || sheet.height % grid.rows !== 0) {
     throw new RetroSpritesError(
       'layout-mismatch',
@@ -165,12 +197,10 @@ function sliceSheet(sheet: RgbaImage, layout: AnimationLayout, what: string): De
   }
   const w = sheet.width / grid.cols;
   const h = sheet.height / grid.rows;
-  const out: DecodedFrame[] = [];
-  for (let d = 0; d < layout.directions.length; d++) {
-    for (let i = 0; i < layout.framesPerDirection; i++) {
-      const { col, row } = sheetCell(layout, d, i);
-      out.push({ image: crop(sheet, { x: col * w, y: row * h, w, h }) });
-    }
-  }
-  return out;
+  return grid.cells.map(([col, row]) => ({ image: crop(sheet, { x: col * w, y: row * h, w, h }) }));
+}
+
+function isEmpty(image: RgbaImage): boolean {
+  for (let i = 3; i < image.data.length; i += 4) if (image.data[i] !== 0) return false;
+  return true;
 }

@@ -23,7 +23,7 @@ export interface AssetKeys {
   animations: string[];
   images: string[];
   /** By atlas, then sprite: the frames, animations and image texture keys that sprite produced. */
-  sprites: Record<string, Record<string, { frames: string[]; animations: string[]; images: string[] }>>;
+  sprites: Record<string, Record<string, { frames: string[]; animations: string[]; actions: Record<string, Record<string, string>>; images: string[] }>>;
 }
 
 export interface RenderOptions {

@@ -36,6 +36,20 @@ export interface GenerateContext {
   source?: SourceLocation;
   /** Sprite name, for error messages and logs. */
   sprite?: string;
+  /** The request's cache key: a provider that can resume paid work (v2 tasks) names it by this. */
+  key?: string;
+  /** Folder where such a provider records pending paid work until the entry lands (the cache's `.pending/`). */
+  journalDir?: string;
+  /**
+   * Why this submission is not the first for its key, e.g. `refresh:<sha256 of the art replaced>`:
+   * it must not be answered with the earlier task.
+   */
+  intent?: string;
+  /**
+   * The run was interrupted. A provider that can pick paid work up later (v2) stops waiting and
+   * keeps what it needs to resume; one that cannot (v1) ignores it and finishes what it paid for.
+   */
+  interrupt?: AbortSignal;
 }
 
 /**

@@ -2,10 +2,24 @@ import { RetroSpritesError } from '../errors.js';
 import type { ApiPayload } from '../payload.js';
 import { createPlaceholderProvider, PLACEHOLDER_ID, renderPlaceholder } from './placeholder/index.js';
 import type { GeneratedImage, Provider } from './provider.js';
-import { DEFAULT_API_URL, RETRODIFFUSION_ID, createRetroDiffusionProvider, type RetroDiffusionOptions } from './retrodiffusion/index.js';
+import { API_VERSIONS, DEFAULT_API_URL, RETRODIFFUSION_ID, createRetroDiffusionProvider, type ApiVersion, type RetroDiffusionOptions } from './retrodiffusion/index.js';
 
 /** What a project may tune of the API client; each has a sensible default in the client. */
-export type ApiTuning = Pick<RetroDiffusionOptions, 'timeoutMs' | 'maxAttempts' | 'maxRetryTimeMs' | 'requestsPerMinute' | 'retry' | 'exactCost'>;
+export type ApiTuning = Pick<RetroDiffusionOptions, 'timeoutMs' | 'maxAttempts' | 'maxRetryTimeMs' | 'requestsPerMinute' | 'retry' | 'version' | 'poll' | 'exactCost'>;
+
+/**
+ * The API version: the `api.version` option (or `--api`) first, then `RD_API_VERSION`, else v1.
+ * `where` names the option in the words of the face that set it.
+ */
+export function apiVersion(option: string | undefined, env: NodeJS.ProcessEnv, where = 'api.version'): ApiVersion {
+  const fromEnv = nonEmpty(env.RD_API_VERSION);
+  const value = option ?? fromEnv ?? 'v1';
+  if (!(API_VERSIONS as readonly string[]).includes(value)) {
+    const who = option !== undefined ? where : 'RD_API_VERSION';
+    throw new RetroSpritesError('bad-option', `${who} must be "v1" or "v2" (got ${JSON.stringify(value)})`);
+  }
+  return value as ApiVersion;
+}
 
 /** Art drawn at once for a request while its provider works on it (the dev server's first load). */
 export type StandIn = (payload: ApiPayload) => GeneratedImage[];
@@ -62,6 +76,7 @@ export function selectProvider(opts: {
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.root ? { root: opts.root } : {}),
     ...opts.api,
+    version: apiVersion(opts.api?.version, opts.env),
     // Every request on its own line is noise in a build log; retries and failures always show.
     logRequests: Boolean(opts.env.RETRO_SPRITES_DEBUG),
   });

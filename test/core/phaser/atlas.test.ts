@@ -69,7 +69,7 @@ describe('an atlas group is written as files Phaser loads, and they hold exactly
     });
     // Each sprite knows what it became, so scenes can name it by its manifest name.
     expect(keys.sprites.characters!.hero_walk!.animations).toEqual(['hero_walk_down', 'hero_walk_left', 'hero_walk_right', 'hero_walk_up']);
-    expect(keys.sprites.characters!.grass).toEqual({ frames: [], animations: [], images: ['grass'] });
+    expect(keys.sprites.characters!.grass).toEqual({ frames: [], animations: [], actions: {}, images: ['grass'] });
     expect(keys.sprites.characters!.coin!.frames).toHaveLength(4);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
   });

@@ -22,7 +22,7 @@ describe('one sprite becomes named frames and animations', () => {
     expect(plain.animations).toEqual([]);
     const animated = spriteFrames(request('coin', { num_images: 4 }, { animate: true, frameRate: 12, repeat: 2 }), images);
     expect(animated.animations).toEqual([
-      { key: 'coin', frames: ['coin_0', 'coin_1', 'coin_2', 'coin_3'].map((frame) => ({ frame })), frameRate: 12, repeat: 2 },
+      { key: 'coin', frames: ['coin_0', 'coin_1', 'coin_2', 'coin_3'].map((frame) => ({ frame })), frameRate: 12, repeat: 2, action: 'default', direction: 'default' },
     ]);
   });
 

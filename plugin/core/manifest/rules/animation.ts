@@ -1,5 +1,4 @@
 import { DEFAULT_WALK_LAYOUT, type AnimationLayout } from '../../animation-layout.js';
-import { isWalkingStyle } from '../../catalog.js';
 import type { ManifestEntry } from '../schema.js';
 import type { RuleContext, Sourced } from './context.js';
 import type { ResolvedStyle } from './style.js';
@@ -13,7 +12,7 @@ export interface ResolvedAnimation {
 }
 
 /** Whether and how the answer animates: the style's own layout, or the manifest's override. */
-export function resolveAnimation(ctx: RuleContext, { style, name, label }: ResolvedStyle, numImages: number): ResolvedAnimation {
+export function resolveAnimation(ctx: RuleContext, { style, label }: ResolvedStyle, numImages: number): ResolvedAnimation {
   const spritesheet = ctx.get<boolean>('return_spritesheet');
   if (spritesheet?.value && !style.animated) {
     ctx.warn('spritesheet-not-animation', `return_spritesheet only changes animation styles; ${label} is not one`, spritesheet.loc, 'remove return_spritesheet');
@@ -34,9 +33,8 @@ export function resolveAnimation(ctx: RuleContext, { style, name, label }: Resol
     if (new Set(layout.directions).size !== layout.directions.length) {
       ctx.error('duplicate-direction', 'animation.directions lists a direction twice', animation.loc, 'name each direction once');
     }
-  } else if (style.animated && isWalkingStyle(name)) {
-    layout = { ...DEFAULT_WALK_LAYOUT, directions: [...DEFAULT_WALK_LAYOUT.directions] };
   }
+  // Without a mapping the style's own layout (STYLE_LAYOUTS) applies, resolved where the frames are cut.
   if (animation?.value === true && !style.animated && numImages === 1) {
     ctx.warn('one-frame-animation', 'animation: true over one image makes a one-frame animation', animation.loc, 'set num_images to the number of frames (e.g. 4)');
   }

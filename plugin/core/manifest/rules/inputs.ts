@@ -29,7 +29,7 @@ export async function resolveInputs(ctx: RuleContext, { style, label, field: sty
   return { image, palette, strength };
 }
 
-async function readField(ctx: RuleContext, field: Sourced<string> | undefined): Promise<ResolvedInput | undefined> {
+export async function readField(ctx: RuleContext, field: Sourced<string> | undefined): Promise<ResolvedInput | undefined> {
   if (!field) return undefined;
   try {
     return await ctx.build.readInput(field.value, field.loc.file);

@@ -38,6 +38,10 @@ export function resolveSize(ctx: RuleContext, { style, label, field: styleField 
         `choose a ${name} from ${range}`);
     }
   }
+  if (style.sizeStep && (w % style.sizeStep !== 0 || h % style.sizeStep !== 0)) {
+    ctx.error('size-step', `${label} takes sizes that are a multiple of ${style.sizeStep}; got ${w}x${h}`, width?.loc ?? ctx.input.location,
+      `use size: ${Math.max(style.minSize, Math.round(w / style.sizeStep) * style.sizeStep)}`);
+  }
   if (style.square && w !== h) {
     ctx.error('size-not-square', `${label} makes square images; got ${w}x${h}`, width?.loc ?? ctx.input.location, `use size: ${Math.max(w, h)}`);
   }

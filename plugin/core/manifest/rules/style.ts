@@ -40,6 +40,10 @@ export function resolveStyle(ctx: RuleContext): ResolvedStyle {
     }
   }
   const name = field?.value;
+  if (field && style.userStyle) {
+    ctx.warn('user-style', `${field.value} is a user style: it belongs to one RetroDiffusion account, and the catalog cannot check its sizes or counts`, field.loc,
+      'a key from another account (a teammate, CI) cannot generate this sprite; commit the cache so they never need to');
+  }
   return {
     style,
     name,

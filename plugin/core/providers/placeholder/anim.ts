@@ -13,7 +13,7 @@ export const ANIMATION_DELAY_MS = 100;
 /** Frame counts per animated style (what the API's answers hold, near enough). */
 export function frameCountFor(style: string): number {
   if (/vfx/.test(style)) return 8;
-  if (/8_dir_rotation/.test(style)) return 8;
+  if (/8_dir_rotation|advanced_animation__rotate/.test(style)) return 8;
   if (/small_sprites/.test(style)) return 4;
   if (/walking|jump|attack|crouch|destroy/.test(style)) return 6;
   return 8;
@@ -34,12 +34,16 @@ export function animationFrames(style: string, w: number, h: number, reading: Pr
   const box = { x: m, y: m, w: w - 2 * m, h: h - 2 * m };
   for (let f = 0; f < n; f++) {
     const s = new Sprite(w, h);
-    if (/8_dir_rotation/.test(style)) {
-      const facings: Facing[] = ['down', 'left', 'left', 'up', 'up', 'left', 'left', 'down'];
+    if (/8_dir_rotation|advanced_animation__rotate/.test(style)) {
+      // The layout's facings: down-right, down, down-left, left, up-left, up, up-right, right.
+      const facings: Facing[] = ['down', 'down', 'down', 'left', 'up', 'up', 'up', 'left'];
       const facing = facings[f % 8]!;
       const humanoidBox = { x: box.x + (box.w >> 2), y: box.y, w: box.w >> 1, h: box.h };
       drawHumanoid(s, humanoidBox, reading.kind === 'creature' ? reading.subject : 'hero', look, { facing, stride: 0, bob: 0 });
-      if (f >= 4 && f < 7) s.flipX();
+      if (f === 7) s.flipX();
+      // Diagonals lean toward their side, so the eight facings differ.
+      if (f === 0 || f === 6) s.shift(2, 0);
+      if (f === 2 || f === 4) s.shift(-2, 0);
     } else if (/walking/.test(style) && (reading.kind !== 'creature' || reading.body === 'humanoid')) {
       const humanoidBox = { x: box.x + (box.w >> 2), y: box.y, w: box.w >> 1, h: box.h };
       drawHumanoid(s, humanoidBox, reading.subject || 'hero', look, { facing: 'left', stride: [-1, 0, 1, 0][f % 4]!, bob: f & 1 });

@@ -5,6 +5,8 @@ import { encodeGif } from '../../image/gif-encode.js';
 import type { ApiPayload } from '../../payload.js';
 import type { GeneratedImage } from '../provider.js';
 import { animationFrames, ANIMATION_DELAY_MS } from './anim.js';
+import { layoutFrames, layoutSheet } from './layout-frames.js';
+import { layoutForStyle } from '../../animation-layout.js';
 import { decodeInputImage, deriveFromInput, DEFAULT_STRENGTH } from './img2img.js';
 import { lookFor } from './look.js';
 import type { Rgb } from './palette.js';
@@ -45,10 +47,13 @@ function renderOne(payload: ApiPayload, index: number, version: string): Generat
   if (traits.layout === 'walk' || traits.layout === 'animation') {
     const look = lookFor(reading, rng.fork('look'));
     const size = info?.fixedSize ?? { width: payload.width, height: payload.height };
+    const table = layoutForStyle(traits.name);
+    const drawn = layoutFrames(traits.name, size, reading, look, rng.fork('layout'));
     let frames =
-      traits.layout === 'walk'
+      drawn ??
+      (traits.layout === 'walk'
         ? walkFrames(reading, look, rng.fork('walk'), /idle/.test(traits.name))
-        : animationFrames(traits.name, size.width, size.height, reading, look, rng.fork('anim'));
+        : animationFrames(traits.name, size.width, size.height, reading, look, rng.fork('anim')));
     if (payload.input_image) {
       const input = decodeInputImage(payload.input_image);
       const strength = payload.strength ?? DEFAULT_STRENGTH;
@@ -57,7 +62,9 @@ function renderOne(payload: ApiPayload, index: number, version: string): Generat
     }
     frames = frames.map(finish);
     if (payload.return_spritesheet) {
-      const sheet = traits.layout === 'walk' ? walkSheet(frames) : strip(frames);
+      // Styles with a grid of their own (rotation's 3x3, walk_idle, battle) place cells as the table says.
+      const sheet = table && (drawn || table.sheet.kind === 'cells') ? layoutSheet(frames, table)
+        : traits.layout === 'walk' ? walkSheet(frames) : strip(frames);
       return png(sheet);
     }
     const gif = encodeGif(frames, { delayMs: traits.layout === 'walk' ? WALK_DELAY_MS : ANIMATION_DELAY_MS, loop: true });

@@ -1,4 +1,4 @@
-import { DEFAULT_WALK_LAYOUT, sheetGrid } from '../../animation-layout.js';
+import { layoutForStyle, sheetPlacement } from '../../animation-layout.js';
 import { findStyle, unknownStyleInfo } from '../../catalog.js';
 import { createImage, type RgbaImage } from '../../image/bitmap.js';
 import { decodeGif, type DecodedGif } from '../../image/gif.js';
@@ -27,8 +27,13 @@ export function expectedAnswer(payload: ApiPayload): ExpectedAnswer {
   // The seed's img2img, remove_bg and tiling examples omit num_images: the API then answers one.
   const count = oneOnly ? 1 : (payload.num_images ?? 1);
   if (style?.animated && payload.return_spritesheet) {
-    const grid = sheetGrid(DEFAULT_WALK_LAYOUT);
-    return { count, width: size.width * grid.cols, height: size.height * grid.rows, cell: size };
+    const layout = layoutForStyle(payload.prompt_style);
+    // A layout with a known number of cells fixes the sheet's grid; otherwise any whole number of cells.
+    if (layout && layout.cellsPerDirection !== 'any') {
+      const grid = sheetPlacement(layout, layout.cellsPerDirection);
+      return { count, width: size.width * grid.cols, height: size.height * grid.rows, cell: size };
+    }
+    return { count, width: size.width, height: size.height, cell: size };
   }
   return { count, width: size.width, height: size.height };
 }

@@ -27,8 +27,9 @@ function num(v: unknown): number | undefined {
  * or the newer `balance_cost`/`remaining_balance` (USD).
  */
 export function readCost(json: Record<string, unknown>): { cost: Cost; remaining?: Cost } {
-  const credits = num(json.credit_cost);
   const usd = num(json.balance_cost);
+  // v2 always sends the integer credit_cost, 0 for an account that pays in USD: then the USD is the cost.
+  const credits = num(json.credit_cost) === 0 && usd !== undefined ? undefined : num(json.credit_cost);
   if (credits === undefined && usd === undefined) throw malformed('no credit_cost or balance_cost');
   const cost: Cost = credits !== undefined ? { amount: credits, unit: 'credits' } : { amount: usd!, unit: 'usd' };
   const leftCredits = num(json.remaining_credits);
@@ -55,12 +56,23 @@ export function readGeneration(json: Record<string, unknown>, payload: ApiPayloa
   const result: GenerationResult = {
     images: checked,
     cost,
-    createdAt: num(json.created_at) ?? Math.floor(Date.now() / 1000),
+    createdAt: createdAtSeconds(json.created_at),
   };
   if (remaining) result.remaining = remaining;
   if (typeof json.model === 'string') result.model = json.model;
   if (typeof json.type === 'string') result.type = json.type;
   return result;
+}
+
+/** `created_at` as Unix seconds: v1 and the v2 examples send a number, the v2 OpenAPI an ISO date-time. */
+export function createdAtSeconds(v: unknown): number {
+  const n = num(v);
+  if (n !== undefined) return n > 1e12 ? Math.floor(n / 1000) : n;
+  if (typeof v === 'string') {
+    const t = Date.parse(v);
+    if (!Number.isNaN(t)) return Math.floor(t / 1000);
+  }
+  return Math.floor(Date.now() / 1000);
 }
 
 /** The credits endpoint: seed `{credits}`, newer `{credits, balance}`. */

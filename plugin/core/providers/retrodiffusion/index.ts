@@ -10,19 +10,24 @@ import { limiterFor } from './limiter.js';
 import { knownPrice } from './price.js';
 import { redact, redactingLog } from './redact.js';
 import { AttemptFailed, DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy } from './retry.js';
+import { KEY_PAGE, header, statusError } from './status-error.js';
+import { v2StatusError } from './v2/errors.js';
+import { V2_CREDITS, V2_INFERENCES, generateV2, type V2Answer } from './v2/generate.js';
+import { DEFAULT_POLL, type PollPolicy } from './v2/tasks.js';
 
 export { ApiError } from './api-error.js';
 export { formatCost } from './answer.js';
 export type { RetryPolicy } from './retry.js';
+export type { PollPolicy } from './v2/tasks.js';
 
 export const RETRODIFFUSION_ID = 'retrodiffusion';
 /** Part of every cache key: bump when what this client stores for a payload changes. */
 export const RETRODIFFUSION_VERSION = '1';
 export const DEFAULT_API_URL = 'https://api.retrodiffusion.ai';
 
-const INFERENCES = '/v1/inferences';
-const CREDITS = '/v1/inferences/credits';
-const KEY_PAGE = 'https://www.retrodiffusion.ai/app/devtools';
+/** Which API the client speaks: v1 (synchronous, the seed) or v2 (tasks, Idempotency-Key). */
+export type ApiVersion = 'v1' | 'v2';
+export const API_VERSIONS: readonly ApiVersion[] = ['v1', 'v2'];
 const TOP_UP_PAGE = 'https://www.retrodiffusion.ai/app/payment-methods';
 
 export interface RetroDiffusionOptions {
@@ -55,6 +60,10 @@ export interface RetroDiffusionOptions {
    * false: a known price costs no round trip; see price.ts for which are known).
    */
   exactCost?: boolean;
+  /** `v1` (default) or `v2`: tasks under an Idempotency-Key, so a lost answer is never paid twice. */
+  version?: ApiVersion;
+  /** v2 task polling (waits and how long to wait in all). */
+  poll?: Partial<PollPolicy>;
 }
 
 export type RetroDiffusionProvider = Provider & {
@@ -64,10 +73,7 @@ export type RetroDiffusionProvider = Provider & {
   balances(): Promise<Cost[]>;
 };
 
-interface CallResult {
-  json: Record<string, unknown>;
-  status: number;
-}
+type CallResult = V2Answer;
 
 export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): RetroDiffusionProvider {
   const key = opts.apiKey;
@@ -96,6 +102,10 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024 * 1024;
   const root = opts.root ?? process.cwd();
+  const version: ApiVersion = opts.version ?? 'v1';
+  const INFERENCES = version === 'v2' ? V2_INFERENCES : '/v1/inferences';
+  const CREDITS = version === 'v2' ? V2_CREDITS : '/v1/inferences/credits';
+  const poll: PollPolicy = { ...DEFAULT_POLL, ...opts.poll };
 
   async function call(
     method: 'GET' | 'POST',
@@ -105,9 +115,10 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
     signal: AbortSignal | undefined,
     read: (json: Record<string, unknown>) => void = () => {},
     retry: RetryPolicy = policy,
+    extraHeaders: Record<string, string> = {},
   ): Promise<CallResult> {
     const url = new URL(baseText + path);
-    const headers: Record<string, string> = { 'x-rd-token': key, accept: 'application/json', 'user-agent': 'retro-sprites' };
+    const headers: Record<string, string> = { 'x-rd-token': key, accept: 'application/json', 'user-agent': 'retro-sprites', ...extraHeaders };
     if (body !== undefined) headers['content-type'] = 'application/json';
     return withRetry(
       (attempt) => limiter.run(async () => {
@@ -121,13 +132,15 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
           throw err;
         }
         if (opts.logRequests) log(`retrodiffusion: ${method} ${path} ${label} -> ${res.status} in ${Date.now() - started} ms${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
-        const requestId = header(res, 'x-request-id');
+        const requestId = header(res, 'x-request-id') ?? header(res, 'x-rd-request-id');
         if (res.status >= 200 && res.status < 300) {
           const json = parseJson(res.body);
           read(json);
-          return { json, status: res.status };
+          const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+          return { json, status: res.status, ...(requestId ? { requestId } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
         }
-        const err = statusError(res.status, parseErrorBody(res.body.toString('utf8')), requestId);
+        const toError = version === 'v2' ? v2StatusError : statusError;
+        const err = toError(res.status, parseErrorBody(res.body.toString('utf8')), requestId);
         if (err.retryable) {
           throw new AttemptFailed({ error: err, retryAfterMs: parseRetryAfter(res.headers['retry-after']) });
         }
@@ -201,12 +214,55 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
     }
   }
 
+  /** An output URL from an answer: http(s) only, bounded, and never with the API key. */
+  async function download(href: string, signal: AbortSignal | undefined): Promise<Buffer> {
+    let url: URL;
+    try {
+      url = new URL(href);
+    } catch {
+      throw new ApiError('bad-response', `malformed answer: output URL ${JSON.stringify(href.slice(0, 80))} is not a URL`);
+    }
+    // An answer is untrusted: plain http only back to the API's own origin (the emulator), else https.
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && url.origin === base.origin)) {
+      throw new ApiError('bad-response', `malformed answer: output URL must be https (got ${url.protocol})`);
+    }
+    return withRetry(async () => {
+      const res = await send({ method: 'GET', url, headers: { 'user-agent': 'retro-sprites' }, timeoutMs, signal, maxBodyBytes, ...(url.origin === base.origin ? { agent } : {}) });
+      if (res.status !== 200) {
+        const err = new ApiError(res.status >= 500 ? 'server-error' : 'bad-response', `output download ${url.pathname} answered HTTP ${res.status}`, { status: res.status, retryable: res.status >= 500 });
+        throw err;
+      }
+      return res.body;
+    }, policy, { signal });
+  }
+
+  const v2Transport = {
+    call: (method: 'GET' | 'POST', path: string, body: string | undefined, lbl: string, signal: AbortSignal | undefined,
+      extra: { headers?: Record<string, string>; retry?: RetryPolicy } = {}) =>
+      call(method, path, body, lbl, signal, undefined, extra.retry ?? policy, extra.headers ?? {}),
+    download,
+    log,
+  };
+
   return {
     id: RETRODIFFUSION_ID,
     version: RETRODIFFUSION_VERSION,
 
     async generate(payload: ApiPayload, ctx?: GenerateContext): Promise<GenerationResult> {
       let result: GenerationResult | undefined;
+      if (version === 'v2') {
+        // Never falls back to v1: a paid v2 request that failed may still be running (V2_MIGRATION.md).
+        try {
+          const answer = await generateV2(payload, ctx, { transport: v2Transport, identity: { id: RETRODIFFUSION_ID, version: RETRODIFFUSION_VERSION }, poll, label: label(payload, ctx) });
+          billedIn ??= answer.cost.unit;
+          return answer;
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 'not-enough-credits') {
+            throw inContext(await explainShortfall(err, payload, ctx?.signal), ctx);
+          }
+          throw inContext(err, ctx);
+        }
+      }
       try {
         await call('POST', INFERENCES, JSON.stringify(payload), label(payload, ctx), ctx?.signal, (json) => {
           result = readGeneration(json, payload);
@@ -251,36 +307,4 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
       agent.destroy();
     },
   };
-}
-
-function header(res: HttpResponse, name: string): string | undefined {
-  const v = res.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/** Turns a refusal into an error a person can act on. */
-function statusError(status: number, body: ErrorBody, headerRequestId: string | undefined): ApiError {
-  const requestId = body.requestId ?? headerRequestId;
-  const said = body.message ? `: ${body.message}` : '';
-  const rid = requestId ? `, request id ${requestId}` : '';
-  const init = { status, requestId, apiCode: body.apiCode };
-  if (status === 401 || status === 403) {
-    return new ApiError('unauthorized', `RD_API_KEY was rejected (HTTP ${status}${said}${rid}). Check the key at ${KEY_PAGE} and set RD_API_KEY again, or unset it to use the offline placeholder provider`, init);
-  }
-  if (isNotEnoughCredits(status, body)) {
-    return new ApiError('not-enough-credits', `HTTP ${status}${said}${rid}`, init);
-  }
-  if (status === 400 || status === 422) {
-    return new ApiError('invalid-request', `the API refused the request (HTTP ${status}${said}${rid})`, init);
-  }
-  if (status === 404) {
-    return new ApiError('not-found', `the API answered 404 Not Found${said}${rid}; is RD_API_URL right?`, init);
-  }
-  if (status === 429) {
-    return new ApiError('rate-limited', `the API is rate limiting us (HTTP 429${said}${rid})`, { ...init, retryable: true });
-  }
-  if (isRetryableStatus(status)) {
-    return new ApiError('server-error', `the API failed (HTTP ${status}${said}${rid})`, { ...init, retryable: true });
-  }
-  return new ApiError('http-error', `the API answered HTTP ${status}${said}${rid}`, init);
 }

@@ -6,7 +6,9 @@ import type { Cost } from '../provider.js';
  * The price of a request computed here, from the formulas the catalog publishes
  * (shared/retrodiffusion-catalog.md, "Cost"; USD, the newer pricing), so a known price costs no
  * round trip. Undefined where no formula is known and `check_cost` must answer:
- * - the seed's RD_FLUX styles (no prefix): the catalog's table has no line for them;
+ * - the seed's RD_FLUX styles (no prefix), the `rd_mini__` aliases and `user__` styles: the
+ *   catalog's table has no line for them;
+ * - `rd_advanced_animation__rotate`: not in the catalog's table, priced apart in the newer notes;
  * - tile styles other than `tileset` and `tileset_advanced`: the catalog prices every tile style at
  *   0.10, the newer notes (retrodiffusion-v2.md, 8) only those two and the others by the low-res
  *   formula; where the sources disagree, the API decides;
@@ -26,6 +28,9 @@ export function knownPrice(payload: ApiPayload): Cost | undefined {
   let usd: number;
   switch (style.family) {
     case 'rd_flux':
+    default:
+      // The seed's styles, the `rd_mini__` aliases (routed to Plus or Fast, which one is not
+      // published) and an account's own `user__` styles: no formula.
       return undefined;
     case 'rd_pro':
       usd = 0.18 * n;
@@ -34,6 +39,8 @@ export function knownPrice(payload: ApiPayload): Cost | undefined {
       usd = base === 'any_animation' || base === '8_dir_rotation' ? 0.25 : 0.07;
       break;
     case 'rd_advanced_animation':
+      // `rotate` is not in the catalog's table; the newer notes price it at 0.10: ask.
+      if (base === 'rotate') return undefined;
       usd = base === 'custom_action' || base === 'subtle_motion' ? 0.25 : 0.14;
       break;
     case 'rd_tile':
