@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { ManifestError, RetroSpritesError, formatDiagnostic } from '../core/errors.js';
+import { commandSuggestion, parseCommandArgs, UsageError } from './args.js';
 import { COMMON_OPTIONS, COMMON_USAGE, type CliIO, type Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -8,6 +8,9 @@ const defaultIO: CliIO = {
   err: (line) => process.stderr.write(line + '\n'),
   isTTY: Boolean(process.stderr.isTTY),
 };
+
+/** A sentence, then where to look: no `?.` when the sentence asks "did you mean …?". */
+const thenSee = (sentence: string, see: string): string => `${sentence}${sentence.endsWith('?') ? '' : '.'} See \`${see}\`.`;
 
 function help(io: CliIO): void {
   io.out('usage: retro-sprites <command> [options]\n');
@@ -43,19 +46,16 @@ export async function main(argv: string[], io: CliIO = defaultIO, env = process.
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.err(`retro-sprites: unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`);
+    const hint = commandSuggestion(name, COMMANDS.map((c) => c.name));
+    io.err(thenSee(`retro-sprites: unknown command "${name}"${hint || `. Commands: ${COMMANDS.map((c) => c.name).join(', ')}`}`, 'retro-sprites help'));
     return 2;
   }
   let parsed;
   try {
-    parsed = parseArgs({
-      args: rest,
-      options: { ...COMMON_OPTIONS, ...command.options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseCommandArgs(rest, { ...COMMON_OPTIONS, ...command.options, help: { type: 'boolean', short: 'h' } }, `${command.usage}\n${COMMON_USAGE}`);
   } catch (err) {
-    io.err(`retro-sprites ${name}: ${(err as Error).message}. See \`retro-sprites help ${name}\`.`);
+    if (!(err instanceof UsageError)) throw err;
+    io.err(thenSee(`retro-sprites ${name}: ${err.message}`, `retro-sprites help ${name}`));
     return 2;
   }
   if (parsed.values.help) {
@@ -78,13 +78,13 @@ export async function main(argv: string[], io: CliIO = defaultIO, env = process.
 
 export function reportError(err: unknown, io: CliIO, root: string, env: NodeJS.ProcessEnv = process.env): number {
   if (err instanceof ManifestError) {
-    for (const d of err.diagnostics) io.err(formatDiagnostic(d, root));
+    for (const d of err.diagnostics) io.err(formatDiagnostic(d, root, 'cli'));
     const n = err.diagnostics.filter((d) => d.severity === 'error').length;
     io.err(`retro-sprites: ${n} error${n === 1 ? '' : 's'} in manifests; nothing was generated.`);
     return 1;
   }
   if (err instanceof RetroSpritesError) {
-    io.err(`retro-sprites: ${err.message}`);
+    io.err(`retro-sprites: ${err.messageFor('cli')}`);
     return 1;
   }
   io.err(`retro-sprites: internal error: ${(err as Error)?.message ?? String(err)}`);

@@ -1,3 +1,4 @@
+import { userMessage } from '../core/errors.js';
 import { addCost, formatCost, type CostTotals } from '../core/generate/cost.js';
 import type { CostUnit } from '../core/providers/provider.js';
 import { formatSummary, type ProgressReporter } from '../core/generate/progress.js';
@@ -56,7 +57,7 @@ export function cliReporter(io: CliIO): ProgressReporter {
     failed(r, error) {
       failed++;
       clear();
-      io.err(`  ${name(r)}  failed: ${error.message.split('\n')[0]}`);
+      io.err(`  ${name(r)}  failed: ${userMessage(error, 'cli').split('\n')[0]}`);
       draw();
     },
     finish(s) {

@@ -1,5 +1,21 @@
 import { formatLocation, type SourceLocation } from './location.js';
 
+/** Where the user is: the Vite plugin (they set options) or the CLI (they type flags). */
+export type Face = 'vite' | 'cli';
+
+/**
+ * What to do about a problem, in each face's words: `set the plugin option frozen: false` in Vite,
+ * `run without --frozen` in the CLI. Without a face (a library caller), both are given.
+ */
+export interface Advice {
+  vite: string;
+  cli: string;
+}
+
+export function adviceText(advice: Advice, face?: Face): string {
+  return face ? advice[face] : `${advice.vite} (in the CLI: ${advice.cli})`;
+}
+
 /**
  * Every code an error a user may see can carry: the closed set a face (or a script around the CLI)
  * may branch on. Diagnostics of a manifest have codes of their own (`Diagnostic.code`).
@@ -36,11 +52,26 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  */
 export class RetroSpritesError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** What to do, when it names a setting: said as a plugin option in Vite, as a flag in the CLI. */
+  readonly advice?: Advice;
+  private readonly bare: string;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; advice?: Advice }) {
+    super(options?.advice ? `${message} ${adviceText(options.advice)}` : message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RetroSpritesError';
     this.code = code;
+    this.advice = options?.advice;
+    this.bare = message;
   }
+  /** The message in the words of where the user is (`message` gives both faces' advice). */
+  messageFor(face: Face): string {
+    return this.advice ? `${this.bare} ${this.advice[face]}` : this.message;
+  }
+}
+
+/** Any error's text for a user in Vite or the CLI. */
+export function userMessage(err: unknown, face: Face): string {
+  if (err instanceof RetroSpritesError) return err.messageFor(face);
+  return err instanceof Error ? err.message : String(err);
 }
 
 export type Severity = 'error' | 'warning';
@@ -54,11 +85,14 @@ export interface Diagnostic {
   location: SourceLocation;
   /** Optional "how to fix it" sentence, printed after the message. */
   hint?: string;
+  /** The part of the hint that names a setting, in each face's words (printed after `hint`). */
+  advice?: Advice;
 }
 
-export function formatDiagnostic(d: Diagnostic, root?: string): string {
+export function formatDiagnostic(d: Diagnostic, root?: string, face?: Face): string {
   const where = formatLocation(d.location, root);
-  const hint = d.hint ? ` (${d.hint})` : '';
+  const text = [d.hint, d.advice && adviceText(d.advice, face)].filter(Boolean).join(' ');
+  const hint = text ? ` (${text})` : '';
   const prefix = d.severity === 'warning' ? 'warning: ' : '';
   return `${where}: ${prefix}${d.message}${hint}`;
 }
@@ -72,6 +106,14 @@ export class ManifestError extends RetroSpritesError {
     super('manifest', `${head}:\n${errors.map((d) => '  ' + formatDiagnostic(d, root)).join('\n')}`);
     this.name = 'ManifestError';
     this.diagnostics = diagnostics;
+    this.root = root;
+    this.head = head;
+  }
+  private readonly root?: string;
+  private readonly head: string;
+  override messageFor(face: Face): string {
+    const errors = this.diagnostics.filter((d) => d.severity === 'error');
+    return `${this.head}:\n${errors.map((d) => '  ' + formatDiagnostic(d, this.root, face)).join('\n')}`;
   }
   /** The first error, for tools (like Vite's overlay) that show one location. */
   get first(): Diagnostic | undefined {

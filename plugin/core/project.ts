@@ -77,7 +77,8 @@ export function runOptionsOf(project: Project): ProjectRunOptions {
 export function openProject(opts: ProjectOptions = {}): Project {
   const env = opts.env ?? process.env;
   const root = resolve(opts.root ?? process.cwd());
-  const cacheDir = resolve(root, opts.cacheDir ?? DEFAULT_CACHE_DIR);
+  // RETRO_SPRITES_CACHE: a throwaway cache for a session against the emulator, without editing the config.
+  const cacheDir = resolve(root, opts.cacheDir ?? (env.RETRO_SPRITES_CACHE?.trim() || DEFAULT_CACHE_DIR));
   const choice = selectProvider({
     provider: opts.provider,
     apiKey: opts.apiKey,

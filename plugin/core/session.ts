@@ -1,4 +1,5 @@
 import type { CacheEntry } from './cache/store.js';
+import { userMessage, type Face } from './errors.js';
 import type { SpriteFailure } from './generate/errors.js';
 import type { ProgressReporter, RunSummary } from './generate/progress.js';
 import { startGeneration, type RunResult } from './generate/run.js';
@@ -43,6 +44,8 @@ export interface SessionOptions extends ProjectOptions {
    */
   placeholdersFirst?: boolean;
   reporter?: ProgressReporter;
+  /** Whose words a sprite's failure is kept in (the dev page shows it): plugin options or flags. */
+  face?: Face;
   /** Called after a background generation changed atlases (placeholdersFirst only). */
   onUpdate?: (snapshot: Snapshot) => void;
   /**
@@ -111,6 +114,15 @@ export class SpriteSession {
     return [...this.states.values()];
   }
 
+  /**
+   * Shows a sprite (`atlas/sprite`) as generating from now on, before its refresh starts: the dev
+   * page's buttons must never read the old state back after a click.
+   */
+  markGenerating(sprite: string): void {
+    const s = this.states.get(sprite);
+    if (s) this.states.set(sprite, { ...s, status: 'generating', error: undefined });
+  }
+
   /** Reloads and regenerates; `refresh` forces those keys to be generated again. */
   refresh(options: { refresh?: ReadonlySet<string> } = {}): Promise<Snapshot> {
     const next = this.queue.then(() => this.doRefresh(options));
@@ -162,8 +174,8 @@ export class SpriteSession {
           this.opts.onUpdate?.(snapshot);
         },
         (err: Error) => {
-          for (const r of requests) if (missing.has(r.key)) this.setFailed(r, err.message);
-          this.opts.reporter?.warn?.(err.message);
+          for (const r of requests) if (missing.has(r.key)) this.setFailed(r, this.say(err));
+          this.opts.reporter?.warn?.(this.say(err));
         },
       );
       return this.snapshot(plan, all, undefined, kept);
@@ -202,7 +214,7 @@ export class SpriteSession {
       if (outcome.status === 'generated' || outcome.status === 'hit') {
         this.states.set(spriteId(r), { ...state, status: 'generated', standIn: false, entry: outcome.entry });
       } else if (outcome.status === 'failed') {
-        this.setFailed(r, outcome.error.message);
+        this.setFailed(r, this.say(outcome.error));
       }
     }
   }
@@ -263,6 +275,10 @@ export class SpriteSession {
     const snapshot: Snapshot = { plan, requests: all, files, pack, keys, summary, failures: result?.failures ?? [] };
     this.current = snapshot;
     return snapshot;
+  }
+
+  private say(err: Error): string {
+    return this.opts.face ? userMessage(err, this.opts.face) : err.message;
   }
 
   private setFailed(r: KeyedRequest, error: string): void {

@@ -10,15 +10,23 @@ const STATUS_LABEL: Record<SpriteState['status'], string> = {
   failed: 'failed',
 };
 
-function card(s: SpriteState, root: string): string {
+/** A pixel-art sprite as the tab's icon, inline: no request, so no 404 for /favicon.ico. */
+const FAVICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8" shape-rendering="crispEdges">'
+    + '<path fill="#e0b050" d="M2 1h4v1h1v4h-1v1h-4v-1h-1v-4h1z"/><path fill="#1d1b26" d="M3 3h1v1h-1zM5 3h1v1h-1z"/></svg>',
+)}`;
+
+function card(s: SpriteState, root: string, hasArt: (key: string) => boolean): string {
   const r = s.request;
   const p = r.payload;
   const record = s.entry?.record;
   const cost = record ? `${record.cost.amount} ${record.cost.unit}` : '—';
   const provider = record?.provider.id ?? (s.standIn ? 'placeholder (stand-in)' : '—');
   const preview = `entry/${h(r.key)}/0`;
-  return `<article class="sprite ${h(s.status)}" data-sprite="${h(`${r.atlas}/${r.sprite}`)}">
-  <div class="preview"><img src="${preview}" alt="${h(r.sprite)}" loading="lazy"></div>
+  // No art yet (the first generation failed): no image to ask for, so no 404.
+  const image = hasArt(r.key) ? `<img src="${preview}" alt="${h(r.sprite)}" loading="lazy">` : '<span class="no-art">no art yet</span>';
+  return `<article class="sprite ${h(s.status)}" data-sprite="${h(`${r.atlas}/${r.sprite}`)}" data-key="${h(r.key)}" data-status="${h(s.status)}">
+  <div class="preview">${image}</div>
   <h2>${h(r.sprite)} <small>${h(r.atlas)}</small></h2>
   <p class="prompt">${h(p.prompt)}</p>
   <dl>
@@ -38,13 +46,14 @@ function card(s: SpriteState, root: string): string {
 }
 
 /** `/__retro-sprites/`: every sprite with its art, prompt, style, size, key, provider, cost and state. */
-export function devPageHtml(states: SpriteState[], root: string, error?: string): string {
-  const cards = states.map((s) => card(s, root)).join('\n');
+export function devPageHtml(states: SpriteState[], root: string, error?: string, hasArt: (key: string) => boolean = () => true): string {
+  const cards = states.map((s) => card(s, root, hasArt)).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>retro-sprites</title>
+<link rel="icon" href="${FAVICON}">
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 0; background: #1d1b26; color: #e8e6f0; }
   header { padding: 16px 24px; background: #2a2736; }
@@ -61,6 +70,7 @@ export function devPageHtml(states: SpriteState[], root: string, error?: string)
   dt { color: #9a96aa; } dd { margin: 0; overflow-wrap: anywhere; }
   .error { color: #ff8a92; }
   .banner { background: #5a1f27; padding: 12px 24px; white-space: pre-wrap; font-family: ui-monospace, monospace; }
+  .no-art { color: #9a96aa; }
   button { margin-top: 8px; background: #4b4470; color: inherit; border: 0; border-radius: 4px; padding: 4px 10px; cursor: pointer; }
 </style>
 </head>
@@ -71,20 +81,65 @@ ${error ? `<div class="banner">${h(error)}</div>` : ''}
 ${cards}
 </main>
 <script type="module">
+  // The page tells the truth without reloading: a click shows "generating" at once (the server
+  // says so too from its answer on), and while any sprite generates the page polls api/state and
+  // redraws each card whose key or state changed, from the server's own HTML of it.
+  const cardOf = (sprite) => [...document.querySelectorAll('[data-sprite]')].find((el) => el.dataset.sprite === sprite);
+  let polling = false;
+
+  async function redraw(sprites) {
+    const html = await (await fetch(location.pathname, { cache: 'no-store' })).text();
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    for (const sprite of sprites) {
+      const fresh = [...doc.querySelectorAll('[data-sprite]')].find((el) => el.dataset.sprite === sprite);
+      const old = cardOf(sprite);
+      if (!fresh || !old) continue;
+      // Same key, new art (Regenerate): ask for the image again instead of the one in memory.
+      for (const img of fresh.querySelectorAll('img')) img.src = img.getAttribute('src') + '?v=' + Date.now();
+      old.replaceWith(document.importNode(fresh, true));
+    }
+  }
+
+  async function poll() {
+    if (polling) return;
+    polling = true;
+    try {
+      for (;;) {
+        const states = await (await fetch('api/state', { cache: 'no-store' })).json();
+        const changed = states.filter((s) => {
+          const el = cardOf(s.sprite);
+          return el && (el.dataset.key !== s.key || el.dataset.status !== s.status);
+        });
+        if (changed.length) await redraw(changed.map((s) => s.sprite));
+        if (!states.some((s) => s.status === 'generating')) return;
+        await new Promise((r) => setTimeout(r, 400));
+      }
+    } finally {
+      polling = false;
+    }
+  }
+
   document.addEventListener('click', async (event) => {
     const button = event.target.closest('button[data-action]');
     if (!button) return;
-    const sprite = button.closest('[data-sprite]').dataset.sprite;
-    button.disabled = true;
-    button.textContent = 'working…';
+    const el = button.closest('[data-sprite]');
+    for (const b of el.querySelectorAll('button')) b.disabled = true;
+    el.dataset.status = 'generating';
+    el.className = 'sprite generating';
+    el.querySelector('.state').textContent = 'generating…';
     const res = await fetch('api/regenerate', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sprite, mode: button.dataset.action }),
+      body: JSON.stringify({ sprite: el.dataset.sprite, mode: button.dataset.action }),
     });
-    if (!res.ok) alert(await res.text());
-    location.reload();
+    if (!res.ok) {
+      el.querySelector('.state').textContent = 'failed: ' + (await res.text());
+      for (const b of el.querySelectorAll('button')) b.disabled = false;
+      return;
+    }
+    poll();
   });
+  if (document.querySelector('[data-status="generating"]')) poll();
 </script>
 </body>
 </html>

@@ -17,6 +17,8 @@ export interface DevServerContext {
   options: RetroSpritesOptions;
   createSession(extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate' | 'pngEffort'>): SpriteSession;
   writeDts(snapshot: Snapshot): Promise<void>;
+  /** Prints the manifests' warnings in Vite's terminal (once per change). */
+  warnings(list: Snapshot['plan']['warnings']): void;
   /** The virtual module's code for a snapshot, and the code the page last loaded. */
   virtualCode(snapshot: Snapshot, packUrl: string): string;
   loadedCode(): string | undefined;
@@ -36,32 +38,35 @@ export function serveArt(server: ViteDevServer, ctx: DevServerContext): { sessio
   let pendingError = false;
   let published: Snapshot | undefined;
 
+  // The art is the browser's: its environment's HMR channel and module graph, not the shared socket.
+  const client = server.environments.client;
   const publish = async (snapshot: Snapshot, initial: boolean): Promise<void> => {
     for (const f of snapshot.files) served.set(f.fileName, f.bytes);
+    ctx.warnings(snapshot.plan.warnings);
     await ctx.writeDts(snapshot);
     const previous = published;
     published = snapshot;
     if (initial) return;
-    const mod = server.moduleGraph.getModuleById(RESOLVED_VIRTUAL_ID);
+    const mod = client.moduleGraph.getModuleById(RESOLVED_VIRTUAL_ID);
     const loaded = ctx.loadedCode();
     if (mod && loaded !== undefined && loaded !== ctx.virtualCode(snapshot, packUrl)) {
       // New or removed keys change what scenes can name: reload so every import sees them.
-      server.moduleGraph.invalidateModule(mod);
-      server.ws.send({ type: 'full-reload' });
+      client.moduleGraph.invalidateModule(mod);
+      client.hot.send({ type: 'full-reload' });
       return;
     }
     const update = updateFor(previous, snapshot, filesUrl, pendingError);
     pendingError = false;
     // A save that changed nothing (or only comments) is not news for the page.
     if (update.atlases.length + update.images.length + update.anims.length === 0 && !update.clearError) return;
-    server.ws.send({ type: 'custom', event: UPDATE_EVENT, data: update });
+    client.hot.send({ type: 'custom', event: UPDATE_EVENT, data: update });
   };
 
   const fail = async (err: unknown): Promise<void> => {
     const e = await toViteError(err);
     config.logger.error(`${e.message}${e.frame ? '\n' + e.frame : ''}`, { timestamp: true });
     pendingError = true;
-    server.ws.send({ type: 'error', err: { message: e.message, stack: e.stack ?? '', id: e.id, frame: e.frame, loc: e.loc, plugin: PLUGIN_NAME } });
+    client.hot.send({ type: 'error', err: { message: e.message, stack: e.stack ?? '', id: e.id, frame: e.frame, loc: e.loc, plugin: PLUGIN_NAME } });
   };
 
   const session = ctx.createSession({

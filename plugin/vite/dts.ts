@@ -1,5 +1,6 @@
+import { statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PACK_KEY, VIRTUAL_ID, type VirtualKeys } from './virtual-module.js';
 
 const lit = (v: unknown): string => JSON.stringify(v);
@@ -54,6 +55,15 @@ export function declarations(keys: VirtualKeys): string {
     '}',
     '',
   ].join('\n');
+}
+
+/**
+ * Where the declarations go by default: `src/retro-sprites.d.ts` when the project has a `src/`
+ * folder (what a standard tsconfig's `"include": ["src"]` sees), else beside the config.
+ */
+export function defaultDtsPath(root: string): string {
+  const src = statSync(join(root, 'src'), { throwIfNoEntry: false });
+  return src?.isDirectory() ? 'src/retro-sprites.d.ts' : 'retro-sprites.d.ts';
 }
 
 /** Writes the file only when its content changes, so editors and `tsc --watch` are not disturbed. */

@@ -65,7 +65,7 @@ async function handle(rest: string, req: IncomingMessage, res: ServerResponse, o
   const { session } = opts;
   if (rest === '' || rest === 'index.html') {
     const error = session.current ? undefined : 'The manifests have errors; see the terminal or the overlay.';
-    return send(res, 200, 'text/html; charset=utf-8', devPageHtml(session.spriteStates(), opts.root, error));
+    return send(res, 200, 'text/html; charset=utf-8', devPageHtml(session.spriteStates(), opts.root, error, (key) => Boolean(session.imagesFor(key)?.length)));
   }
   if (rest.startsWith('files/')) {
     const name = rest.slice('files/'.length);
@@ -105,10 +105,14 @@ async function handle(rest: string, req: IncomingMessage, res: ServerResponse, o
     const state = session.spriteStates().find((s) => `${s.request.atlas}/${s.request.sprite}` === body.sprite);
     if (!state) return send(res, 404, 'text/plain; charset=utf-8', `retro-sprites: no sprite ${body.sprite}`);
     if (body.mode === 'new-seed') {
-      // The manifest edit reaches the watcher like any other edit.
+      // The manifest edit reaches the watcher like any other edit; the refresh is asked for too,
+      // so the sprite is "generating" from this answer on, whatever the watcher's latency.
       const seed = await reseedSprite(state.request);
+      session.markGenerating(body.sprite);
+      opts.regenerate(new Set());
       return send(res, 200, TYPES.json!, JSON.stringify({ seed }));
     }
+    session.markGenerating(body.sprite);
     opts.regenerate(new Set([state.request.key]));
     return send(res, 202, TYPES.json!, JSON.stringify({ key: state.request.key }));
   }

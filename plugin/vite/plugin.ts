@@ -2,17 +2,19 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin, ResolvedConfig } from 'vite';
-import { RetroSpritesError } from '../core/errors.js';
+import { RetroSpritesError, userMessage } from '../core/errors.js';
 import { formatCost } from '../core/generate/cost.js';
 import { GenerationFailedError } from '../core/generate/errors.js';
 import { formatSummary, type ProgressReporter } from '../core/generate/progress.js';
 import { SpriteSession, type SessionOptions, type Snapshot } from '../core/session.js';
 import { serveArt } from './dev-server.js';
-import { declarations, writeIfChanged } from './dts.js';
+import { declarations, defaultDtsPath, writeIfChanged } from './dts.js';
 import { hashedName } from './hashed-name.js';
 import { ManifestFiles } from './manifest-files.js';
 import type { RetroSpritesOptions } from './options.js';
 import { RESOLVED_VIRTUAL_ID, VIRTUAL_ID, virtualKeys, virtualModuleCode } from './virtual-module.js';
+import { manifestWarnings } from './warnings.js';
+import { watchedFiles } from './watched-files.js';
 import { PLUGIN_NAME, toViteError } from './vite-error.js';
 
 /** The browser runtime next to this file: `.ts` when run from source, `.js` from dist. */
@@ -37,7 +39,7 @@ function viteReporter(config: ResolvedConfig): ProgressReporter {
     },
     done: (r, info) => log.info(`retro-sprites: ${r.atlas}/${r.sprite} ${(info.ms / 1000).toFixed(1)}s (${++finished}/${total})`),
     warn: (m) => log.warn(`retro-sprites: ${m}`),
-    failed: (r, e) => log.error(`retro-sprites: ${r.atlas}/${r.sprite} failed: ${e.message}`),
+    failed: (r, e) => log.error(`retro-sprites: ${r.atlas}/${r.sprite} failed: ${userMessage(e, 'vite')}`),
     finish: (s) => {
       if (s.sprites > 0) log.info(`retro-sprites: ${formatSummary(s)}`);
     },
@@ -52,8 +54,11 @@ function viteReporter(config: ResolvedConfig): ProgressReporter {
 export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
   let config: ResolvedConfig;
   let session: SpriteSession | undefined;
-  let packUrlExpr = '';
+  let devPackUrl = '';
   let ready: Promise<Snapshot | undefined> = Promise.resolve(undefined);
+  /** Build: the art each environment uses, and the pack URL expression of its virtual module. */
+  const built = new Map<string, Snapshot>();
+  const packUrls = new Map<string, string>();
   let loadedCode: string | undefined;
   let dtsWritten = false;
   const projectRoot = () => resolve(config.root, options.root ?? '.');
@@ -73,6 +78,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       remoteCache: options.remoteCache,
       remoteCacheFrom: 'remoteCache option',
       atlas: { maxSize: options.maxSize, padding: options.padding, extrude: options.extrude, pot: options.pot, trim: options.trim },
+      face: 'vite',
       reporter: viteReporter(config),
       log: (line) => config.logger.info(`retro-sprites: ${line}`),
       ...extra,
@@ -86,23 +92,19 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
 
   async function writeDts(snapshot: Snapshot): Promise<void> {
     if (options.dts === false) return;
-    const path = resolve(projectRoot(), options.dts ?? 'retro-sprites.d.ts');
+    const path = resolve(projectRoot(), options.dts ?? defaultDtsPath(projectRoot()));
     const changed = await writeIfChanged(path, declarations(virtualKeys(snapshot.requests, snapshot.keys)));
     if (changed && dtsWritten) config.logger.info(`retro-sprites: updated ${basename(path)}`);
     dtsWritten = true;
   }
 
-  return {
-    name: PLUGIN_NAME,
+  const warnings = manifestWarnings(() => config.logger, projectRoot);
 
-    configResolved(resolved) {
-      config = resolved;
-    },
-
-    async buildStart() {
-      if (config.command !== 'build') return;
-      const dir = `${config.build.assetsDir ? config.build.assetsDir + '/' : ''}retro-sprites`;
-      const absoluteBase = /^(\/|[a-z]+:)/i.test(config.base);
+  /** A build's art: one per process, shared by every environment (the client's build makes it). */
+  async function buildSnapshot(ctx: { error(e: unknown): never }): Promise<Snapshot> {
+    const dir = `${config.build.assetsDir ? config.build.assetsDir + '/' : ''}retro-sprites`;
+    const absoluteBase = /^(\/|[a-z]+:)/i.test(config.base);
+    try {
       session = createSession({
         fileName: (logical, bytes) => `${dir}/${hashedName(logical, bytes)}`,
         // Pack URLs resolve against the page; an absolute base makes them independent of it.
@@ -110,40 +112,87 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
         placeholdersFirst: false,
         atlasMemo: true,
       });
-      let snapshot: Snapshot;
-      try {
-        snapshot = await session.refresh();
-      } catch (err) {
-        this.error(await toViteError(err));
-      } finally {
-        await session.project.provider.close?.();
-        session.project.remote?.close();
+    } catch (err) {
+      // Choosing the provider can fail (no key): said as Vite says errors, in the plugin's words.
+      ctx.error(await toViteError(err));
+    }
+    let snapshot: Snapshot;
+    try {
+      snapshot = await session.refresh();
+    } catch (err) {
+      ctx.error(await toViteError(err));
+    } finally {
+      await session.project.provider.close?.();
+      session.project.remote?.close();
+    }
+    if (snapshot.failures.length > 0) ctx.error(await toViteError(new GenerationFailedError(snapshot.failures, projectRoot())));
+    return snapshot;
+  }
+
+  return {
+    name: PLUGIN_NAME,
+    // One instance for every environment of a build, so an SSR build after the client's reuses its art.
+    sharedDuringBuild: true,
+
+    configResolved(resolved) {
+      config = resolved;
+    },
+
+    async buildStart() {
+      if (config.command !== 'build') return;
+      const env = this.environment;
+      const client = isClient(env);
+      // `vite build --watch` starts every rebuild here: the art is made again from the manifests.
+      if (client || !built.has('client')) {
+        const snapshot = await buildSnapshot(this);
+        built.set(env.name, snapshot);
       }
-      if (snapshot.failures.length > 0) this.error(await toViteError(new GenerationFailedError(snapshot.failures, projectRoot())));
+      const snapshot = (client ? built.get(env.name) : built.get('client') ?? built.get(env.name))!;
+      // A server build imports the same keys; the files are the client build's to emit.
+      if (!client) {
+        const pack = snapshot.files.find((f) => f.kind === 'pack');
+        packUrls.set(env.name, pack ? config.base.replace(/\/?$/, '/') + pack.fileName : '');
+        return;
+      }
+      warnings(snapshot.plan.warnings);
+      // Rollup's watcher rebuilds when any of these change (`vite build --watch`).
+      for (const file of watchedFiles(snapshot)) this.addWatchFile(file);
       for (const f of snapshot.files) {
         const ref = this.emitFile({ type: 'asset', fileName: f.fileName, source: f.bytes });
         // Vite turns this placeholder into the pack's final URL, honouring `base`.
-        if (f.kind === 'pack') packUrlExpr = `__VITE_ASSET__${ref}__`;
+        if (f.kind === 'pack') packUrls.set(env.name, `__VITE_ASSET__${ref}__`);
       }
       await writeDts(snapshot);
-      ready = Promise.resolve(snapshot);
     },
 
-    resolveId(id) {
-      return id === VIRTUAL_ID ? RESOLVED_VIRTUAL_ID : undefined;
+    resolveId: {
+      // Rolldown matches the id itself: every other import never calls into this plugin.
+      filter: { id: new RegExp(`^${escapeRegExp(VIRTUAL_ID)}$`) },
+      handler(id) {
+        return id === VIRTUAL_ID ? RESOLVED_VIRTUAL_ID : undefined;
+      },
     },
 
-    async load(id) {
-      if (id !== RESOLVED_VIRTUAL_ID) return undefined;
-      let snapshot: Snapshot | undefined;
-      try {
-        snapshot = (await ready) ?? session?.current;
-      } catch (err) {
-        this.error(await toViteError(err));
-      }
-      if (!snapshot) this.error(await toViteError(new RetroSpritesError('not-ready', 'retro-sprites has no art yet; see the error above')));
-      loadedCode = virtualCode(snapshot, packUrlExpr, config.command === 'serve');
-      return loadedCode;
+    load: {
+      filter: { id: new RegExp(`^${escapeRegExp(RESOLVED_VIRTUAL_ID)}$`) },
+      async handler(id) {
+        if (id !== RESOLVED_VIRTUAL_ID) return undefined;
+        if (config.command === 'build') {
+          const snapshot = built.get(this.environment.name) ?? built.get('client');
+          if (!snapshot) this.error(await toViteError(new RetroSpritesError('not-ready', 'retro-sprites has no art yet; see the error above')));
+          return virtualCode(snapshot, packUrls.get(this.environment.name) ?? '', false);
+        }
+        let snapshot: Snapshot | undefined;
+        try {
+          snapshot = (await ready) ?? session?.current;
+        } catch (err) {
+          this.error(await toViteError(err));
+        }
+        if (!snapshot) this.error(await toViteError(new RetroSpritesError('not-ready', 'retro-sprites has no art yet; see the error above')));
+        const code = virtualCode(snapshot, devPackUrl, true);
+        if (isClient(this.environment)) loadedCode = code;
+        return code;
+      },
     },
 
     configureServer(server) {
@@ -152,11 +201,12 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
         options,
         createSession,
         writeDts,
+        warnings,
         virtualCode: (snapshot, packUrl) => virtualCode(snapshot, packUrl, true),
         loadedCode: () => loadedCode,
       });
       session = dev.session;
-      packUrlExpr = dev.packUrl;
+      devPackUrl = dev.packUrl;
       ready = dev.ready;
     },
 
@@ -172,4 +222,13 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       session?.project.remote?.close();
     },
   };
+}
+
+/** The browser's environment: the only one that gets (and emits) the art. */
+function isClient(env: { name: string; config: { consumer: string } } | undefined): boolean {
+  return !env || env.config.consumer === 'client';
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ManifestError, RetroSpritesError } from '../core/errors.js';
+import { ManifestError, RetroSpritesError, userMessage } from '../core/errors.js';
 import { codeFrame } from './code-frame.js';
 
 export const PLUGIN_NAME = 'vite-plugin-retro-sprites';
@@ -19,7 +19,7 @@ export async function toViteError(err: unknown): Promise<ViteError> {
   if (err instanceof ManifestError && err.first) {
     const d = err.first;
     const source = await readFile(d.location.file, 'utf8').catch(() => '');
-    return Object.assign(new Error(err.message), {
+    return Object.assign(new Error(err.messageFor('vite')), {
       id: d.location.file,
       loc: { file: d.location.file, line: d.location.line, column: d.location.column },
       frame: source ? codeFrame(source, d.location.line, d.location.column) : undefined,
@@ -27,6 +27,6 @@ export async function toViteError(err: unknown): Promise<ViteError> {
       stack: '',
     });
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = userMessage(err, 'vite');
   return Object.assign(new Error(message), { plugin: PLUGIN_NAME, stack: err instanceof RetroSpritesError ? '' : (err as Error)?.stack ?? '' });
 }

@@ -70,11 +70,11 @@ describe('retro-sprites check', () => {
     expect(code).toBe(1);
     expect(io.stdout).toEqual([]);
     expect(io.stderr).toEqual([
-      'manifests/many-errors.yaml:7:19: unknown prompt_style "retor" (did you mean "retro"? if the API added this style since, allow it with --allow-unknown-styles or the plugin option allowUnknownStyles)',
+      'manifests/many-errors.yaml:7:19: unknown prompt_style "retor" (did you mean "retro"? if the API added this style since, allow it with --allow-unknown-styles)',
       'manifests/many-errors.yaml:10:17: num_images must be an integer from 1 to 16; got 0 (use an integer from 1 to 16)',
       'manifests/many-errors.yaml:12:5: unknown key "promt" in sprite "gem" (did you mean "prompt"?)',
       'manifests/syntax-tab-indent.yaml:3:1: YAML syntax: Tabs are not allowed as indentation (indent with spaces, not tabs)',
-      'manifests/unknown-style.yaml:4:19: unknown prompt_style "game_aset" (did you mean "game_asset"? if the API added this style since, allow it with --allow-unknown-styles or the plugin option allowUnknownStyles)',
+      'manifests/unknown-style.yaml:4:19: unknown prompt_style "game_aset" (did you mean "game_asset"? if the API added this style since, allow it with --allow-unknown-styles)',
       'retro-sprites: 5 errors in manifests; nothing was generated.',
     ]);
     expect(io.stderr.join('\n')).not.toMatch(/\n\s+at /);

@@ -59,5 +59,7 @@ describe('retro-sprites emulate and credits', () => {
   it('credits without a key is a clear error', async () => {
     const client = io();
     await expect(creditsCommand.run(ctx({}, {}, client.cli))).rejects.toThrow(/needs an API key: set RD_API_KEY/);
+    // The placeholder has no account: it is no answer to "how many credits are left".
+    await expect(creditsCommand.run(ctx({}, {}, client.cli))).rejects.not.toThrow(/placeholder/);
   });
 });

@@ -38,14 +38,19 @@ export async function startDev(root: string, options: Parameters<typeof retroSpr
   });
   await server.listen();
   const sent: Sent[] = [];
-  const original = server.ws.send.bind(server.ws);
-  server.ws.send = ((payload: Sent) => {
+  // Vite 8: a plugin talks to the page through the client environment's own HMR channel, not the
+  // shared socket; only what goes through that channel is recorded.
+  const hot = server.environments.client.hot;
+  const original = hot.send.bind(hot);
+  hot.send = ((payload: Sent) => {
     sent.push(payload);
     return original(payload as never);
-  }) as typeof server.ws.send;
+  }) as typeof hot.send;
   const address = server.httpServer!.address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
-  await server.ssrLoadModule('virtual:retro-sprites');
+  // What the page's `import 'virtual:retro-sprites'` asks for, through the client environment.
+  const mod = await fetch(`${url}/@id/virtual:retro-sprites`);
+  if (!mod.ok) throw new Error(`virtual:retro-sprites: HTTP ${mod.status}: ${await mod.text()}`);
   return {
     server,
     url,

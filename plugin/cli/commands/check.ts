@@ -91,7 +91,7 @@ export const checkCommand: Command = {
       return 1;
     }
     for (const line of formatPlan(plan, provider)) io.out(line);
-    for (const w of plan.warnings) io.err(formatDiagnostic(w, root));
+    for (const w of plan.warnings) io.err(formatDiagnostic(w, root, 'cli'));
     const images = plan.requests.reduce((n, r) => n + r.payload.num_images, 0);
     const warnings = plan.warnings.length ? `, ${count(plan.warnings.length, 'warning')}` : '';
     io.out(`ok: ${count(plan.files.length, 'manifest')}, ${count(plan.atlases.length, 'atlas')}`.replace('atlass', 'atlases')

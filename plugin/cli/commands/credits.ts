@@ -1,3 +1,4 @@
+import { RetroSpritesError } from '../../core/errors.js';
 import { formatCost } from '../../core/providers/retrodiffusion/index.js';
 import { selectProvider } from '../../core/providers/select.js';
 import { stringValue, type Command, type CommandContext } from '../command.js';
@@ -8,7 +9,15 @@ export const creditsCommand: Command = {
   usage: 'Asks GET /v1/inferences/credits with the key from RD_API_KEY and prints the credits\n(and the USD balance, where the API reports one).',
   options: {},
   async run(ctx: CommandContext): Promise<number> {
-    const { provider } = selectProvider({ provider: stringValue(ctx.values, 'provider') ?? 'retrodiffusion', env: ctx.env });
+    const name = stringValue(ctx.values, 'provider') ?? 'retrodiffusion';
+    // The placeholder has no account: suggesting it here would answer another question.
+    if (name === 'retrodiffusion' && !ctx.env.RD_API_KEY?.trim()) {
+      throw new RetroSpritesError(
+        'missing-key',
+        'credits asks your RetroDiffusion account, which needs an API key: set RD_API_KEY (get one at https://www.retrodiffusion.ai/app/devtools) and run it again (with RD_API_URL to ask the emulator)',
+      );
+    }
+    const { provider } = selectProvider({ provider: name, env: ctx.env });
     try {
       if (!('balances' in provider) || typeof provider.balances !== 'function') {
         ctx.io.out(`the ${provider.id} provider is free: no credits to report`);

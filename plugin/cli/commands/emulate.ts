@@ -2,6 +2,9 @@ import { startEmulator, DEFAULT_EMULATOR_PORT, DEFAULT_EMULATOR_TOKEN, DEFAULT_E
 import { RetroSpritesError } from '../../core/errors.js';
 import { stringValue, type Command, type CommandContext } from '../command.js';
 
+/** Where the README's emulator commands cache: gitignored with node_modules, safe to delete. */
+export const EMULATOR_CACHE_ENV = 'RETRO_SPRITES_CACHE=node_modules/.cache/retro-sprites-emulator';
+
 function intOption(ctx: CommandContext, name: string, min: number): number | undefined {
   const v = stringValue(ctx.values, name);
   if (v === undefined) return undefined;
@@ -24,7 +27,8 @@ export const emulateCommand: Command = {
     '  --seed N           seed of the rate-based faults (default 1)',
     '  --dialect D        seed (credits, the seed document) | newer (USD balance)',
     '',
-    'then, in another terminal:  RD_API_URL=http://127.0.0.1:8787 RD_API_KEY=<token> npx vite build',
+    `then, in another terminal:  ${EMULATOR_CACHE_ENV} RD_API_URL=http://127.0.0.1:8787 RD_API_KEY=<token> npx vite build`,
+    '(RETRO_SPRITES_CACHE keeps the emulator\'s art out of your committed cache)',
   ].join('\n'),
   options: {
     port: { type: 'string' },
@@ -69,7 +73,8 @@ export const emulateCommand: Command = {
     // The token is only printed when it is our public default, never a key from the environment.
     const shown = flagToken ? '<the --token value>' : envToken ? '"$RD_API_KEY"' : DEFAULT_EMULATOR_TOKEN;
     io.out(`RetroDiffusion emulator listening on ${emu.url} (${dialect} dialect, ${emu.credits} ${dialect === 'seed' ? 'credits' : 'USD'}${faults ? `, faults ${faults}` : ''})`);
-    io.out(`use it with: RD_API_URL=${emu.url} RD_API_KEY=${shown} npx vite build`);
+    // Emulator art is cached under the real provider's keys: a throwaway folder keeps it out of the committed cache.
+    io.out(`use it with: ${EMULATOR_CACHE_ENV} RD_API_URL=${emu.url} RD_API_KEY=${shown} npx vite build`);
     io.out('press Ctrl-C to stop');
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { formatDiagnostic } from '../../core/errors.js';
 import { GenerationFailedError } from '../../core/generate/errors.js';
 import { runGeneration } from '../../core/generate/run.js';
 import { loadProjectPlan, openProject, runOptionsOf } from '../../core/project.js';
@@ -41,7 +42,7 @@ export const generateCommand: Command = {
     if (project.providerNotice) io.err(project.providerNotice);
     try {
       const { plan, requests } = await loadProjectPlan(project);
-      for (const w of plan.warnings) io.err(`${w.location.file.slice(project.root.length + 1)}:${w.location.line}:${w.location.column}: warning: ${w.message}`);
+      for (const w of plan.warnings) io.err(formatDiagnostic(w, project.root, 'cli'));
       const result = await runGeneration(requests, {
         ...runOptionsOf(project),
         dryRun: values['dry-run'] === true,

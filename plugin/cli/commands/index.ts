@@ -5,6 +5,7 @@ import { creditsCommand } from './credits.js';
 import { emulateCommand } from './emulate.js';
 import { generateCommand } from './generate.js';
 import { pruneCommand } from './prune.js';
+import { typesCommand } from './types.js';
 
 /** Every command of the `retro-sprites` bin, in the order `help` lists them. */
-export const COMMANDS: Command[] = [checkCommand, generateCommand, creditsCommand, pruneCommand, cacheCommand, emulateCommand];
+export const COMMANDS: Command[] = [checkCommand, generateCommand, creditsCommand, typesCommand, pruneCommand, cacheCommand, emulateCommand];

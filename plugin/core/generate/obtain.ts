@@ -4,6 +4,7 @@ import { remoteOf } from '../cache/remote/remote-store.js';
 import type { ApiPayload } from '../payload.js';
 import type { Cost, Provider } from '../providers/provider.js';
 import type { KeyedRequest } from '../request.js';
+import { sameArt } from './same-art.js';
 import { checkAnswerLayout } from './answer-layout.js';
 
 /** One key's art, from the cache (another process wrote it meanwhile) or paid for now. */
@@ -59,8 +60,12 @@ async function obtainLocked(r: KeyedRequest, ctx: ObtainContext): Promise<Obtain
       });
       checkAnswerLayout(r, result.images);
       cost = result.cost;
-      // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
-      if (ctx.refresh) await store.remove(r.key);
+      if (ctx.refresh) {
+        const old = await store.lookup(r.key);
+        if (old.status === 'hit' && sameArt(old.entry, result)) return old.entry;
+        // The old art goes only once the new art is in hand: a failed refresh keeps what was paid for.
+        await store.remove(r.key);
+      }
       return store.put(r.key, result, {
         provider: { id: provider.id, version: provider.version },
         request: recordableRequest(r.payload),

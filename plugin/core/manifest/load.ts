@@ -72,7 +72,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
     if (!isInside(root, f) || !isInside(rootReal, real)) {
       diagnostics.push({
         severity: 'error', code: 'manifest-outside-root', message: `manifest ${f} is outside the project root ${root}`,
-        location: { file: f, line: 1, column: 1 }, hint: 'keep manifests inside the project and point --manifests at them',
+        location: { file: f, line: 1, column: 1 }, hint: 'keep manifests inside the project and point', advice: { vite: 'the plugin option `manifests` at them', cli: '--manifests at them' },
       });
       continue;
     }

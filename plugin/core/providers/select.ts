@@ -66,7 +66,8 @@ export function selectProvider(opts: {
   if (!key) {
     throw new RetroSpritesError(
       'missing-key',
-      'provider retrodiffusion needs an API key: set RD_API_KEY (get one at https://www.retrodiffusion.ai/app/devtools), or use --provider placeholder',
+      'provider retrodiffusion needs an API key: set RD_API_KEY (get one at https://www.retrodiffusion.ai/app/devtools),',
+      { advice: { vite: "or set the plugin option `provider: 'placeholder'`", cli: 'or use --provider placeholder' } },
     );
   }
   const provider = createRetroDiffusionProvider({

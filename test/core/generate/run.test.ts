@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { decodePng, encodePng } from '../../../plugin/core/image/png.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CacheStore } from '../../../plugin/core/cache/store.js';
@@ -174,7 +175,40 @@ describe('a generation run', () => {
     expect(failed.failures).toHaveLength(1);
     expect((await store.lookup(key)).status).toBe('hit');
   });
+
+  it('a regenerate that answers the same bytes leaves the committed entry untouched (no new date in git)', async () => {
+    const { root, requests, store } = await setup(manySprites(1));
+    // Like the real API, every answer carries the time it was made.
+    const base = countingProvider();
+    let clock = 1_700_000_000;
+    const provider = { ...base, generate: async (p: Parameters<typeof base.generate>[0]) => ({ ...(await base.generate(p)), createdAt: clock++ }) };
+    await runGeneration(requests, { store, provider, root });
+    const key = requests[0]!.key;
+    const record = join(store.dir, key.slice(0, 2), key, 'record.json');
+    const before = await readFile(record, 'utf8');
+    const mtime = (await stat(record)).mtimeMs;
+    const again = await runGeneration(requests, { store, provider, root, refresh: new Set([key]) });
+    expect(again.summary.generated).toBe(1);
+    expect(base.calls).toHaveLength(2);
+    expect(await readFile(record, 'utf8')).toBe(before);
+    expect((await stat(record)).mtimeMs).toBe(mtime);
+
+    // Different bytes are new art: the entry is replaced, with its new date.
+    const other = { ...provider, generate: async (p: Parameters<typeof base.generate>[0]) => {
+      const r = await provider.generate(p);
+      return { ...r, images: r.images.map((img) => ({ ...img, bytes: flipLastPixelByte(img.bytes) })) };
+    } };
+    await runGeneration(requests, { store, provider: other, root, refresh: new Set([key]) });
+    expect(await readFile(record, 'utf8')).not.toBe(before);
+  });
 });
+
+/** The same picture with one pixel's alpha off by one: other art, other bytes. */
+function flipLastPixelByte(bytes: Uint8Array): Uint8Array {
+  const png = decodePng(bytes);
+  png.data[png.data.length - 1]! ^= 1;
+  return encodePng(png);
+}
 
 describe('a failed estimate', () => {
   it('with a budget, ends the run with that error, after the other estimates have settled, and nothing is generated', async () => {

@@ -121,7 +121,7 @@ describe('a bad manifest is refused with what is wrong, where, and how to fix it
     expect((err as ManifestError).message).toBe([
       '2 manifest errors:',
       '  manifests/boolean-yes.yaml:5:16: remove_bg must be true or false; got "yes" (text) (YAML 1.2 reads yes as text; write true or false)',
-      '  manifests/unknown-style.yaml:4:19: unknown prompt_style "game_aset" (did you mean "game_asset"? if the API added this style since, allow it with --allow-unknown-styles or the plugin option allowUnknownStyles)',
+      '  manifests/unknown-style.yaml:4:19: unknown prompt_style "game_aset" (did you mean "game_asset"? if the API added this style since, allow it with the plugin option `allowUnknownStyles: true` (in the CLI: with --allow-unknown-styles))',
     ].join('\n'));
   });
 

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../../errors.js';
+import type { Advice, Diagnostic } from '../../errors.js';
 import type { SourceLocation } from '../../location.js';
 import type { ResolvedInput } from '../input-file.js';
 import type { ManifestEntry } from '../schema.js';
@@ -28,7 +28,8 @@ export interface BuildContext {
   readInput(written: string, manifestFile: string): Promise<ResolvedInput>;
 }
 
-export type Report = (code: string, message: string, location: SourceLocation, hint: string) => void;
+/** `advice`: the part of the hint that names a setting, in each face's words. */
+export type Report = (code: string, message: string, location: SourceLocation, hint: string, advice?: Advice) => void;
 
 /** What every rule reads (one sprite's merged fields) and how it reports a finding. */
 export interface RuleContext {
@@ -52,8 +53,8 @@ export function ruleContext(input: SpriteInput, build: BuildContext, diagnostics
   // A finding located in `defaults` is about one sprite among many: name it.
   const ownLines = new Set<string>([at(input.location), ...Object.keys(input.entry).map((k) => at(input.entryLoc(k)))]);
   const about = (message: string, location: SourceLocation) => (ownLines.has(at(location)) ? message : `sprite ${quoted}: ${message}`);
-  const report = (severity: Diagnostic['severity']): Report => (code, message, location, hint) =>
-    diagnostics.push({ severity, code, message: about(message, location), location, hint });
+  const report = (severity: Diagnostic['severity']): Report => (code, message, location, hint, advice) =>
+    diagnostics.push({ severity, code, message: about(message, location), location, hint, ...(advice ? { advice } : {}) });
   const error = report('error');
   const fields = new Map<string, Sourced>();
   for (const [layer, where] of [[input.defaults, input.defaultsLoc], [input.entry, input.entryLoc]] as const) {

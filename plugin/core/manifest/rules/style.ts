@@ -34,8 +34,8 @@ export function resolveStyle(ctx: RuleContext): ResolvedStyle {
       if (!ctx.build.allowUnknownStyles) {
         const close = suggest(field.value, ALL_STYLE_NAMES);
         ctx.error('unknown-style', `unknown prompt_style ${JSON.stringify(field.value)}`, field.loc,
-          (close.length ? `did you mean ${close.map((c) => JSON.stringify(c)).join(' or ')}? ` : '')
-          + 'if the API added this style since, allow it with --allow-unknown-styles or the plugin option allowUnknownStyles');
+          (close.length ? `did you mean ${close.map((c) => JSON.stringify(c)).join(' or ')}? ` : '') + 'if the API added this style since, allow it',
+          { vite: 'with the plugin option `allowUnknownStyles: true`', cli: 'with --allow-unknown-styles' });
       }
     }
   }

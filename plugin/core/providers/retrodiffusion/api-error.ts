@@ -1,4 +1,4 @@
-import { RetroSpritesError, type ErrorCode } from '../../errors.js';
+import { RetroSpritesError, type Advice, type ErrorCode } from '../../errors.js';
 
 export interface ApiErrorInit {
   status?: number;
@@ -7,6 +7,8 @@ export interface ApiErrorInit {
   /** The API's own error code (`not_enough_balance`, …), when it sent one. */
   apiCode?: string;
   cause?: unknown;
+  /** What to do, when it names a setting (plugin option in Vite, flag in the CLI). */
+  advice?: Advice;
 }
 
 /**
@@ -19,7 +21,7 @@ export class ApiError extends RetroSpritesError {
   readonly retryable: boolean;
   readonly apiCode?: string;
   constructor(code: ErrorCode, message: string, init: ApiErrorInit = {}) {
-    super(code, message, init.cause === undefined ? undefined : { cause: init.cause });
+    super(code, message, { cause: init.cause, advice: init.advice });
     this.name = 'ApiError';
     this.status = init.status;
     this.requestId = init.requestId;

@@ -78,7 +78,9 @@ type CallResult = V2Answer;
 export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): RetroDiffusionProvider {
   const key = opts.apiKey;
   if (!key || !key.trim()) {
-    throw new ApiError('missing-key', `the retrodiffusion provider needs an API key: set RD_API_KEY (get one at ${KEY_PAGE}), or use --provider placeholder`);
+    throw new ApiError('missing-key', `the retrodiffusion provider needs an API key: set RD_API_KEY (get one at ${KEY_PAGE}),`, {
+      advice: { vite: "or set the plugin option `provider: 'placeholder'`", cli: 'or use --provider placeholder' },
+    });
   }
   let base: URL;
   try {
