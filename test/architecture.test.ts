@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const PLUGIN = fileURLToPath(new URL('../plugin/', import.meta.url));
 
 /** What each unit of the core may import, as docs/ARCHITECTURE.md draws it. */
-const BASE = ['errors', 'location', 'order', 'pool', 'fs', 'net', 'payload', 'animation-layout', 'request', 'catalog', 'image', 'cache-key'];
+const BASE = ['errors', 'location', 'order', 'pool', 'fs', 'net', 'payload', 'animation-layout', 'request', 'catalog', 'image', 'cache-key', 'tileset'];
 const MAY_IMPORT: Record<string, string[]> = {
   ...Object.fromEntries(BASE.map((u) => [u, BASE])),
   manifest: BASE,
@@ -24,6 +24,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   output: [...BASE, 'cache', 'phaser'],
   session: [...BASE, 'manifest', 'providers', 'cache', 'generate', 'phaser', 'project'],
   'offline-keys': [...BASE, 'manifest', 'providers', 'cache', 'phaser'],
+  variants: [...BASE, 'cache'],
 };
 /**
  * Single files a face may reach in another: `retro-sprites types` writes the very declarations the

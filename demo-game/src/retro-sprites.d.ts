@@ -7,12 +7,19 @@ declare module "virtual:retro-sprites" {
     readonly animations?: { readonly [action: string]: { readonly [direction: string]: string } };
     readonly image?: string;
   }
+  export interface TilesetRef {
+    readonly key: string; readonly tileWidth: number; readonly tileHeight: number; readonly margin: number; readonly spacing: number;
+    readonly columns: number; readonly tileCount: number; readonly tiles: readonly string[]; readonly terrains: readonly [string, string];
+    readonly wangset?: { readonly name: string; readonly type: 'corner'; readonly colors: readonly { readonly name: string; readonly color: string; readonly probability: number; readonly tile: number }[]; readonly wangtiles: readonly { readonly tileid: number; readonly wangid: readonly number[] }[] };
+    readonly tsj: string;
+  }
   export const packKey: "retro-sprites";
   export const packUrl: string;
   export const atlases: {
     readonly "characters": "characters";
     readonly "forest": "forest";
     readonly "items": "items";
+    readonly "ui": "ui";
     readonly "world": "world";
   };
   export const frames: {
@@ -79,6 +86,9 @@ declare module "virtual:retro-sprites" {
       readonly "coin_3": "coin_3";
       readonly "gem": "gem";
       readonly "heart": "heart";
+    };
+    readonly "ui": {
+      readonly "panel": "panel";
     };
     readonly "world": {
       readonly "chest": "chest";
@@ -178,12 +188,19 @@ declare module "virtual:retro-sprites" {
       readonly "atlas": "items";
       readonly "frame": "heart";
     };
+    readonly "panel": {
+      readonly "atlas": "ui";
+      readonly "frame": "panel";
+    };
     readonly "chest": {
       readonly "atlas": "world";
       readonly "frame": "chest";
     };
     readonly "grass": {
       readonly "image": "grass";
+    };
+    readonly "meadow_path": {
+      readonly "image": "meadow_path";
     };
     readonly "rock": {
       readonly "atlas": "world";
@@ -194,6 +211,11 @@ declare module "virtual:retro-sprites" {
       readonly "frame": "statue";
     };
   };
+  export const tilesets: { readonly "meadow_path": TilesetRef; };
+  /** Adds a generated tileset to a tilemap with its tile size, margin and spacing. */
+  export function addTileset(map: import('phaser').Tilemaps.Tilemap, tileset: TilesetRef, gid?: number): import('phaser').Tilemaps.Tileset;
+  /** Tile indexes for a grid of booleans (true = the tileset's second terrain), for layer.putTilesAt. */
+  export function autotile(tileset: TilesetRef, grid: readonly (readonly boolean[])[], options?: { firstgid?: number; vary?: boolean }): number[][];
   export type SpriteName = keyof typeof sprites;
   export type AnimationKey = keyof typeof animations;
   /** Queues every generated atlas, animation and image on the scene's loader. Call it in preload(). */
@@ -202,7 +224,7 @@ declare module "virtual:retro-sprites" {
   export function add(scene: import('phaser').Scene, x: number, y: number, name: SpriteName): import('phaser').GameObjects.Sprite | import('phaser').GameObjects.Image;
   const retroSprites: {
     packKey: typeof packKey; packUrl: typeof packUrl; atlases: typeof atlases; frames: typeof frames;
-    animations: typeof animations; images: typeof images; sprites: typeof sprites;
+    animations: typeof animations; images: typeof images; sprites: typeof sprites; tilesets: typeof tilesets;
     preload: typeof preload; add: typeof add;
   };
   export default retroSprites;

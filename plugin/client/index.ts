@@ -4,6 +4,7 @@ import { addAtlasTexture } from './add-atlas.js';
 import type { RetroSpritesUpdate } from './update.js';
 
 export type { RetroSpritesUpdate };
+export { addTileset, autotile, type TilesetRef } from './tileset.js';
 
 /** One manifest sprite, as `virtual:retro-sprites` describes it. */
 export interface SpriteRef {
@@ -111,10 +112,15 @@ export function createRuntime(config: RuntimeConfig) {
     const bound: { obj: AnyObject; key: string; frame: string }[] = [];
     // Paused ones too: a paused sprite still holds its animation, which resume() would play on.
     const playing: { obj: AnyObject; anim: string; progress: number; paused: boolean }[] = [];
+    const layers: Phaser.Tilemaps.Tileset[] = [];
     for (const scene of g.scene.getScenes(false)) {
       walk(scene.sys.displayList.list as AnyObject[], (obj) => {
         const shown = shownTexture(obj, changed);
         if (shown) bound.push({ obj, ...shown });
+        // A tilemap layer draws from its tilesets' textures: point them at the new one.
+        for (const ts of (obj as { tileset?: Phaser.Tilemaps.Tileset[] }).tileset ?? []) {
+          if (ts.image && changed.has(ts.image.key)) layers.push(ts);
+        }
         const current = obj.anims?.currentAnim;
         if (current && (obj.anims!.isPlaying || obj.anims!.isPaused)) {
           playing.push({ obj, anim: current.key, progress: obj.anims!.getProgress(), paused: obj.anims!.isPaused });
@@ -137,6 +143,7 @@ export function createRuntime(config: RuntimeConfig) {
       if (g.textures.exists(i.key)) g.textures.remove(i.key);
       g.textures.addImage(i.key, i.source);
     }
+    for (const ts of new Set(layers)) ts.setImage(g.textures.get(ts.image!.key));
     for (const file of update.anims) g.anims.fromJSON(file as Phaser.Types.Animations.JSONAnimations);
     for (const { obj, key, frame } of bound) obj.setTexture?.(key, g.textures.get(key).has(frame) ? frame : undefined);
     for (const { obj, anim, progress, paused } of playing) {

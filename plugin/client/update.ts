@@ -2,7 +2,7 @@
 export interface RetroSpritesUpdate {
   /** Atlases whose art changed, with their parsed JSON (JSON Hash or multiatlas) and page URLs. */
   atlases: { key: string; json: unknown; images: string[] }[];
-  /** Standalone (tiling) images whose art changed. */
+  /** Standalone (tiling and tileset) images whose art changed; tilemap layers using them are re-pointed. */
   images: { key: string; url: string }[];
   /** Animation definitions of the changed atlases, in Phaser's `anims.fromJSON` shape. */
   anims: { anims: unknown[] }[];

@@ -1,3 +1,4 @@
+import type { TilesetLayout } from './tileset/layout.js';
 import type { AnimationLayout } from './animation-layout.js';
 import type { SourceLocation } from './location.js';
 import type { ApiPayload } from './payload.js';
@@ -14,7 +15,13 @@ export interface SpriteOptions {
   repeat: number;
   /** Pivot in 0..1 of the frame, written as the atlas frame's `pivot`. */
   origin?: { x: number; y: number };
+  /** Emit the answer as a tileset (`tileset:` in the manifest, implied by the tileset styles). */
+  tileset?: { layout: TilesetLayout; terrains: [string, string] };
+  /** A stretchable UI panel: border widths, or `auto` to find them in the image (`nine_slice:`). */
+  nineSlice?: NineSliceBorders | 'auto';
 }
+
+export interface NineSliceBorders { left: number; right: number; top: number; bottom: number }
 
 /**
  * One sprite of one manifest, ready to send: the exact API payload (defaults merged, referenced

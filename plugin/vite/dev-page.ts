@@ -2,6 +2,7 @@ import { shortKey } from '../core/cache-key.js';
 import { formatLocation } from '../core/location.js';
 import type { SpriteState } from '../core/session.js';
 import { escapeHtml as h } from './html.js';
+import { VARIANTS_STYLE, variantsScript } from './variants-page.js';
 
 const STATUS_LABEL: Record<SpriteState['status'], string> = {
   cached: 'cached',
@@ -72,7 +73,7 @@ export function devPageHtml(states: SpriteState[], root: string, error?: string,
   .banner { background: #5a1f27; padding: 12px 24px; white-space: pre-wrap; font-family: ui-monospace, monospace; }
   .no-art { color: #9a96aa; }
   button { margin-top: 8px; background: #4b4470; color: inherit; border: 0; border-radius: 4px; padding: 4px 10px; cursor: pointer; }
-</style>
+${VARIANTS_STYLE}</style>
 </head>
 <body>
 <header><h1>retro-sprites · ${states.length} sprite${states.length === 1 ? '' : 's'}</h1></header>
@@ -140,6 +141,7 @@ ${cards}
     poll();
   });
   if (document.querySelector('[data-status="generating"]')) poll();
+  ${variantsScript()}
 </script>
 </body>
 </html>

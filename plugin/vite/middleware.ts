@@ -4,6 +4,7 @@ import { readBody } from '../core/net/read-body.js';
 import { reseedSprite } from '../core/reseed.js';
 import type { SpriteSession } from '../core/session.js';
 import { devPageHtml } from './dev-page.js';
+import { handleVariants } from './variants-api.js';
 
 export const DEV_PREFIX = '__retro-sprites';
 
@@ -116,5 +117,6 @@ async function handle(rest: string, req: IncomingMessage, res: ServerResponse, o
     opts.regenerate(new Set([state.request.key]));
     return send(res, 202, TYPES.json!, JSON.stringify({ key: state.request.key }));
   }
+  if (await handleVariants(rest, req, res, session)) return;
   return send(res, 404, 'text/plain; charset=utf-8', `retro-sprites: nothing at ${rest}`);
 }

@@ -1,6 +1,6 @@
 import { PACK_SECTION } from '../core/phaser/pack-json.js';
 import type { AssetKeys } from '../core/phaser/render.js';
-import type { SpriteRef } from '../client/index.js';
+import type { SpriteRef, TilesetRef } from '../client/index.js';
 import type { KeyedRequest } from '../core/request.js';
 
 export const VIRTUAL_ID = 'virtual:retro-sprites';
@@ -16,6 +16,7 @@ export interface VirtualKeys {
   animations: Record<string, string>;
   images: Record<string, string>;
   sprites: Record<string, SpriteRef>;
+  tilesets?: Record<string, TilesetRef>;
 }
 
 export function virtualKeys(requests: readonly KeyedRequest[], keys: AssetKeys): VirtualKeys {
@@ -35,12 +36,26 @@ export function virtualKeys(requests: readonly KeyedRequest[], keys: AssetKeys):
     animations: identity(keys.animations),
     images: identity(keys.images),
     sprites,
+    tilesets: tilesetRefs(keys),
   };
+}
+
+/** `tilesets.<sprite>` (or `<atlas>_<sprite>` for a name two atlases share). */
+function tilesetRefs(keys: AssetKeys): Record<string, TilesetRef> {
+  const out: Record<string, TilesetRef> = {};
+  const sorted = [...(keys.tilesets ?? [])].sort((a, b) => a.atlas.localeCompare(b.atlas) || a.sprite.localeCompare(b.sprite));
+  for (const t of sorted) {
+    const name = t.sprite in out ? `${t.atlas}_${t.sprite}` : t.sprite;
+    const { atlas: _atlas, sprite: _sprite, ...ref } = t;
+    out[name] = ref;
+  }
+  return out;
 }
 
 function spriteRef(r: KeyedRequest, keys: AssetKeys): SpriteRef {
   const out = keys.sprites[r.atlas]?.[r.sprite];
   if (!out) return {};
+  if (out.tilesets?.length) return { image: out.tilesets[0]! };
   if (out.images.length > 0 && out.frames.length === 0) return { image: out.images[0]! };
   const frames = sortFrames(out.frames);
   const ref: SpriteRef = { atlas: r.atlas, frame: frames.includes(r.sprite) ? r.sprite : frames[0] };
@@ -69,12 +84,14 @@ export function virtualModuleCode(opts: { keys: VirtualKeys; packUrlExpr: string
     `export const animations = Object.freeze(${JSON.stringify(k.animations)});`,
     `export const images = Object.freeze(${JSON.stringify(k.images)});`,
     `export const sprites = Object.freeze(${JSON.stringify(k.sprites)});`,
+    `export const tilesets = Object.freeze(${JSON.stringify(k.tilesets ?? {})});`,
+    `export { addTileset, autotile } from ${JSON.stringify(opts.runtimeImport)};`,
     `const runtime = createRuntime({ packKey, packUrl, sprites });`,
     `/** Queues the generated pack (atlases, animations, tile images) on the scene's loader. */`,
     `export const preload = runtime.preload;`,
     `/** Adds a sprite by manifest name, playing its animation when it has one. */`,
     `export const add = runtime.add;`,
-    `export default { packKey, packUrl, atlases, frames, animations, images, sprites, preload, add };`,
+    `export default { packKey, packUrl, atlases, frames, animations, images, sprites, tilesets, preload, add };`,
   ];
   if (opts.dev) {
     lines.push(

@@ -96,7 +96,7 @@ describe.skipIf(!browserAvailable('demo game in the browser'))('the demo game, b
       const packName = (await readdir(assets)).find((f) => /^pack-.*\.json$/.test(f))!;
       const pack = JSON.parse(await readFile(join(assets, packName), 'utf8')) as Record<string, { files: { type: string; key: string }[] }>;
       const types = Object.fromEntries(pack['retro-sprites']!.files.filter((f) => f.type !== 'animation').map((f) => [f.key, f.type]));
-      expect(types).toEqual({ characters: 'multiatlas', forest: 'atlas', items: 'atlas', world: 'atlas', grass: 'image' });
+      expect(types).toEqual({ characters: 'multiatlas', forest: 'atlas', items: 'atlas', world: 'atlas', grass: 'image', ui: 'atlas', meadow_path: 'image' });
 
       const drawn = await phaserTextures(page, [...sources.keys()]);
       expect(drawn.get('characters')?.pages).toBe(2);

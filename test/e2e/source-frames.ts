@@ -1,5 +1,6 @@
 import type { RgbaImage } from '../../plugin/core/image/bitmap.js';
 import { spriteFrames } from '../../plugin/core/phaser/frames.js';
+import { tilesetFromAnswer } from '../../plugin/core/phaser/tileset-build.js';
 import { loadProjectPlan, openProject } from '../../plugin/core/project.js';
 
 /** Untrimmed pixels by texture key, then frame name (`__BASE` for a tiling image). */
@@ -26,6 +27,11 @@ export async function sourceFrames(root: string): Promise<SourceFrames> {
   for (const request of requests) {
     const lookup = found.get(request.key);
     if (lookup?.status !== 'hit') throw new Error(`${request.atlas}/${request.sprite}: not in the cache of ${root} (${lookup?.status})`);
+    if (request.options.tileset) {
+      // A tileset is its own image texture: the answer cut into spaced tiles (default extrude 1).
+      put(request.sprite, '__BASE', tilesetFromAnswer(request, lookup.entry.images, 1).image);
+      continue;
+    }
     const made = spriteFrames(request, lookup.entry.images);
     for (const f of made.frames) put(request.atlas, f.name, f.image);
     for (const t of made.tileImages) put(t.name, '__BASE', t.image);

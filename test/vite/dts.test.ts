@@ -24,7 +24,7 @@ async function typecheck(code: string): Promise<string> {
   const dir = await tempDir();
   await writeFile(join(dir, 'retro-sprites.d.ts'), declarations(keys));
   await writeFile(join(dir, 'game.ts'), code);
-  await writeFile(join(dir, 'phaser.d.ts'), "declare module 'phaser' { export class Scene {} export namespace GameObjects { class Sprite {} class Image {} } }\n");
+  await writeFile(join(dir, 'phaser.d.ts'), "declare module 'phaser' { export class Scene {} export namespace GameObjects { class Sprite {} class Image {} } export namespace Tilemaps { class Tilemap {} class Tileset {} } }\n");
   const run = promisify(execFile)(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'esnext', '--moduleResolution', 'bundler', 'game.ts', 'retro-sprites.d.ts', 'phaser.d.ts'], { cwd: dir });
   return run.then(() => '', (err: { stdout: string }) => err.stdout);
 }

@@ -1,5 +1,5 @@
 import * as Phaser from 'phaser';
-import { add } from 'virtual:retro-sprites';
+import { add, sprites } from 'virtual:retro-sprites';
 import { START_HEARTS, STATE, VIEW_HEIGHT, VIEW_WIDTH } from '../layout.js';
 
 const TEXT: Phaser.Types.GameObjects.Text.TextStyle = {
@@ -13,7 +13,10 @@ export class HudScene extends Phaser.Scene {
   }
 
   create(): void {
-    this.add.rectangle(0, 0, VIEW_WIDTH, 22, 0x14101c, 0.55).setOrigin(0);
+    // One generated panel, stretched by add.nineslice to two sizes: its borders (the frame's
+    // scale9Borders, from `nine_slice: auto`) stay crisp, only the middle grows.
+    const panel = sprites.panel;
+    this.add.nineslice(0, 0, panel.atlas, panel.frame, VIEW_WIDTH, 24).setOrigin(0).setAlpha(0.85);
     const hearts = Array.from({ length: START_HEARTS }, (_, i) => add(this, 14 + i * 18, 11, 'heart'));
     const showHearts = (n: number) => hearts.forEach((h, i) => h.setAlpha(i < n ? 1 : 0.25));
 
@@ -22,8 +25,9 @@ export class HudScene extends Phaser.Scene {
     add(this, VIEW_WIDTH - 40, 11, 'gem');
     const gems = this.add.text(VIEW_WIDTH - 28, 11, '0', TEXT).setOrigin(0, 0.5);
 
+    const hintBox = this.add.nineslice(VIEW_WIDTH / 2, VIEW_HEIGHT - 14, panel.atlas, panel.frame, 180, 24);
     const hint = this.add.text(VIEW_WIDTH / 2, VIEW_HEIGHT - 14, 'arrows / WASD to walk', TEXT).setOrigin(0.5);
-    this.tweens.add({ targets: hint, alpha: 0, delay: 4000, duration: 800 });
+    this.tweens.add({ targets: [hint, hintBox], alpha: 0, delay: 4000, duration: 800 });
 
     const bump = (t: Phaser.GameObjects.Text) => this.tweens.add({ targets: t, scale: { from: 1.4, to: 1 }, duration: 180 });
     const on = (key: string, show: (v: number) => void) => {

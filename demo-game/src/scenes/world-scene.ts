@@ -5,6 +5,7 @@ import {
   BUSHES, CHEST, COINS, ENEMIES, HERO_START, MUSHROOMS, PINES, ROCKS, START_HEARTS, STATE, STATUE, TREES,
   WORLD_HEIGHT, WORLD_WIDTH,
 } from '../layout.js';
+import { paintPath } from '../path.js';
 import { installTestHook } from '../test-hook.js';
 import { Wanderer } from '../wanderer.js';
 
@@ -35,6 +36,8 @@ export class WorldScene extends Phaser.Scene {
 
     // The tiling texture repeats seamlessly across the whole world.
     this.add.tileSprite(0, 0, WORLD_WIDTH, WORLD_HEIGHT, images.grass).setOrigin(0).setDepth(-1000);
+    // A dirt path painted with the generated tileset (autotiled transitions).
+    paintPath(this).setDepth(-999);
 
     this.solids = this.physics.add.staticGroup();
     for (const [x, y] of TREES) this.prop('tree', x, y, 14, 8);

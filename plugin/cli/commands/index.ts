@@ -6,6 +6,7 @@ import { emulateCommand } from './emulate.js';
 import { generateCommand } from './generate.js';
 import { pruneCommand } from './prune.js';
 import { typesCommand } from './types.js';
+import { variantsCommand } from './variants.js';
 
 /** Every command of the `retro-sprites` bin, in the order `help` lists them. */
-export const COMMANDS: Command[] = [checkCommand, generateCommand, creditsCommand, typesCommand, pruneCommand, cacheCommand, emulateCommand];
+export const COMMANDS: Command[] = [checkCommand, generateCommand, creditsCommand, variantsCommand, typesCommand, pruneCommand, cacheCommand, emulateCommand];

@@ -8,6 +8,8 @@ import { ruleContext, type BuildContext, type SpriteInput } from './rules/contex
 import { resolveInputs } from './rules/inputs.js';
 import { resolveImageCount, resolveSize } from './rules/size.js';
 import { checkModel, resolveStyle } from './rules/style.js';
+import { resolveTileset } from './rules/tileset.js';
+import { resolveNineSlice } from './rules/nine-slice.js';
 import type { ManifestEntry } from './schema.js';
 
 export type { BuildContext, SpriteInput } from './rules/context.js';
@@ -34,6 +36,8 @@ export async function buildRequest(input: SpriteInput, build: BuildContext): Pro
   const { image, palette, strength } = await resolveInputs(ctx, style);
   const { animate, layout, spritesheet } = resolveAnimation(ctx, style, numImages);
   const extras = await resolveExtras(ctx, style);
+  const tiles = resolveTileset(ctx, style);
+  const nineSlice = resolveNineSlice(ctx, style, w, h);
 
   if (diagnostics.some((d) => d.severity === 'error') || !prompt || w === undefined || h === undefined) {
     return { diagnostics };
@@ -74,6 +78,8 @@ export async function buildRequest(input: SpriteInput, build: BuildContext): Pro
   if (layout) options.layout = layout;
   const frameRate = get<number>('frame_rate')?.value;
   if (frameRate !== undefined) options.frameRate = frameRate;
+  if (tiles.tileset) options.tileset = tiles.tileset;
+  if (nineSlice) options.nineSlice = nineSlice;
   if (origin) options.origin = Array.isArray(origin) ? { x: origin[0], y: origin[1] } : { x: origin.x, y: origin.y };
 
   const fieldSources: GenerationRequest['fieldSources'] = {};

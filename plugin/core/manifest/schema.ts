@@ -64,6 +64,14 @@ export const FIELD_DOCS: FieldDoc[] = [
   { key: 'animation.order', type: '`rows` \\| `columns`', expects: 'rows or columns', default: '`rows`', api: '—', description: 'In the sheet, one direction per row or per column.' },
   { key: 'frame_rate', type: 'number', expects: `a number above 0 and at most ${MAX_FRAME_RATE}`, default: 'from the GIF\'s frame delays, else 8', api: '—', description: 'Animation frames per second.' },
   { key: 'repeat', type: 'integer', expects: 'an integer from -1 (loop forever) upwards', default: '`-1`', api: '—', description: 'Phaser repeat count; -1 loops forever.' },
+  // --- tilesets (issue 19) ---
+  { key: 'tileset', type: 'boolean | {terrains, layout}', expects: 'true, false, or a mapping with terrains and layout', default: '`true` for `rd_tile__tileset` and `_advanced`, else `false`', api: '—', description: 'Emit the answer as a tileset: a standalone image of `size` tiles with margin, spacing and extruded edges, a Tiled `.tsj` with a corner wang set, and `tilesets.<sprite>` in `virtual:retro-sprites`. `true` on another tile style makes a one-tile tileset.' },
+  { key: 'tileset.terrains', type: '[string, string]', expects: 'two terrain names', default: '`[ground, path]`', api: '—', description: 'Names of terrain `a` (the ground) and `b` (painted on it), as Tiled shows them.' },
+  { key: 'tileset.layout', type: 'string[][]', expects: 'rows of tile codes: four letters a/b for the top-left, top-right, bottom-left and bottom-right corners, or . for a tile without corners', default: 'the style\'s documented 4x5 layout', api: '—', description: 'What each tile of the answer shows, row by row.' },
+  // --- end tilesets ---
+  // --- nine-slice (issue 19) ---
+  { key: 'nine_slice', type: '{left, right, top, bottom} | auto', expects: 'auto, or a mapping of left, right, top and bottom border widths in pixels', default: '(none)', api: '—', description: 'UI styles: a panel that stretches without blurring its borders. Written as the frame\'s `scale9Borders` in the atlas JSON (Phaser\'s `add.nineslice` reads it); the frame is never trimmed. `auto` finds the borders around the image\'s uniform middle.' },
+  // --- end nine-slice ---
   { key: 'origin', type: '[x, y] | {x, y}', expects: 'a pair [x, y] or a mapping {x, y} of numbers from 0 to 1', default: '(Phaser\'s default, the centre)', api: '—', description: 'Pivot of every frame, as fractions of its size; written as the atlas frame\'s `pivot`.' },
 ];
 
@@ -86,6 +94,24 @@ const layoutSchema = z.strictObject({
   frames: describe('animation.frames', z.int().min(1).max(MAX_LAYOUT_FRAMES)),
   order: describe('animation.order', z.enum(['rows', 'columns'])),
 }).partial();
+
+// --- tilesets (issue 19): kept apart so other request fields merge cleanly ---
+const tilesetSchema = z.strictObject({
+  terrains: describe('tileset.terrains', z.tuple([z.string().min(1), z.string().min(1)])),
+  layout: describe('tileset.layout', z.array(z.array(z.string().regex(/^([ab]{4}|\.)$/)).min(1)).min(1)),
+}).partial();
+
+const tilesetShape = {
+  tileset: describe('tileset', z.union([z.boolean(), tilesetSchema])),
+};
+// --- end tilesets ---
+
+// --- nine-slice (issue 19) ---
+const border = () => z.int().min(0).max(MAX_SIZE);
+const nineSliceShape = {
+  nine_slice: describe('nine_slice', z.union([z.literal('auto'), z.strictObject({ left: border(), right: border(), top: border(), bottom: border() })])),
+};
+// --- end nine-slice ---
 
 /** Keys of one sprite entry (and of `defaults`), all optional here: `prompt` may come from defaults. */
 export const entryShape = {
@@ -115,6 +141,8 @@ export const entryShape = {
   frame_rate: describe('frame_rate', z.number().gt(0).max(MAX_FRAME_RATE)),
   repeat: describe('repeat', z.int().min(-1)),
   origin: describe('origin', z.union([z.tuple([unit, unit]), z.strictObject({ x: unit, y: unit })])),
+  ...tilesetShape,
+  ...nineSliceShape,
 };
 
 export const ENTRY_KEYS: readonly string[] = Object.keys(entryShape);

@@ -13,6 +13,7 @@ interface FrameJson {
   spriteSourceSize: { x: number; y: number; w: number; h: number };
   sourceSize: { w: number; h: number };
   pivot?: { x: number; y: number };
+  scale9Borders?: { x: number; y: number; w: number; h: number };
 }
 
 function frameJson(f: AtlasFrame): FrameJson {
@@ -24,6 +25,8 @@ function frameJson(f: AtlasFrame): FrameJson {
     sourceSize: { w: f.sourceSize.w, h: f.sourceSize.h },
   };
   if (f.pivot) out.pivot = { x: f.pivot.x, y: f.pivot.y };
+  // Read by Phaser's JSONHash and JSONArray parsers (src/textures/parsers) into Frame#setScale9.
+  if (f.scale9Borders) out.scale9Borders = { ...f.scale9Borders };
   return out;
 }
 

@@ -26,14 +26,14 @@ import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
  */
 
 /** Bumped whenever what buildAtlas or the renderer make from the same inputs changes. */
-const MEMO_FORMAT = 1;
+const MEMO_FORMAT = 2;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
 interface StoredImage { width: number; height: number; png: string }
 interface StoredAtlas {
-  atlas: Omit<BuiltAtlas, 'pages' | 'images'>;
+  atlas: Omit<BuiltAtlas, 'pages' | 'images' | 'tilesets'> & { tilesets: [] };
   pages: StoredImage[];
   images: { name: string; image: StoredImage }[];
 }
@@ -114,11 +114,14 @@ export class AtlasMemo {
     const pages = stored.pages.map(standIn);
     const tiles = stored.images.map((i) => ({ name: i.name, image: standIn(i.image) }));
     if (pages.some((p) => !p) || tiles.some((t) => !t.image)) return undefined;
-    return { ...stored.atlas, pages: pages as RgbaImage[], images: tiles as BuiltAtlas['images'] };
+    return { ...stored.atlas, pages: pages as RgbaImage[], images: tiles as BuiltAtlas['images'], tilesets: [] };
   }
 
   /** Keeps a freshly built atlas, after the renderer encoded it. Best effort: a lost write is a later rebuild. */
   async save(key: string, built: BuiltAtlas): Promise<void> {
+    // Tilesets carry bitmaps of their own that the memo does not store yet: such an atlas always
+    // takes the full path.
+    if (built.tilesets.length > 0) return;
     const toStored = (image: RgbaImage): StoredImage | undefined => {
       const png = encodedPage(image, this.effort);
       return png ? { width: image.width, height: image.height, png: sha256(png) } : undefined;
@@ -157,6 +160,7 @@ function validStored(v: unknown, atlas: string): v is StoredAtlas {
   if (!isRecord(v) || !isRecord(v.atlas) || !Array.isArray(v.pages) || !Array.isArray(v.images)) return false;
   if (!v.pages.every(isImage) || !v.images.every((i) => isRecord(i) && typeof i.name === 'string' && isImage(i.image))) return false;
   const a = v.atlas;
+  if (!Array.isArray(a.tilesets) || a.tilesets.length !== 0) return false;
   if (a.atlas !== atlas || typeof a.occupancy !== 'number' || !Array.isArray(a.frames) || !Array.isArray(a.animations) || !isRecord(a.sprites)) return false;
   const pages = v.pages as StoredImage[];
   for (const f of a.frames) {

@@ -3,6 +3,7 @@ import type { Box } from '../image/trim.js';
 import type { GeneratedImage } from '../providers/provider.js';
 import type { GenerationRequest } from '../request.js';
 import type { AnimationSpec, NamedImage } from './frames.js';
+import type { BuiltTileset } from '../tileset/sheet.js';
 
 export interface AtlasOptions {
   /** Largest page side (default 2048, what every WebGL device supports). */
@@ -33,6 +34,8 @@ export interface AtlasFrame {
   spriteSourceSize: Box;
   sourceSize: { w: number; h: number };
   pivot?: { x: number; y: number };
+  /** A nine-slice panel's stretchable centre (`nine_slice:`), as Phaser's atlas parsers read it. */
+  scale9Borders?: { x: number; y: number; w: number; h: number };
 }
 
 export interface BuiltAtlas {
@@ -45,6 +48,8 @@ export interface BuiltAtlas {
   animations: AnimationSpec[];
   /** Tiling sprites: written as standalone images, never packed. Sorted by name. */
   images: NamedImage[];
+  /** Tileset sprites: a standalone image of spaced, extruded tiles plus a Tiled tileset. Sorted by name. */
+  tilesets: BuiltTileset[];
   /** Frame pixels over page pixels (0..1); 1 when there are no pages. */
   occupancy: number;
   /** What each sprite of the group became, by sprite name: frame, animation and tile image names. */
@@ -58,4 +63,6 @@ export interface SpriteOutput {
   /** The same animations by action and direction (`walk.down`; `default.default` for a plain animation). */
   actions: Record<string, Record<string, string>>;
   images: string[];
+  /** The tileset this sprite became (its name), if any. */
+  tilesets?: string[];
 }

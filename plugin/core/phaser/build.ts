@@ -6,6 +6,11 @@ import type { AtlasFrame, AtlasOptions, BuiltAtlas, SpriteOutput, SpriteSource }
 import { spriteFrames, type AnimationSpec, type NamedFrame, type NamedImage } from './frames.js';
 import { packRects } from '../image/pack.js';
 import { blitExtruded, crop, opaqueBounds } from '../image/trim.js';
+import { tilesetFromAnswer } from './tileset-build.js';
+import type { BuiltTileset } from '../tileset/sheet.js';
+import { autoBorders, scale9 } from './nine-slice.js';
+import { formatLocation } from '../location.js';
+import type { NineSliceBorders } from '../request.js';
 
 /**
  * Packs one atlas group: decode every sprite, trim, merge identical frames, pack with MaxRects,
@@ -26,8 +31,19 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
   const images: NamedImage[] = [];
   const owner = new Map<string, string>();
   const outputs: Record<string, SpriteOutput> = {};
+  const tilesets: BuiltTileset[] = [];
+  // Nine-slice frames by name: never trimmed, so the borders stay where the manifest (or auto) put them.
+  const panels = new Map<string, { spec: NineSliceBorders | 'auto'; what: string }>();
   const sorted = [...sprites].sort((a, b) => byName(a.request.sprite, b.request.sprite));
   for (const { request, images: answer } of sorted) {
+    if (request.options.tileset) {
+      const other = owner.get(request.sprite);
+      if (other !== undefined) throw new RetroSpritesError('name-clash', `atlas "${atlas}": sprites "${other}" and "${request.sprite}" both make a frame named "${request.sprite}"; rename one of them`);
+      owner.set(request.sprite, request.sprite);
+      tilesets.push(tilesetFromAnswer(request, answer, extrude));
+      outputs[request.sprite] = { frames: [], animations: [], actions: {}, images: [], tilesets: [request.sprite] };
+      continue;
+    }
     const out = spriteFrames(request, answer);
     outputs[request.sprite] = {
       frames: out.frames.map((f) => f.name),
@@ -48,6 +64,7 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
     frames.push(...out.frames);
     animations.push(...out.animations);
     images.push(...out.tileImages);
+    if (request.options.nineSlice) for (const f of out.frames) panels.set(f.name, { spec: request.options.nineSlice, what: `${formatLocation(request.source)}: sprite "${request.sprite}"` });
   }
   frames.sort((a, b) => byName(a.name, b.name));
   animations.sort((a, b) => byName(a.key, b.key));
@@ -57,7 +74,7 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
   const unique: RgbaImage[] = [];
   const uniqueByHash = new Map<string, number>();
   const trimmed = frames.map((f) => {
-    const box = trim ? opaqueBounds(f.image) : { x: 0, y: 0, w: f.image.width, h: f.image.height };
+    const box = trim && !panels.has(f.name) ? opaqueBounds(f.image) : { x: 0, y: 0, w: f.image.width, h: f.image.height };
     const pixels = box.w === f.image.width && box.h === f.image.height ? f.image : crop(f.image, box);
     const hash = createHash('sha256').update(`${pixels.width}x${pixels.height}:`).update(pixels.data).digest('hex');
     let slot = uniqueByHash.get(hash);
@@ -93,10 +110,15 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
       sourceSize: { w: frame.image.width, h: frame.image.height },
     };
     if (frame.pivot) out.pivot = frame.pivot;
+    const panel = panels.get(frame.name);
+    if (panel) {
+      const borders = panel.spec === 'auto' ? autoBorders(frame.image, panel.what) : panel.spec;
+      out.scale9Borders = scale9(borders, frame.image.width, frame.image.height);
+    }
     return out;
   });
 
-  return { atlas, pages, frames: atlasFrames, animations, images, occupancy: pages.length ? packed.occupancy : 1, sprites: outputs };
+  return { atlas, pages, frames: atlasFrames, animations, images, tilesets, occupancy: pages.length ? packed.occupancy : 1, sprites: outputs };
 }
 
 function actionTable(animations: AnimationSpec[]): Record<string, Record<string, string>> {

@@ -6,12 +6,15 @@ import { animsJson } from './anims-json.js';
 import { jsonHashAtlas, multiAtlas } from './atlas-json.js';
 import type { BuiltAtlas } from './atlas.js';
 import { packJson, type PackEntry } from './pack-json.js';
+import { tilesetFiles, type TilesetKeys } from './tileset-files.js';
+
+export type { TilesetKeys };
 
 export interface OutputFile {
   /** Final name, relative to the output folder (and to the pack's `path`). */
   fileName: string;
   bytes: Uint8Array;
-  kind: 'atlas' | 'multiatlas' | 'atlas-image' | 'anims' | 'image' | 'pack';
+  kind: 'atlas' | 'multiatlas' | 'atlas-image' | 'anims' | 'image' | 'tileset-image' | 'tileset' | 'pack';
   /** A JSON file's content as the object it encodes, so nothing downstream parses our own bytes back. */
   json?: unknown;
 }
@@ -23,7 +26,9 @@ export interface AssetKeys {
   animations: string[];
   images: string[];
   /** By atlas, then sprite: the frames, animations and image texture keys that sprite produced. */
-  sprites: Record<string, Record<string, { frames: string[]; animations: string[]; actions: Record<string, Record<string, string>>; images: string[] }>>;
+  sprites: Record<string, Record<string, { frames: string[]; animations: string[]; actions: Record<string, Record<string, string>>; images: string[]; tilesets?: string[] }>>;
+  /** Tileset sprites (`tilesets.<name>` in the virtual module). */
+  tilesets?: TilesetKeys[];
 }
 
 export interface RenderOptions {
@@ -67,7 +72,7 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): Re
   }
   const textureAtlases = new Set(sorted.filter((a) => a.frames.length > 0).map((a) => a.atlas));
   const tileUses = new Map<string, number>();
-  for (const a of sorted) for (const img of a.images) tileUses.set(img.name, (tileUses.get(img.name) ?? 0) + 1);
+  for (const a of sorted) for (const img of [...a.images, ...a.tilesets]) tileUses.set(img.name, (tileUses.get(img.name) ?? 0) + 1);
   const imageKey = (atlas: string, sprite: string): string =>
     textureAtlases.has(sprite) || (tileUses.get(sprite) ?? 0) > 1 ? `${atlas}_${sprite}` : sprite;
 
@@ -90,7 +95,7 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): Re
   const entries: PackEntry[] = [];
   const imageEntries: PackEntry[] = [];
   const animEntries: PackEntry[] = [];
-  const keys: AssetKeys = { atlases: [], frames: {}, animations: [], images: [], sprites: {} };
+  const keys: AssetKeys = { atlases: [], frames: {}, animations: [], images: [], sprites: {}, tilesets: [] };
   const usedNames = new Set<string>();
   const add = (list: OutputFile[], logical: string, bytes: Uint8Array, kind: OutputFile['kind'], json?: unknown): string => {
     const fileName = name(logical, bytes);
@@ -104,8 +109,18 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): Re
 
   for (const a of sorted) {
     keys.sprites[a.atlas] = Object.fromEntries(
-      Object.entries(a.sprites).map(([sprite, out]) => [sprite, { ...out, images: out.images.map((n) => imageKey(a.atlas, n)) }]),
+      Object.entries(a.sprites).map(([sprite, out]) => [sprite, {
+        ...out,
+        images: out.images.map((n) => imageKey(a.atlas, n)),
+        ...(out.tilesets ? { tilesets: out.tilesets.map((n) => imageKey(a.atlas, n)) } : {}),
+      }]),
     );
+    for (const t of a.tilesets) {
+      const made = tilesetFiles(a.atlas, t, imageKey(a.atlas, t.name), effort,
+        (logical, bytes, kind, json) => add(kind === 'tileset' ? jsons : binaries, logical, bytes, kind, json));
+      imageEntries.push(made.entry);
+      keys.tilesets!.push(made.keys);
+    }
     for (const img of a.images) {
       const key = imageKey(a.atlas, img.name);
       const url = add(binaries, `${key}.png`, encodePage(img.image, effort), 'image');
@@ -113,7 +128,7 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): Re
       keys.images.push(key);
     }
     if (a.frames.length === 0) {
-      // Only tiling images: no texture atlas to write.
+      // Only tiling images and tilesets: no texture atlas to write.
       continue;
     }
     const paged = a.pages.length > 1;

@@ -66,6 +66,7 @@ describe('an atlas group is written as files Phaser loads, and they hold exactly
       animations: ['coin', 'hero_walk_down', 'hero_walk_left', 'hero_walk_right', 'hero_walk_up'],
       images: ['grass'],
       sprites: { characters: expect.any(Object) },
+      tilesets: [],
     });
     // Each sprite knows what it became, so scenes can name it by its manifest name.
     expect(keys.sprites.characters!.hero_walk!.animations).toEqual(['hero_walk_down', 'hero_walk_left', 'hero_walk_right', 'hero_walk_up']);

@@ -17,6 +17,8 @@ import { renderStill } from './still.js';
 import { styleTraits } from './style.js';
 import { blit, walkFrames, walkSheet, WALK_DELAY_MS } from './walk.js';
 import { createImage } from '../../image/bitmap.js';
+import { isTilesetStyle } from '../../tileset/layout.js';
+import { drawTileset } from './tileset.js';
 import { RetroSpritesError } from '../../errors.js';
 
 const MAX_SIDE = 2048;
@@ -69,6 +71,10 @@ function renderOne(payload: ApiPayload, index: number, version: string): Generat
     }
     const gif = encodeGif(frames, { delayMs: traits.layout === 'walk' ? WALK_DELAY_MS : ANIMATION_DELAY_MS, loop: true });
     return { format: 'gif', bytes: gif, width: frames[0]!.width, height: frames[0]!.height };
+  }
+
+  if (isTilesetStyle(payload.prompt_style)) {
+    return png(finish(drawTileset(payload.width, payload.height, payload.prompt, payload.extra_prompt, rng.fork('tileset'), traits.detail)));
   }
 
   let img = renderStill({

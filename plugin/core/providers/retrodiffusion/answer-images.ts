@@ -6,6 +6,7 @@ import { encodeGif } from '../../image/gif-encode.js';
 import { MAX_DECODE_PIXELS, decodePng, encodePng, isPng, pngSize } from '../../image/png.js';
 import type { ApiPayload } from '../../payload.js';
 import type { GeneratedImage } from '../provider.js';
+import { RD_TILESET_LAYOUT, isTilesetStyle } from '../../tileset/layout.js';
 import { ApiError } from './api-error.js';
 
 /** No side of an answer image may exceed this; a bigger claim is a bomb or garbage. */
@@ -34,6 +35,11 @@ export function expectedAnswer(payload: ApiPayload): ExpectedAnswer {
       return { count, width: size.width * grid.cols, height: size.height * grid.rows, cell: size };
     }
     return { count, width: size.width, height: size.height, cell: size };
+  }
+  if (isTilesetStyle(payload.prompt_style)) {
+    // The tileset styles take the tile size and answer a grid of tiles (shared/retrodiffusion-v2.md).
+    const { columns, rows } = RD_TILESET_LAYOUT;
+    return { count: 1, width: size.width * columns, height: size.height * rows, cell: size };
   }
   return { count, width: size.width, height: size.height };
 }

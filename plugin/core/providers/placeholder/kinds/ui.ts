@@ -33,6 +33,8 @@ export function drawUi(s: Sprite, b: Box, subject: string, look: Look): void {
   for (const [cx, cy] of [[x0 + u, y0 + u], [x0 + w - 2 * u, y0 + u], [x0 + u, y0 + h - 2 * u], [x0 + w - 2 * u, y0 + h - 2 * u]] as const) {
     s.rect(cx, cy, u, u, frame, 4);
   }
+  // An empty frame: a plain middle, what a stretchable (nine-slice) panel needs.
+  if (subject === 'frame') return;
   if (button) {
     // A placeholder label: a light bar where the text will go.
     const lw = Math.round(w * 0.5);
