@@ -1,5 +1,6 @@
 // Renders bench/results.json as Markdown: printed by `npm run bench`, and written into README.md's
 // Performance section by `npm run bench:readme`. One renderer, so the two never disagree.
+import { report as remoteReport } from '../scenarios/remote-warm-build.mjs';
 
 const ms = (v) => (v >= 10000 ? `${(v / 1000).toFixed(1)} s` : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`);
 const range = (s) => (s.runs > 1 ? `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})` : ms(s.median));
@@ -75,5 +76,6 @@ export function renderReport(results) {
     const d = s['dev-update'];
     L.push(`**Dev update**: ${d.sprites} sprites served by the dev server, one prompt edited on disk (${d.edits} edits), emulator latency ${d.latencyMs} ms: the \`retro-sprites:update\` with the new art after ${range(d.updateMs)}, ${range(d.minusLatencyMs)} of it ours.`, '');
   }
+  if (s['remote-warm-build']?.remotes) L.push(remoteReport(s['remote-warm-build']).replace(/^Remote cache: (.*)$/m, '**Remote cache**: $1:\n'), '');
   return L.join('\n');
 }
