@@ -3,6 +3,6 @@
 import { writeFileSync } from 'node:fs';
 const [name, out, ...flags] = process.argv.slice(2);
 const mod = await import(`./scenarios/${name}.mjs`);
-const result = await mod.run({ log: (l) => console.error(l), full: flags.includes('--full') });
+const result = await mod.run({ log: (l) => console.error(l), quick: flags.includes('--quick') });
 writeFileSync(out, JSON.stringify(result, null, 2));
 process.exit(0);

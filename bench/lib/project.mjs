@@ -16,14 +16,15 @@ export function spriteName(a, i) {
 
 /**
  * A game's manifests: `sprites` still sprites spread over `atlases` files, seeded sizes 16..64 and
- * prompts, a tenth of them with 4 frames. Stills keep the untimed cache fill short.
+ * prompts, a tenth of them with 4 frames. Stills keep the untimed cache fill short. `style` sets
+ * every sprite's prompt_style.
  */
-export async function writeManifests(root, { sprites, atlases }) {
+export async function writeManifests(root, { sprites, atlases, style }) {
   const r = seeded(sprites * 31 + atlases);
   await mkdir(join(root, 'manifests'), { recursive: true });
   const per = Math.ceil(sprites / atlases);
   for (let a = 0; a < atlases; a++) {
-    const lines = [`atlas: ${atlasName(a)}`, 'defaults:', '  remove_bg: true', 'sprites:'];
+    const lines = [`atlas: ${atlasName(a)}`, 'defaults:', '  remove_bg: true', ...(style ? [`  prompt_style: ${style}`] : []), 'sprites:'];
     for (let i = 0; i < per && a * per + i < sprites; i++) {
       const thing = THINGS[Math.floor(r() * THINGS.length)];
       const look = LOOKS[Math.floor(r() * LOOKS.length)];

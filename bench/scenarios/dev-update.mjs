@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dist } from '../lib/dist.mjs';
 import { atlasName, PLUGIN_MAIN, spriteName, writeGame, writeManifests } from '../lib/project.mjs';
+import { goal } from '../lib/goal.mjs';
 import { summarize } from '../lib/stats.mjs';
 
 const { startEmulator } = await import(dist('emulator/index.js'));
@@ -17,10 +18,9 @@ const { EMULATOR_SEED_SALT } = await import(dist('emulator/images.js'));
 const artHash = (payload) =>
   createHash('sha256').update(renderPlaceholder({ ...payload, seed: (payload.seed + EMULATOR_SEED_SALT) % 2 ** 31 })[0].bytes).digest('hex');
 
-const SPRITES = 500;
+const SPRITES = 300;
 const ATLASES = 5;
 const LATENCY = 200;
-const EDITS = 5;
 const TOKEN = 'bench-token';
 const UPDATE_EVENT = 'retro-sprites:update';
 
@@ -34,7 +34,14 @@ async function until(what, probe, ms = 30_000) {
   }
 }
 
-export async function run({ log }) {
+/**
+ * A dev server (the plugin in Vite's own createServer, as `vite` runs it) serving SPRITES sprites;
+ * one prompt is edited on disk and the clock runs until the `retro-sprites:update` event carrying
+ * the provider's art is sent. The provider (the emulator) answers after LATENCY ms; that part is the
+ * API's, the rest is ours.
+ */
+export async function run({ log, quick }) {
+  const EDITS = quick ? 3 : 7;
   const root = await mkdtemp(join(tmpdir(), 'retro-sprites-bench-'));
   const fast = await startEmulator({ token: TOKEN, credits: 1e9 });
   const slow = await startEmulator({ token: TOKEN, latencyMs: LATENCY, credits: 1e9 });
@@ -99,13 +106,15 @@ export async function run({ log }) {
       if (sent.length !== before + 1) throw new Error(`dev update: ${sent.length - before} updates for one edit`);
     }
     const r = summarize(real);
+    const ours = summarize(real.map((ms) => ms - LATENCY));
     return {
       sprites: SPRITES,
       atlases: ATLASES,
       latencyMs: LATENCY,
-      realArtUpdateMs: r,
-      goalMs: LATENCY + 150,
-      goal: { realArtAtMostLPlus150: r.median <= LATENCY + 150 },
+      edits: EDITS,
+      updateMs: r,
+      minusLatencyMs: ours,
+      goals: [goal(`dev edit → update minus the API's latency, ${SPRITES} sprites`, { measured: ours.median, bound: 100, unit: 'ms', text: '≤ 100 ms' })],
     };
   } finally {
     await server?.close();

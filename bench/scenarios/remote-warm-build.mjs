@@ -17,7 +17,8 @@ import { summarize } from '../lib/stats.mjs';
 
 const CLI = join(REPO, 'plugin/bin/retro-sprites.js');
 const CHILD = fileURLToPath(new URL('./remote-build-child.mjs', import.meta.url));
-const SPRITES = Number(process.env.BENCH_REMOTE_SPRITES ?? 2000);
+const FULL_SPRITES = Number(process.env.BENCH_REMOTE_SPRITES ?? 2000);
+let SPRITES = FULL_SPRITES;
 const ATLASES = 10;
 const RUNS = 3;
 const require = createRequire(import.meta.url);
@@ -91,7 +92,8 @@ function lastJson(out) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-export async function run({ log }) {
+export async function run({ log, quick = false }) {
+  SPRITES = quick ? Math.min(300, FULL_SPRITES) : FULL_SPRITES;
   const base = await mkdtemp(join(tmpdir(), 'retro-sprites-bench-remote-'));
   let procs = [];
   try {

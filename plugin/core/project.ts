@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { DEFAULT_CACHE_DIR } from './cache/folder.js';
 import { CacheStore } from './cache/store.js';
@@ -128,6 +129,8 @@ export async function loadProjectPlan(project: Project): Promise<LoadedPlan> {
     allowUnknownStyles: project.allowUnknownStyles,
     parses: project.parses,
     ignore: cacheRel.startsWith(project.root) ? [`${cacheRel.slice(project.root.length + 1)}/**`] : [],
+    // Kept only where the cache folder already is: loading manifests (a dry run, a check) creates nothing.
+    parseCache: { dir: project.store.folder.parsesDir, beforeWrite: () => access(project.store.folder.dir).then(() => project.store.folder.ensureIgnoreFile()) },
   });
   const identity = { id: project.provider.id, version: project.provider.version };
   const requests = plan.requests.map((r) => ({ ...r, key: cacheKey(r.payload, identity) }));

@@ -5,8 +5,9 @@ import type { ProgressReporter, RunSummary } from './generate/progress.js';
 import { startGeneration, type RunResult } from './generate/run.js';
 import type { PngEffort } from './image/png-encode.js';
 import type { ManifestPlan } from './manifest/index.js';
-import type { AtlasOptions, SpriteSource } from './phaser/atlas.js';
+import type { AtlasOptions, BuiltAtlas, SpriteSource } from './phaser/atlas.js';
 import { AtlasBuilder } from './phaser/atlas-builder.js';
+import { AtlasMemo } from './phaser/atlas-memo.js';
 import type { PackEntry } from './phaser/pack-json.js';
 import { bitmapsOf, PageStore } from './phaser/page-store.js';
 import { renderFiles, type AssetKeys, type OutputFile } from './phaser/render.js';
@@ -47,6 +48,11 @@ export interface SessionOptions extends ProjectOptions {
   face?: Face;
   /** Called after a background generation changed atlases (placeholdersFirst only). */
   onUpdate?: (snapshot: Snapshot) => void;
+  /**
+   * A build: take each unchanged atlas's output from the cache folder's `.atlases/` without
+   * reading its sprites' images (phaser/atlas-memo.ts), and keep the ones it builds there.
+   */
+  atlasMemo?: boolean;
 }
 
 /** The Phaser files of one moment, and what they were made from. */
@@ -73,6 +79,7 @@ export class SpriteSession {
   private readonly opts: SessionOptions;
   private readonly builder: AtlasBuilder;
   private readonly pages: PageStore;
+  private readonly memo?: AtlasMemo;
   private readonly entries = new Map<string, CacheEntry>();
   private readonly standIns = new Map<string, GeneratedImage[]>();
   /** The art each sprite (`atlas/sprite`) last showed with, kept while its new art is missing. */
@@ -87,6 +94,14 @@ export class SpriteSession {
     this.project = openProject(opts);
     this.builder = new AtlasBuilder(opts.atlas);
     this.pages = new PageStore(this.project.store.folder.pagesDir);
+    const folder = this.project.store.folder;
+    if (opts.atlasMemo) {
+      this.memo = new AtlasMemo(
+        { dir: folder.atlasesDir, recordFile: (key) => folder.recordFile(key), beforeWrite: () => folder.ensureIgnoreFile() },
+        opts.atlas ?? {},
+        opts.pngEffort ?? 'small',
+      );
+    }
   }
 
   /** The images behind a key: cached art, or the stand-in shown while it generates. */
@@ -122,8 +137,11 @@ export class SpriteSession {
   }
 
   private async doRefresh(options: { refresh?: ReadonlySet<string> }): Promise<Snapshot> {
-    const { plan, requests } = await loadProjectPlan(this.project);
+    const { plan, requests: all } = await loadProjectPlan(this.project);
     const { standIn } = this.project;
+    // Atlases whose output is kept for exactly these inputs need neither their images nor a build.
+    const kept = !this.current && !options.refresh?.size ? await this.keptAtlases(all) : new Map<string, { key: string; atlas: BuiltAtlas }>();
+    const requests = kept.size ? all.filter((r) => !kept.has(r.atlas)) : all;
     const run = await startGeneration(requests, {
       ...runOptionsOf(this.project),
       refresh: options.refresh,
@@ -131,12 +149,12 @@ export class SpriteSession {
       // After the first load (the dev server's edit loop) a price check would only delay the art;
       // with a budget the run still asks first.
       estimate: !this.current,
-      reporter: this.opts.reporter,
+      reporter: withKept(this.opts.reporter, all.length - requests.length),
     });
     for (const [key, entry] of run.hits) this.entries.set(key, entry);
     const missing = new Set(run.misses.map((r) => r.key));
     this.states.clear();
-    for (const r of requests) {
+    for (const r of all) {
       this.states.set(
         spriteId(r),
         missing.has(r.key)
@@ -152,7 +170,7 @@ export class SpriteSession {
       this.background = run.result.then(
         async (result) => {
           this.learn(result);
-          const snapshot = await this.queue.then(() => this.snapshot(plan, requests, result));
+          const snapshot = await this.queue.then(() => this.snapshot(plan, all, result, kept));
           this.opts.onUpdate?.(snapshot);
         },
         (err: Error) => {
@@ -160,11 +178,25 @@ export class SpriteSession {
           this.opts.reporter?.warn?.(this.say(err));
         },
       );
-      return this.snapshot(plan, requests);
+      return this.snapshot(plan, all, undefined, kept);
     }
     const result = await run.result;
     this.learn(result);
-    return this.snapshot(plan, requests, result);
+    return this.snapshot(plan, all, result, kept);
+  }
+
+  /** The kept output of every atlas whose inputs are unchanged (atlas memo on, first refresh). */
+  private async keptAtlases(requests: KeyedRequest[]): Promise<Map<string, { key: string; atlas: BuiltAtlas }>> {
+    const kept = new Map<string, { key: string; atlas: BuiltAtlas }>();
+    if (!this.memo) return kept;
+    const byAtlas = new Map<string, KeyedRequest[]>();
+    for (const r of requests) byAtlas.set(r.atlas, [...(byAtlas.get(r.atlas) ?? []), r]);
+    for (const [name, group] of byAtlas) {
+      const key = await this.memo.keyOf(name, group);
+      const atlas = key ? await this.memo.load(name, key) : undefined;
+      if (key && atlas) kept.set(name, { key, atlas });
+    }
+    return kept;
   }
 
   /** Takes in what a run found and made; each sprite's state says what became of its key. */
@@ -187,7 +219,13 @@ export class SpriteSession {
     }
   }
 
-  private async snapshot(plan: ManifestPlan, requests: KeyedRequest[], result?: RunResult): Promise<Snapshot> {
+  private async snapshot(
+    plan: ManifestPlan,
+    all: KeyedRequest[],
+    result?: RunResult,
+    kept: ReadonlyMap<string, { key: string; atlas: BuiltAtlas }> = new Map(),
+  ): Promise<Snapshot> {
+    const requests = kept.size ? all.filter((r) => !kept.has(r.atlas)) : all;
     // What each source was drawn from, so the atlas builder repacks only atlases whose art changed.
     const origin = new Map<SpriteSource, string>();
     const groups = spriteSourcesByAtlas(requests, (request) => {
@@ -208,9 +246,11 @@ export class SpriteSession {
     });
     const live = new Set(requests.map(spriteId));
     for (const id of this.shown.keys()) if (!live.has(id)) this.shown.delete(id);
-    const { atlases } = this.builder.build(groups, (s) => origin.get(s) ?? '');
+    const { atlases: built, rebuilt } = this.builder.build(groups, (s) => origin.get(s) ?? '');
+    const atlases = [...built, ...[...kept.values()].map((k) => k.atlas)];
     const effort = this.opts.pngEffort ?? 'small';
-    const bitmaps = bitmapsOf(atlases);
+    // Kept atlases carry their encodings; only built ones go through the page store.
+    const bitmaps = bitmapsOf(built);
     const stored = await this.pages.load(bitmaps, effort);
     const { files, keys, pack } = renderFiles(atlases, {
       fileName: this.opts.fileName,
@@ -222,7 +262,17 @@ export class SpriteSession {
       await this.project.store.folder.ensureIgnoreFile();
       await this.pages.save(bitmaps, effort, stored);
     }
-    const snapshot: Snapshot = { plan, requests, files, pack, keys, summary: result?.summary, failures: result?.failures ?? [] };
+    if (this.memo && !this.opts.placeholdersFirst) {
+      const done = new Set(rebuilt);
+      const fresh = built.filter((a) => done.has(a.atlas) && requests.every((r) => r.atlas !== a.atlas || this.entries.has(r.key)));
+      for (const a of fresh) {
+        const key = await this.memo.keyOf(a.atlas, requests.filter((r) => r.atlas === a.atlas));
+        if (key) await this.memo.save(key, a);
+      }
+    }
+    const held = all.length - requests.length;
+    const summary = result?.summary && held ? { ...result.summary, sprites: result.summary.sprites + held, cached: result.summary.cached + held } : result?.summary;
+    const snapshot: Snapshot = { plan, requests: all, files, pack, keys, summary, failures: result?.failures ?? [] };
     this.current = snapshot;
     return snapshot;
   }
@@ -236,4 +286,14 @@ export class SpriteSession {
     const s = this.states.get(id);
     if (s && s.request.key === r.key) this.states.set(id, { ...s, status: 'failed', error });
   }
+}
+
+/** The run sees only the sprites of atlases not kept; the user is told about all of them. */
+function withKept(reporter: ProgressReporter | undefined, held: number): ProgressReporter | undefined {
+  if (!reporter || held === 0) return reporter;
+  return {
+    ...reporter,
+    plan: (s) => reporter.plan?.({ ...s, sprites: s.sprites + held, cached: s.cached + held }),
+    finish: (s) => reporter.finish?.({ ...s, sprites: s.sprites + held, cached: s.cached + held }),
+  };
 }

@@ -24,7 +24,8 @@ export interface RetroSpritesOptions extends AtlasOptions {
   concurrency?: number;
   /**
    * API client tuning: `timeoutMs` per request (default 120000), `maxAttempts` (5), `maxRetryTimeMs`
-   * (300000), `requestsPerMinute` (unlimited), shared by every request of the process.
+   * (300000), `requestsPerMinute` (unlimited), shared by every request of the process; `exactCost`
+   * (false) asks the API's `check_cost` for every price instead of using the published formulas.
    */
   api?: ApiTuning;
   /**

@@ -63,7 +63,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
   let dtsWritten = false;
   const projectRoot = () => resolve(config.root, options.root ?? '.');
 
-  const createSession = (extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate' | 'pngEffort'>) => {
+  const createSession = (extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate' | 'pngEffort' | 'atlasMemo'>) => {
     const s = new SpriteSession({
       root: projectRoot(),
       manifests: options.manifests,
@@ -110,6 +110,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
         // Pack URLs resolve against the page; an absolute base makes them independent of it.
         packPath: absoluteBase ? config.base : '',
         placeholdersFirst: false,
+        atlasMemo: true,
       });
     } catch (err) {
       // Choosing the provider can fail (no key): said as Vite says errors, in the plugin's words.

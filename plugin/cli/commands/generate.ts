@@ -18,6 +18,7 @@ export const generateCommand: Command = {
     '  --max-cost N       stop before spending more than N (credits, or USD with the newer API)',
     '  --concurrency N    requests in flight at once (default 4)',
     '  --allow-unknown-styles  accept prompt_style values the built-in catalog does not know',
+    '  --exact-cost       ask the API (check_cost) for every price instead of the published formulas',
   ].join('\n'),
   options: {
     'dry-run': { type: 'boolean' },
@@ -26,6 +27,7 @@ export const generateCommand: Command = {
     'max-cost': { type: 'string' },
     concurrency: { type: 'string' },
     'allow-unknown-styles': { type: 'boolean' },
+    'exact-cost': { type: 'boolean' },
   },
   async run(ctx: CommandContext): Promise<number> {
     const { io, values } = ctx;
@@ -35,6 +37,7 @@ export const generateCommand: Command = {
       maxCost: numberFlag(values, 'max-cost'),
       concurrency: numberFlag(values, 'concurrency'),
       allowUnknownStyles: values['allow-unknown-styles'] === true,
+      ...(values['exact-cost'] === true ? { api: { exactCost: true } } : {}),
     });
     if (project.providerNotice) io.err(project.providerNotice);
     try {

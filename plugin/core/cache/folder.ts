@@ -16,12 +16,14 @@ const ENTRY_TEMP_RE = /^\.tmp-[0-9a-f]+-(\d+)-/;
 const LOCKS = '.locks';
 const CORRUPT = '.corrupt';
 const PAGES = '.pages';
+const PARSES = '.parses';
+const ATLASES = '.atlases';
 /** Paid v2 tasks whose art has not landed yet, one record per key (see providers/retrodiffusion/v2/journal.ts). */
 const PENDING = '.pending';
 
 const IGNORE_FILE =
-  '# Written by retro-sprites: locks, interrupted writes, pending tasks and encoded pages are local; entries are meant to be committed.\n' +
-  `${LOCKS}/\n${CORRUPT}/\n${PAGES}/\n${PENDING}/\n**/.tmp-*\n`;
+  '# Written by retro-sprites: locks, interrupted writes, pending tasks and derived data are local; entries are meant to be committed.\n' +
+  `${LOCKS}/\n${CORRUPT}/\n${PAGES}/\n${PENDING}/\n${PARSES}/\n${ATLASES}/\n**/.tmp-*\n`;
 
 export function isCacheKey(key: string): boolean {
   return KEY_RE.test(key);
@@ -30,9 +32,10 @@ export function isCacheKey(key: string): boolean {
 /**
  * The cache folder's layout, in one place: committed entries under `<key[0..2]>/<key>/`, and the
  * local areas beside them: `.locks/` (one lock file per key in generation), `.corrupt/` (damaged
- * entries set aside for a person to inspect), `.pages/` (derived data a build may keep: encoded
- * atlas pages), `.pending/` (paid v2 tasks not landed yet) and `.tmp-*` (writes in progress). The store, the page store and prune all go
- * through it, so no other module knows where anything lies.
+ * entries set aside for a person to inspect), `.pages/`, `.parses/` and `.atlases/` (derived data
+ * a build may keep: encoded atlas pages, manifest parses, each atlas's output), `.pending/` (paid v2
+ * tasks not landed yet) and `.tmp-*` (writes in progress). The store, the page store and prune all
+ * go through it, so no other module knows where anything lies.
  */
 export class CacheFolder {
   constructor(readonly dir: string) {}
@@ -48,6 +51,16 @@ export class CacheFolder {
   /** Derived, local, safe to delete at any time. */
   get pagesDir(): string {
     return join(this.dir, PAGES);
+  }
+
+  /** Manifest parses kept by their text's hash (manifest/parse-cache.ts): derived, local. */
+  get parsesDir(): string {
+    return join(this.dir, PARSES);
+  }
+
+  /** Each atlas's output by its inputs (phaser/atlas-memo.ts): derived, local. */
+  get atlasesDir(): string {
+    return join(this.dir, ATLASES);
   }
 
   /** Records of paid work in flight, so an interrupted run resumes it instead of paying again. */
@@ -66,6 +79,11 @@ export class CacheFolder {
 
   entryDir(key: string): string {
     return join(this.shardDir(key), key);
+  }
+
+  /** An entry's record (what the atlas memo keys on: a regenerated entry gets a new one). */
+  recordFile(key: string): string {
+    return join(this.entryDir(key), 'record.json');
   }
 
   /** A fresh folder name, beside the entry's final place, to write it in before the rename. */
@@ -122,6 +140,8 @@ export class CacheFolder {
   /** Drops the derived data; the next build makes what it needs again. */
   async clearDerived(): Promise<void> {
     await rm(this.pagesDir, { recursive: true, force: true });
+    await rm(this.parsesDir, { recursive: true, force: true });
+    await rm(this.atlasesDir, { recursive: true, force: true });
   }
 
   private async shards(): Promise<string[]> {

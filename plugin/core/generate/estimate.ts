@@ -17,6 +17,17 @@ export class PriceBook {
     return this.prices.get(priceId(payload));
   }
 
+  /** Takes in the prices the provider knows without asking (see Provider.knownPrice). */
+  fillKnown(requests: readonly KeyedRequest[], provider: Provider): void {
+    if (!provider.knownPrice) return;
+    for (const r of requests) {
+      const id = priceId(r.payload);
+      if (this.prices.has(id)) continue;
+      const price = provider.knownPrice(r.payload);
+      if (price) this.prices.set(id, price);
+    }
+  }
+
   /**
    * Asks the provider for every price not known yet, one request per distinct shape. One failed
    * estimate (a rejected key, a refused style) ends the run, so it cancels the others.

@@ -138,24 +138,40 @@ async function generateMisses(run: Lookups, opts: RunOptions): Promise<RunResult
   const cachedSprites = requests.filter((r) => outcomes.has(r.key)).length;
 
   const prices = opts.prices ?? new PriceBook();
-  if (opts.estimate !== false || opts.maxCost !== undefined || opts.dryRun) {
-    await prices.learn(misses, provider, { concurrency, signal: opts.signal, root: opts.root });
-  }
+  // A budget or a dry run needs every price before the first paid request. Without either, the
+  // estimate is for the user's information only and must not delay the art: the plan says the
+  // prices already known, and the rest are learned once the first answers are in (which also tell
+  // the provider how the account is billed, so a published price then costs no round trip).
+  const priceFirst = opts.maxCost !== undefined || opts.dryRun === true;
+  if (priceFirst) await prices.learn(misses, provider, { concurrency, signal: opts.signal, root: opts.root });
+  else if (opts.estimate !== false) prices.fillKnown(misses, provider);
   const estimates = new Map<string, Cost>();
-  for (const r of misses) {
-    const price = prices.get(r.payload);
-    if (price) estimates.set(r.key, price);
-  }
-  const estimate = estimates.size === misses.length ? sumCosts(estimates.values()) : undefined;
-  const planSummary = { sprites: requests.length, cached: cachedSprites, toGenerate: misses.length, estimate };
+  const knownEstimate = (): CostTotals | undefined => {
+    for (const r of misses) {
+      const price = prices.get(r.payload);
+      if (price) estimates.set(r.key, price);
+    }
+    return estimates.size === misses.length ? sumCosts(estimates.values()) : undefined;
+  };
+  const planSummary = { sprites: requests.length, cached: cachedSprites, toGenerate: misses.length, estimate: knownEstimate() };
   reporter?.plan?.(planSummary);
+  let firstAnswer: () => void = () => undefined;
+  const answered = new Promise<void>((resolve) => (firstAnswer = resolve));
+  const later =
+    !priceFirst && opts.estimate !== false && !planSummary.estimate && misses.length > 0
+      ? answered
+          .then(() => prices.learn(misses, provider, { concurrency: 1, signal: opts.signal, root: opts.root }))
+          .then(() => void (planSummary.estimate = knownEstimate()), () => undefined)
+      : undefined;
 
   const failures: SpriteFailure[] = [];
   let spent: CostTotals = {};
   let reserved = 0;
   let generated = 0;
   let skipped = 0;
-  const finish = (): RunResult => {
+  const finish = async (): Promise<RunResult> => {
+    firstAnswer();
+    await later;
     const summary: RunSummary = { ...planSummary, generated, failed: failures.length, skipped, spent, durationMs: Date.now() - started };
     reporter?.finish?.(summary);
     const entries = new Map<string, CacheEntry>();
@@ -166,9 +182,10 @@ async function generateMisses(run: Lookups, opts: RunOptions): Promise<RunResult
   if (opts.dryRun) {
     for (const r of misses) outcomes.set(r.key, { status: 'planned' });
     skipped = misses.length;
-    return finish();
+    return await finish();
   }
-  if (misses.length === 0) return finish();
+  if (misses.length === 0) return await finish();
+  const estimate = planSummary.estimate;
   if (opts.maxCost !== undefined && estimate && costAmount(estimate) > opts.maxCost) {
     throw new BudgetError(estimate, opts.maxCost, misses.length);
   }
@@ -192,7 +209,7 @@ async function generateMisses(run: Lookups, opts: RunOptions): Promise<RunResult
       const t0 = Date.now();
       for (const other of byKey.get(r.key)!) reporter?.start?.(other);
       try {
-        const got = await obtain(r, { store: opts.store, provider, inflight, refresh: opts.refresh?.has(r.key) ?? false, ...(opts.signal ? { interrupt: opts.signal } : {}) });
+        const got = await obtain(r, { store: opts.store, provider, inflight, refresh: opts.refresh?.has(r.key) ?? false, ...(opts.signal ? { interrupt: opts.signal } : {}) }).finally(firstAnswer);
         if (got.generated) {
           generated++;
           if (got.cost) spent = addCost(spent, got.cost);
@@ -231,5 +248,5 @@ async function generateMisses(run: Lookups, opts: RunOptions): Promise<RunResult
       return true;
     },
   );
-  return finish();
+  return await finish();
 }

@@ -1,3 +1,4 @@
+import { parseWithCache, type ParseCache } from './parse-cache.js';
 import { parseManifestText } from './yaml-source.js';
 
 type Parse = ReturnType<typeof parseManifestText>;
@@ -13,6 +14,15 @@ export class LastParses {
     const last = this.byFile.get(file);
     if (last && last.text === text) return last.result;
     const result = parseManifestText(file, text);
+    this.byFile.set(file, { text, result });
+    return result;
+  }
+
+  /** The same, with parses also kept across processes (parse-cache.ts). */
+  async parseKept(file: string, text: string, cache: ParseCache): Promise<Parse> {
+    const last = this.byFile.get(file);
+    if (last && last.text === text) return last.result;
+    const result = await parseWithCache(file, text, cache);
     this.byFile.set(file, { text, result });
     return result;
   }

@@ -7,6 +7,7 @@ import { ManifestError, type Diagnostic } from '../errors.js';
 import { formatLocation, type SourceLocation } from '../location.js';
 import type { GenerationRequest } from '../request.js';
 import { buildRequest, type SpriteInput } from './build-request.js';
+import type { ParseCache } from './parse-cache.js';
 import { validateEntry, show } from './entry-issues.js';
 import { isInside, readInputImage, type ResolvedInput } from './input-file.js';
 import { nameProblem } from './names.js';
@@ -27,6 +28,8 @@ export interface LoadOptions {
   ignore?: string[];
   /** Parses to reuse while a file's text is unchanged (a long-lived project keeps one). */
   parses?: LastParses;
+  /** Where parses are kept across processes, by the files' hashes (parse-cache.ts). */
+  parseCache?: ParseCache;
 }
 
 export interface ManifestPlan {
@@ -82,7 +85,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
   for (const file of files) {
     const text = await readText(file, diagnostics);
     if (text === undefined) continue;
-    const result = parses.parse(file, text);
+    const result = opts.parseCache ? await parses.parseKept(file, text, opts.parseCache) : parses.parse(file, text);
     diagnostics.push(...result.diagnostics);
     if (!result.source) continue;
     const fileSprites = readTopLevel(result.source, diagnostics);
@@ -172,7 +175,7 @@ function readTopLevel(src: YamlSource, diagnostics: Diagnostic[]): FileSprites |
     });
     return undefined;
   }
-  if (typeof value !== 'object' || Array.isArray(value) || !isMap(src.doc.contents)) {
+  if (typeof value !== 'object' || Array.isArray(value) || !(src.topIsMap ?? isMap(src.doc.contents))) {
     err('manifest-not-mapping', `a manifest is a mapping with atlas, defaults and sprites; got ${show(value)}`, locate(src, []),
       'start the file with `sprites:` and list each sprite under it');
     return undefined;

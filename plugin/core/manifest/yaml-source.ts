@@ -37,6 +37,10 @@ export interface YamlSource {
   doc: Document.Parsed;
   lines: LineCounter;
   value: unknown;
+  /** Known without the document (a parse kept by parse-cache.ts): the top level is a mapping. */
+  topIsMap?: boolean;
+  /** Locations known without the document (parse-cache.ts); undefined: ask the document. */
+  known?(path: readonly (string | number)[], role: NodeRole): SourceLocation | undefined;
 }
 
 const YAML_HINTS: Record<string, string> = {
@@ -294,5 +298,5 @@ export function nodeLocation(src: YamlSource, node: Node | undefined): SourceLoc
 }
 
 export function locate(src: YamlSource, path: readonly (string | number)[], role: NodeRole = 'value'): SourceLocation {
-  return nodeLocation(src, nodeAt(src.doc, path, role));
+  return src.known?.(path, role) ?? nodeLocation(src, nodeAt(src.doc, path, role));
 }

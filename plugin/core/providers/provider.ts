@@ -63,6 +63,8 @@ export interface Provider {
   generate(payload: ApiPayload, ctx?: GenerateContext): Promise<GenerationResult>;
   /** The price of a request without generating it. */
   estimateCost(payload: ApiPayload, ctx?: GenerateContext): Promise<Cost>;
+  /** The price when it is known here, without a request (a free provider, a published formula); else undefined. */
+  knownPrice?(payload: ApiPayload): Cost | undefined;
   /** Release sockets and timers. */
   close?(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import type { GeneratedImage, Provider } from './provider.js';
 import { API_VERSIONS, DEFAULT_API_URL, RETRODIFFUSION_ID, createRetroDiffusionProvider, type ApiVersion, type RetroDiffusionOptions } from './retrodiffusion/index.js';
 
 /** What a project may tune of the API client; each has a sensible default in the client. */
-export type ApiTuning = Pick<RetroDiffusionOptions, 'timeoutMs' | 'maxAttempts' | 'maxRetryTimeMs' | 'requestsPerMinute' | 'retry' | 'version' | 'poll'>;
+export type ApiTuning = Pick<RetroDiffusionOptions, 'timeoutMs' | 'maxAttempts' | 'maxRetryTimeMs' | 'requestsPerMinute' | 'retry' | 'version' | 'poll' | 'exactCost'>;
 
 /**
  * The API version: the `api.version` option (or `--api`) first, then `RD_API_VERSION`, else v1.

@@ -211,7 +211,7 @@ function flipLastPixelByte(bytes: Uint8Array): Uint8Array {
 }
 
 describe('a failed estimate', () => {
-  it('ends the run with that error, after the other estimates have settled, and nothing is generated', async () => {
+  it('with a budget, ends the run with that error, after the other estimates have settled, and nothing is generated', async () => {
     const root = await tempDir();
     // Six sizes: six prices to ask (requests that differ only in prompt share one price).
     const sizes = [16, 20, 24, 28, 32, 36];
@@ -233,10 +233,43 @@ describe('a failed estimate', () => {
       }
     };
     const store = new CacheStore(join(root, 'manifests/.retro-cache'));
-    await expect(runGeneration(requests, { store, provider, root, concurrency: 2 })).rejects.toThrow(/refused this style/);
+    await expect(runGeneration(requests, { store, provider, root, concurrency: 2, maxCost: 100 })).rejects.toThrow(/refused this style/);
     // Nothing runs on behind the caller's back, and no estimate started after the failure.
     expect(inFlight).toBe(0);
     expect(settled).toBeLessThan(6);
     expect(provider.calls).toHaveLength(0);
+  });
+});
+
+describe('the estimate without a budget', () => {
+  it('never delays the first paid request: prices are asked once the first answer is in, and the summary has them', async () => {
+    const root = await tempDir();
+    await writeProject(root, { 'manifests/a.yaml': `sprites:\n${[16, 24, 32].map((n, i) => `  s${i}:\n    prompt: gem number ${i}\n    size: ${n}\n`).join('')}` });
+    const provider = countingProvider({ delayMs: 20 });
+    const requests = await keyedRequests(root, provider);
+    const paidBeforeEachEstimate: number[] = [];
+    const ask = provider.estimateCost.bind(provider);
+    provider.estimateCost = async (payload, ctx) => {
+      paidBeforeEachEstimate.push(provider.calls.length);
+      return ask(payload, ctx);
+    };
+    const store = new CacheStore(join(root, 'manifests/.retro-cache'));
+    const result = await runGeneration(requests, { store, provider, root, concurrency: 2 });
+    expect(result.summary.generated).toBe(3);
+    expect(paidBeforeEachEstimate).toHaveLength(3);
+    expect(Math.min(...paidBeforeEachEstimate)).toBeGreaterThanOrEqual(1);
+    expect(result.summary.estimate).toEqual({ credits: 3 });
+  });
+
+  it('a price the provider knows without asking is in the plan from the start', async () => {
+    const root = await tempDir();
+    await writeProject(root, { 'manifests/a.yaml': 'sprites:\n  gem:\n    prompt: a gem\n    size: 16\n' });
+    const provider = Object.assign(countingProvider(), { knownPrice: () => ({ amount: 2, unit: 'credits' as const }) });
+    const requests = await keyedRequests(root, provider);
+    let planned: unknown;
+    const store = new CacheStore(join(root, 'manifests/.retro-cache'));
+    await runGeneration(requests, { store, provider, root, reporter: { plan: (s) => (planned = { ...s.estimate }) } });
+    expect(planned).toEqual({ credits: 2 });
+    expect(provider.estimates).toHaveLength(0);
   });
 });

@@ -38,5 +38,8 @@ export function createPlaceholderProvider(): Provider {
     async estimateCost(): Promise<Cost> {
       return { ...FREE };
     },
+    knownPrice(): Cost {
+      return { ...FREE };
+    },
   };
 }

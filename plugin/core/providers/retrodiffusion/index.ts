@@ -2,11 +2,12 @@ import http from 'node:http';
 import https from 'node:https';
 import { formatLocation } from '../../location.js';
 import type { ApiPayload } from '../../payload.js';
-import type { Cost, GenerateContext, GenerationResult, Provider } from '../provider.js';
+import type { Cost, CostUnit, GenerateContext, GenerationResult, Provider } from '../provider.js';
 import { ApiError, isNotEnoughCredits, isRetryableStatus, parseErrorBody, type ErrorBody } from './api-error.js';
 import { formatCost, parseJson, readBalances, readCost, readGeneration } from './answer.js';
 import { send, type HttpResponse } from './http.js';
 import { limiterFor } from './limiter.js';
+import { knownPrice } from './price.js';
 import { MIN_KEY_LENGTH, redact, redactingLog } from './redact.js';
 import { AttemptFailed, DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy } from './retry.js';
 import { KEY_PAGE, header, statusError } from './status-error.js';
@@ -54,6 +55,11 @@ export interface RetroDiffusionOptions {
   root?: string;
   /** Largest answer accepted, in bytes (default 64 MiB). */
   maxBodyBytes?: number;
+  /**
+   * Ask `check_cost` for every price, even where the catalog's formula gives it here (default
+   * false: a known price costs no round trip; see price.ts for which are known).
+   */
+  exactCost?: boolean;
   /** `v1` (default) or `v2`: tasks under an Idempotency-Key, so a lost answer is never paid twice. */
   version?: ApiVersion;
   /** v2 task polling (waits and how long to wait in all). */
@@ -199,6 +205,18 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
     return `${ctx?.sprite ? ctx.sprite + ' ' : ''}(${style} ${payload.width}x${payload.height} x${payload.num_images})`;
   }
 
+  // Known prices are in USD: they apply only to an account billed in USD. What it is billed in is
+  // learned from a paid answer when there has been one, else asked once (one GET for the process,
+  // not one check_cost per kind of request); when that fails, check_cost answers and says why.
+  let billedIn: CostUnit | undefined;
+  let askingBilling: Promise<CostUnit | undefined> | undefined;
+  const accountUnit = async (): Promise<CostUnit | undefined> =>
+    billedIn ??
+    (await (askingBilling ??= balances().then(
+      (all) => (billedIn = all.some((c) => c.unit === 'usd') ? 'usd' : 'credits'),
+      () => undefined,
+    )));
+
   async function balances(): Promise<Cost[]> {
     try {
       const { json } = await call('GET', CREDITS, undefined, '', undefined, readBalances);
@@ -247,7 +265,9 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
       if (version === 'v2') {
         // Never falls back to v1: a paid v2 request that failed may still be running (V2_MIGRATION.md).
         try {
-          return await generateV2(payload, ctx, { transport: v2Transport, identity: { id: RETRODIFFUSION_ID, version: RETRODIFFUSION_VERSION }, poll, label: label(payload, ctx) });
+          const answer = await generateV2(payload, ctx, { transport: v2Transport, identity: { id: RETRODIFFUSION_ID, version: RETRODIFFUSION_VERSION }, poll, label: label(payload, ctx) });
+          billedIn ??= answer.cost.unit;
+          return answer;
         } catch (err) {
           if (err instanceof ApiError && err.code === 'not-enough-credits') {
             throw inContext(await explainShortfall(err, payload, ctx?.signal), ctx);
@@ -259,6 +279,7 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
         await call('POST', INFERENCES, JSON.stringify(payload), label(payload, ctx), ctx?.signal, (json) => {
           result = readGeneration(json, payload);
         });
+        billedIn ??= result!.cost.unit;
       } catch (err) {
         if (err instanceof ApiError && err.code === 'not-enough-credits') {
           throw inContext(await explainShortfall(err, payload, ctx?.signal), ctx);
@@ -268,7 +289,13 @@ export function createRetroDiffusionProvider(opts: RetroDiffusionOptions): Retro
       return result!;
     },
 
+    knownPrice(payload: ApiPayload): Cost | undefined {
+      return !opts.exactCost && billedIn === 'usd' ? knownPrice(payload) : undefined;
+    },
+
     async estimateCost(payload: ApiPayload, ctx?: GenerateContext): Promise<Cost> {
+      const local = opts.exactCost ? undefined : knownPrice(payload);
+      if (local && (await accountUnit()) === 'usd') return local;
       try {
         const { json } = await call('POST', INFERENCES, JSON.stringify({ ...payload, check_cost: true }), `${label(payload, ctx)} check_cost`, ctx?.signal, readCost);
         return readCost(json).cost;

@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isMap, type Document, type LineCounter } from 'yaml';
+import type { SourceLocation } from '../location.js';
+import { nodeAt, nodeLocation, parseManifestText, type NodeRole, type YamlSource } from './yaml-source.js';
+
+/**
+ * A manifest's parse, kept across processes by the hash of its bytes: YAML parsing is most of
+ * what loading thousands of sprites costs (1.35 s for 8000 with `parseDocument`), and an unchanged
+ * file parses to the same value every time.
+ *
+ * Kept: the plain value and the locations a clean load asks for (each sprite's name, each key of
+ * each sprite and of `defaults`). Everything else a later load might locate (an error about a
+ * missing key, say) comes from the real parse, done then, on demand, from the same text.
+ *
+ * Only clean parses are kept (no YAML error or warning, a mapping at the top, a value that JSON
+ * holds exactly), so the diagnostics of a file with mistakes always come from the parser. The
+ * folder is local (git-ignored) but still read as untrusted: an entry counts only when its format
+ * is this one, it names the hash of the text it is for, its body matches its own hash, and its
+ * shape is exactly what is written here; anything else is a miss, and the file is parsed.
+ */
+
+const FORMAT = 1;
+/** Larger than any cached parse of a 1 MiB manifest could be. */
+const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
+
+type Loc = [number, number];
+interface Locations {
+  /** sprite name -> [line, column of its key, { key: [line, column of its value] }] */
+  s: Record<string, [number, number, Record<string, Loc>]>;
+  /** defaults key -> [line, column of its value] */
+  d: Record<string, Loc>;
+}
+
+export type ParseResult = ReturnType<typeof parseManifestText>;
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export interface ParseCache {
+  /** The folder (local, git-ignored) the parses are kept in. */
+  dir: string;
+  /** Runs before the first write: the cache folder's .gitignore must keep the parses out of git first. */
+  beforeWrite?: () => Promise<void>;
+}
+
+/** The parse of `text` (the content of `file`), from the cache when a valid entry is there; else parsed and kept. */
+export async function parseWithCache(file: string, text: string, cache: ParseCache): Promise<ParseResult> {
+  const dir = cache.dir;
+  const hash = sha256(text);
+  const path = join(dir, `${hash}.json`);
+  const kept = await read(path, hash);
+  if (kept) return { source: cachedSource(file, text, kept.value, kept.locations), diagnostics: [] };
+  const result = parseManifestText(file, text);
+  const src = result.source;
+  if (src && result.diagnostics.length === 0 && isMap(src.doc.contents) && isExactJson(src.value, 0)) {
+    // Best effort: a read-only cache folder (CI) just parses every time.
+    await (cache.beforeWrite?.() ?? Promise.resolve())
+      .then(() => write(dir, path, hash, src.value, locationsOf(src)))
+      .catch(() => undefined);
+  }
+  return result;
+}
+
+async function read(path: string, hash: string): Promise<{ value: Record<string, unknown>; locations: Locations } | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (text.length > MAX_ENTRY_BYTES) return undefined;
+  const nl = text.indexOf('\n');
+  if (nl < 0) return undefined;
+  // First line: the header, naming the text's hash and the body's; then the body.
+  let header: unknown;
+  try {
+    header = JSON.parse(text.slice(0, nl));
+  } catch {
+    return undefined;
+  }
+  const body = text.slice(nl + 1);
+  if (!isRecord(header) || header.format !== FORMAT || header.text !== hash || header.body !== sha256(body)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed) || !isRecord(parsed.value) || !validLocations(parsed.locations)) return undefined;
+  return { value: parsed.value, locations: parsed.locations };
+}
+
+async function write(dir: string, path: string, hash: string, value: unknown, locations: Locations): Promise<void> {
+  const body = JSON.stringify({ value, locations });
+  await mkdir(dir, { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    await writeFile(tmp, `${JSON.stringify({ format: FORMAT, text: hash, body: sha256(body) })}\n${body}`);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** The locations a clean load asks for, found the way `locate` finds them. */
+function locationsOf(src: YamlSource): Locations {
+  const at = (path: (string | number)[], role: NodeRole = 'value'): Loc => {
+    const l = nodeLocation(src, nodeAt(src.doc, path, role));
+    return [l.line, l.column];
+  };
+  const value = src.value as Record<string, unknown>;
+  const locations: Locations = { s: {}, d: {} };
+  if (isRecord(value.defaults)) for (const k of Object.keys(value.defaults)) locations.d[k] = at(['defaults', k]);
+  if (isRecord(value.sprites)) {
+    for (const [name, entry] of Object.entries(value.sprites)) {
+      const keys: Record<string, Loc> = {};
+      if (isRecord(entry)) for (const k of Object.keys(entry)) keys[k] = at(['sprites', name, k]);
+      const [line, column] = at(['sprites', name], 'key');
+      locations.s[name] = [line, column, keys];
+    }
+  }
+  return locations;
+}
+
+/**
+ * A YamlSource whose value and common locations come from the kept parse; its document is parsed
+ * from the same text the first time anything else needs it.
+ */
+function cachedSource(file: string, text: string, value: Record<string, unknown>, locations: Locations): YamlSource {
+  let real: YamlSource | undefined;
+  const parsed = (): YamlSource => {
+    if (!real) {
+      const r = parseManifestText(file, text);
+      // The text parsed cleanly when the entry was written; a parser that now disagrees is a bug.
+      if (!r.source) throw new Error(`retro-sprites: ${file} no longer parses as it did when its parse was kept`);
+      real = r.source;
+    }
+    return real;
+  };
+  const loc = (l: Loc): SourceLocation => ({ file, line: l[0], column: l[1] });
+  return {
+    file,
+    value,
+    get doc(): Document.Parsed {
+      return parsed().doc;
+    },
+    get lines(): LineCounter {
+      return parsed().lines;
+    },
+    topIsMap: true,
+    known(path: readonly (string | number)[], role: NodeRole): SourceLocation | undefined {
+      if (path[0] === 'sprites' && typeof path[1] === 'string' && Object.hasOwn(locations.s, path[1])) {
+        const s = locations.s[path[1]]!;
+        if (path.length === 2 && role === 'key') return loc([s[0], s[1]]);
+        if (path.length === 3 && role === 'value' && typeof path[2] === 'string' && Object.hasOwn(s[2], path[2])) return loc(s[2][path[2]]!);
+      }
+      if (path.length === 2 && path[0] === 'defaults' && role === 'value' && typeof path[1] === 'string' && Object.hasOwn(locations.d, path[1])) return loc(locations.d[path[1]]!);
+      return undefined;
+    },
+  };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** Plain data JSON gives back unchanged: finite numbers (not -0), strings, booleans, null, arrays, plain objects. */
+function isExactJson(v: unknown, depth: number): boolean {
+  if (depth > 64) return false;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (Array.isArray(v)) return v.every((x) => isExactJson(x, depth + 1));
+  if (isRecord(v)) return !Object.hasOwn(v, '__proto__') && Object.values(v).every((x) => isExactJson(x, depth + 1));
+  return false;
+}
+
+const isPos = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 1;
+const isLoc = (l: unknown): boolean => Array.isArray(l) && l.length === 2 && isPos(l[0]) && isPos(l[1]);
+
+function validLocations(v: unknown): v is Locations {
+  if (!isRecord(v) || !isRecord(v.s) || !isRecord(v.d)) return false;
+  if (!Object.values(v.d).every(isLoc)) return false;
+  return Object.values(v.s).every(
+    (s) => Array.isArray(s) && s.length === 3 && isPos(s[0]) && isPos(s[1]) && isRecord(s[2]) && Object.values(s[2]).every(isLoc),
+  );
+}

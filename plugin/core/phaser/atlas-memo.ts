@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { atomicWrite } from '../fs/atomic-write.js';
+import type { RgbaImage } from '../image/bitmap.js';
+import type { PngEffort } from '../image/png-encode.js';
+import { pngSize } from '../image/png.js';
+import { byName } from '../order.js';
+import { runPool } from '../pool.js';
+import type { KeyedRequest } from '../request.js';
+import type { AtlasOptions, BuiltAtlas } from './atlas.js';
+import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
+
+/**
+ * Each atlas's output kept by its inputs, so an unchanged build neither decodes nor repacks: the
+ * inputs are the atlas's name, each sprite's name, content key, options and the hash of its cache
+ * record (a regenerated sprite keeps its key but gets a new record), the atlas options, the PNG
+ * effort and this format's version. The output is the built atlas without its pixels (frames,
+ * animations, what each sprite became) and the encoded PNG of every page and tiling image, each
+ * named by its sha256.
+ *
+ * Derived and local (`.atlases/` in the cache folder, git-ignored), and read as untrusted: an entry
+ * is used only when its header names this format and these inputs, its body matches its own hash,
+ * its shape is what is written here, and every PNG it names is there with that sha256 and that
+ * size. Anything else is a miss and the atlas takes the full path (decode, pack, encode).
+ */
+
+/** Bumped whenever what buildAtlas or the renderer make from the same inputs changes. */
+const MEMO_FORMAT = 2;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
+
+interface StoredImage { width: number; height: number; png: string }
+interface StoredAtlas {
+  atlas: Omit<BuiltAtlas, 'pages' | 'images' | 'tilesets'> & { tilesets: [] };
+  pages: StoredImage[];
+  images: { name: string; image: StoredImage }[];
+}
+
+/** Where the memo lives and how it reads the cache (the cache folder's layout is not the memo's to know). */
+export interface AtlasMemoPlace {
+  /** Its own folder (local, git-ignored). */
+  dir: string;
+  /** The path of a cache entry's record.json. */
+  recordFile(key: string): string;
+  /** Runs before the first write: the folder's .gitignore must keep the memo out of git first. */
+  beforeWrite(): Promise<void>;
+}
+
+export class AtlasMemo {
+  private readonly dir: string;
+
+  constructor(
+    private readonly place: AtlasMemoPlace,
+    private readonly options: AtlasOptions,
+    private readonly effort: PngEffort,
+  ) {
+    this.dir = place.dir;
+  }
+
+  /** The memo key of one atlas's sprites; undefined when a sprite has no cache record (it must be generated). */
+  async keyOf(atlas: string, requests: readonly KeyedRequest[]): Promise<string | undefined> {
+    const records = new Map<string, string | undefined>();
+    await runPool([...new Set(requests.map((r) => r.key))], 16, async (key) => {
+      const text = await readFile(this.place.recordFile(key)).catch(() => undefined);
+      records.set(key, text ? sha256(text) : undefined);
+    });
+    if ([...records.values()].some((h) => h === undefined)) return undefined;
+    const sprites = requests
+      .map((r) => [r.sprite, r.key, r.options, records.get(r.key)] as const)
+      .sort((a, b) => byName(a[0], b[0]));
+    return sha256(JSON.stringify({ format: MEMO_FORMAT, atlas, options: this.options, effort: this.effort, sprites }));
+  }
+
+  /**
+   * The atlas as it was built from these inputs, its pages standing in by size with their encoded
+   * bytes handed to the renderer; undefined unless everything verifies.
+   */
+  async load(atlas: string, key: string): Promise<BuiltAtlas | undefined> {
+    const text = await readFile(join(this.dir, `${key}.json`), 'utf8').catch(() => undefined);
+    if (!text || text.length > 64 * 1024 * 1024) return undefined;
+    const nl = text.indexOf('\n');
+    if (nl < 0) return undefined;
+    let header: unknown;
+    let stored: unknown;
+    try {
+      header = JSON.parse(text.slice(0, nl));
+      const body = text.slice(nl + 1);
+      if (!isRecord(header) || header.format !== MEMO_FORMAT || header.key !== key || header.body !== sha256(body)) return undefined;
+      stored = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+    if (!validStored(stored, atlas)) return undefined;
+    const images = [...stored.pages, ...stored.images.map((i) => i.image)];
+    const bytes = new Map<string, Uint8Array>();
+    let ok = true;
+    await runPool([...new Set(images.map((i) => i.png))], 8, async (png) => {
+      const b = await readFile(join(this.dir, `${png}.png`)).catch(() => undefined);
+      if (!b || sha256(b) !== png) ok = false;
+      else bytes.set(png, new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    });
+    if (!ok) return undefined;
+    const standIn = (s: StoredImage): RgbaImage | undefined => {
+      const png = bytes.get(s.png)!;
+      const size = pngSize(png);
+      if (!size || size.width !== s.width || size.height !== s.height) return undefined;
+      // No pixels: the renderer only asks a page its size and its encoding, handed in here.
+      const image: RgbaImage = { width: s.width, height: s.height, data: new Uint8Array(0) };
+      rememberEncodedPage(image, this.effort, png);
+      return image;
+    };
+    const pages = stored.pages.map(standIn);
+    const tiles = stored.images.map((i) => ({ name: i.name, image: standIn(i.image) }));
+    if (pages.some((p) => !p) || tiles.some((t) => !t.image)) return undefined;
+    return { ...stored.atlas, pages: pages as RgbaImage[], images: tiles as BuiltAtlas['images'], tilesets: [] };
+  }
+
+  /** Keeps a freshly built atlas, after the renderer encoded it. Best effort: a lost write is a later rebuild. */
+  async save(key: string, built: BuiltAtlas): Promise<void> {
+    // Tilesets carry bitmaps of their own that the memo does not store yet: such an atlas always
+    // takes the full path.
+    if (built.tilesets.length > 0) return;
+    const toStored = (image: RgbaImage): StoredImage | undefined => {
+      const png = encodedPage(image, this.effort);
+      return png ? { width: image.width, height: image.height, png: sha256(png) } : undefined;
+    };
+    const pages = built.pages.map(toStored);
+    const images = built.images.map((i) => ({ name: i.name, image: toStored(i.image) }));
+    if (pages.some((p) => !p) || images.some((i) => !i.image)) return;
+    const { pages: _p, images: _i, ...atlas } = built;
+    const body = JSON.stringify({ atlas, pages, images } satisfies { atlas: unknown; pages: unknown; images: unknown });
+    try {
+      await this.place.beforeWrite();
+      await mkdir(this.dir, { recursive: true });
+      for (const image of [...built.pages, ...built.images.map((i) => i.image)]) {
+        const png = encodedPage(image, this.effort)!;
+        await atomicWrite(join(this.dir, `${sha256(png)}.png`), png);
+      }
+      await atomicWrite(join(this.dir, `${key}.json`), `${JSON.stringify({ format: MEMO_FORMAT, key, body: sha256(body) })}\n${body}`);
+    } catch {
+      // Derived data never fails a build.
+    }
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const isSize = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 65536;
+const isCount = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0;
+const isBox = (b: unknown): boolean => isRecord(b) && isCount(b.x) && isCount(b.y) && isCount(b.w) && isCount(b.h);
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const isImage = (i: unknown): i is StoredImage => isRecord(i) && isSize(i.width) && isSize(i.height) && typeof i.png === 'string' && HEX64.test(i.png);
+
+/** The shape save() writes, and frames that lie on their pages. */
+function validStored(v: unknown, atlas: string): v is StoredAtlas {
+  if (!isRecord(v) || !isRecord(v.atlas) || !Array.isArray(v.pages) || !Array.isArray(v.images)) return false;
+  if (!v.pages.every(isImage) || !v.images.every((i) => isRecord(i) && typeof i.name === 'string' && isImage(i.image))) return false;
+  const a = v.atlas;
+  if (!Array.isArray(a.tilesets) || a.tilesets.length !== 0) return false;
+  if (a.atlas !== atlas || typeof a.occupancy !== 'number' || !Array.isArray(a.frames) || !Array.isArray(a.animations) || !isRecord(a.sprites)) return false;
+  const pages = v.pages as StoredImage[];
+  for (const f of a.frames) {
+    if (!isRecord(f) || typeof f.name !== 'string' || !Number.isInteger(f.page) || !isBox(f.frame) || !isBox(f.spriteSourceSize) || typeof f.trimmed !== 'boolean') return false;
+    if (!isRecord(f.sourceSize) || !isCount(f.sourceSize.w) || !isCount(f.sourceSize.h)) return false;
+    if (f.pivot !== undefined && !(isRecord(f.pivot) && typeof f.pivot.x === 'number' && typeof f.pivot.y === 'number')) return false;
+    const page = pages[f.page as number];
+    const box = f.frame as { x: number; y: number; w: number; h: number };
+    if (!page || box.x + box.w > page.width || box.y + box.h > page.height) return false;
+  }
+  for (const anim of a.animations) {
+    if (!isRecord(anim) || typeof anim.key !== 'string' || typeof anim.frameRate !== 'number' || typeof anim.repeat !== 'number' || !Array.isArray(anim.frames)) return false;
+    if (!anim.frames.every((fr) => isRecord(fr) && typeof fr.frame === 'string' && (fr.durationMs === undefined || typeof fr.durationMs === 'number'))) return false;
+  }
+  for (const out of Object.values(a.sprites)) {
+    if (!isRecord(out) || !isStrings(out.frames) || !isStrings(out.animations) || !isStrings(out.images)) return false;
+  }
+  return true;
+}

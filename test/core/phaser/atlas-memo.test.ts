@@ -1,0 +1,119 @@
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodePng } from '../../../plugin/core/image/png.js';
+import { SpriteSession, type Snapshot } from '../../../plugin/core/session.js';
+import { writeProject } from '../../helpers/project.js';
+import { useTempDirs } from '../../helpers/tmp.js';
+
+// The reference for a kept atlas is the full path: decode, pack and encode from the cached art.
+// A build from the memo must ship exactly the bytes that path ships, and a damaged memo none of its own.
+
+const tempDir = useTempDirs();
+const CACHE = 'manifests/.retro-cache';
+
+const MANIFESTS = {
+  'manifests/gems.yaml': 'atlas: gems\nsprites:\n  ruby:\n    prompt: red gem\n    size: 16\n  opal:\n    prompt: white gem\n    size: 24\n    num_images: 2\n',
+  'manifests/tiles.yaml': 'atlas: tiles\nsprites:\n  grass:\n    prompt: grass tile\n    size: 16\n    tile_x: true\n    tile_y: true\n  rock:\n    prompt: rock\n    size: 32\n',
+};
+
+/** One `vite build`'s session: a fresh process's view (nothing in memory), the memo on. */
+async function build(root: string, warnings: string[] = []): Promise<Snapshot> {
+  const session = new SpriteSession({ root, provider: 'placeholder', atlasMemo: true, reporter: { warn: (w) => warnings.push(w) } });
+  return session.refresh();
+}
+const bytesOf = (s: Snapshot) => Object.fromEntries(s.files.map((f) => [f.fileName, Buffer.from(f.bytes).toString('base64')]));
+const memoFiles = async (root: string) => (await readdir(join(root, CACHE, '.atlases')).catch(() => [] as string[])).sort();
+const imageFiles = async (root: string) => {
+  const out: string[] = [];
+  for (const shard of (await readdir(join(root, CACHE))).filter((d) => /^[0-9a-f]{2}$/.test(d))) {
+    for (const key of await readdir(join(root, CACHE, shard))) {
+      for (const f of await readdir(join(root, CACHE, shard, key))) if (/\.(png|gif)$/.test(f)) out.push(join(root, CACHE, shard, key, f));
+    }
+  }
+  return out;
+};
+
+describe('an unchanged build takes each atlas from the memo', () => {
+  it('ships the same bytes as the full path, without reading a single cached image', async () => {
+    const root = await tempDir();
+    await writeProject(root, MANIFESTS);
+    const first = await build(root);
+    expect((await memoFiles(root)).filter((f) => f.endsWith('.json'))).toHaveLength(2);
+    // Proof that no image is read: take them all away. (The memo's own PNGs are verified instead.)
+    for (const f of await imageFiles(root)) await rm(f);
+    const warm = await build(root);
+    expect(bytesOf(warm)).toEqual(bytesOf(first));
+    expect(warm.keys).toEqual(first.keys);
+    expect(warm.summary).toMatchObject({ sprites: 4, cached: 4, toGenerate: 0 });
+  });
+
+  it('the pages it ships are real PNGs of the packed art (decoded by our reader, as the full path made them)', async () => {
+    const root = await tempDir();
+    await writeProject(root, MANIFESTS);
+    const first = await build(root);
+    const warm = await build(root);
+    for (const f of warm.files.filter((x) => x.fileName.endsWith('.png'))) {
+      const img = decodePng(f.bytes);
+      expect(img.width).toBeGreaterThan(0);
+      expect(Buffer.from(f.bytes)).toEqual(Buffer.from(first.files.find((x) => x.fileName === f.fileName)!.bytes));
+    }
+  });
+
+  it('a sprite whose art changed rebuilds its atlas only; the other stays kept', async () => {
+    const root = await tempDir();
+    await writeProject(root, MANIFESTS);
+    await build(root);
+    await writeFile(join(root, 'manifests/gems.yaml'), MANIFESTS['manifests/gems.yaml'].replace('red gem', 'green gem'));
+    // Were the gems atlas kept, this removal would not matter; it is rebuilt, from the new art.
+    const next = await build(root);
+    const fresh = new SpriteSession({ root, provider: 'placeholder' });
+    expect(bytesOf(next)).toEqual(bytesOf(await fresh.refresh()));
+    expect((await memoFiles(root)).filter((f) => f.endsWith('.json'))).toHaveLength(3);
+  });
+
+  it('never ships a damaged memo: any damage is a miss, and the full path ships the right bytes', async () => {
+    const root = await tempDir();
+    await writeProject(root, MANIFESTS);
+    const truth = bytesOf(await build(root));
+    const dir = join(root, CACHE, '.atlases');
+    const damages: [string, (text: Buffer) => Buffer][] = [
+      ['a page PNG with a flipped byte', (b) => { const c = Buffer.from(b); c[c.length - 20]! ^= 0xff; return c; }],
+      ['a page PNG cut short', (b) => b.subarray(0, b.length >> 1)],
+      ['a record whose body was edited', (b) => Buffer.from(b.toString('utf8').replace('"occupancy":', '"occupancy":0.5,"was":'))],
+      ['a record with its header gone', (b) => Buffer.from(b.toString('utf8').slice(b.indexOf('\n') + 1))],
+      ['an empty record', () => Buffer.alloc(0)],
+    ];
+    for (const [what, damage] of damages) {
+      const wantPng = what.includes('PNG');
+      const files = (await memoFiles(root)).filter((f) => f.endsWith(wantPng ? '.png' : '.json'));
+      for (const f of files) {
+        const before = await readFile(join(dir, f));
+        const after = damage(before);
+        expect(after.equals(before), `${what} changes ${f}`).toBe(false);
+        await writeFile(join(dir, f), after);
+      }
+      expect(bytesOf(await build(root)), what).toEqual(truth);
+      // Rebuilt and kept again: the next build is warm and right.
+      await rm(dir, { recursive: true, force: true });
+      await build(root);
+    }
+  });
+
+  it('a frame that points off its page is refused even when the hashes are right', async () => {
+    const root = await tempDir();
+    await writeProject(root, MANIFESTS);
+    const truth = bytesOf(await build(root));
+    const dir = join(root, CACHE, '.atlases');
+    const { createHash } = await import('node:crypto');
+    for (const f of (await memoFiles(root)).filter((x) => x.endsWith('.json'))) {
+      const text = await readFile(join(dir, f), 'utf8');
+      const header = JSON.parse(text.slice(0, text.indexOf('\n')));
+      const original = text.slice(text.indexOf('\n') + 1);
+      const body = original.replace(/"frame":\{"x":\d+/g, '"frame":{"x":99999');
+      expect(body).not.toBe(original);
+      await writeFile(join(dir, f), `${JSON.stringify({ ...header, body: createHash('sha256').update(body).digest('hex') })}\n${body}`);
+    }
+    expect(bytesOf(await build(root))).toEqual(truth);
+  });
+});
