@@ -26,6 +26,6 @@ describe('retro-sprites argument mistakes', () => {
     expect(run.code).toBe(2);
     expect(run.err).toEqual(['retro-sprites: unknown command "genrate"; did you mean generate? See `retro-sprites help`.']);
     const far = await runCli(['xyzzy'], { cwd: await tempDir() });
-    expect(far.err[0]).toMatch(/unknown command "xyzzy"\. Commands: check, generate, credits, types, prune, cache, emulate\./);
+    expect(far.err[0]).toMatch(/unknown command "xyzzy"\. Commands: check, generate, credits, variants, types, prune, cache, emulate\./);
   });
 });
