@@ -50,7 +50,7 @@ export const variantsCommand: Command = {
       const seeds = variantSeeds(base, count);
       const variants = seeds.map((seed) => variantRequest(base, seed, project.provider));
       // The plan line of the reporter states the estimated cost before anything is spent.
-      const result = await runGeneration(variants, { ...runOptionsOf(project), signal: ctx.signal, reporter: cliReporter(io) });
+      const result = await runGeneration(variants, { ...runOptionsOf(project), priceFirst: true, signal: ctx.signal, reporter: cliReporter(io) });
       if (result.failures.length > 0) throw new GenerationFailedError(result.failures, project.root);
 
       const notes = await readVariants(project.cacheDir);

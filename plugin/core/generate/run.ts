@@ -22,10 +22,15 @@ export interface RunOptions {
   /** Requests in flight at once (default 4). */
   concurrency?: number;
   /**
-   * Ask the price before spending (default). `false` skips it when no budget needs it: the dev
-   * server's edit loop, where a price round trip would double the wait for one sprite.
+   * Tell the estimate (default): prices known at once are in the plan, the rest are asked once the
+   * first answers are in. `false` skips it: the dev server's edit loop.
    */
   estimate?: boolean;
+  /**
+   * Ask every price before the first paid request, so the plan states the cost before anything is
+   * spent (`retro-sprites variants`). A budget or a dry run implies it.
+   */
+  priceFirst?: boolean;
   /** Plan and estimate only. */
   dryRun?: boolean;
   /** Stops starting new requests; those in flight finish and are saved (they are paid for). */
@@ -142,7 +147,7 @@ async function generateMisses(run: Lookups, opts: RunOptions): Promise<RunResult
   // estimate is for the user's information only and must not delay the art: the plan says the
   // prices already known, and the rest are learned once the first answers are in (which also tell
   // the provider how the account is billed, so a published price then costs no round trip).
-  const priceFirst = opts.maxCost !== undefined || opts.dryRun === true;
+  const priceFirst = opts.maxCost !== undefined || opts.dryRun === true || opts.priceFirst === true;
   if (priceFirst) await prices.learn(misses, provider, { concurrency, signal: opts.signal, root: opts.root });
   else if (opts.estimate !== false) prices.fillKnown(misses, provider);
   const estimates = new Map<string, Cost>();

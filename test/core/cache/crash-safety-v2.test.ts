@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CacheStore } from '../../../plugin/core/cache/store.js';
 import { RETRODIFFUSION_ID, RETRODIFFUSION_VERSION } from '../../../plugin/core/providers/retrodiffusion/index.js';
 import { startEmulator, type Emulator, type EmulatorOptions, type LedgerCharge } from '../../../plugin/emulator/index.js';
 import { keyedRequests, manySprites, writeProject } from '../../helpers/project.js';
+import { generateChild, seeded, type GenerateExit } from '../../helpers/generate-child.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 
 /**
@@ -15,7 +15,6 @@ import { useTempDirs } from '../../helpers/tmp.js';
  * Idempotency-Key, the pending-task journal) must charge each sprite exactly once; v1, which has no
  * way to ask "did you already take my money?", is run through the same kills and its figure printed.
  */
-const BIN = fileURLToPath(new URL('../../../plugin/bin/retro-sprites.js', import.meta.url));
 const TOKEN = 'crash-v2-token';
 const tempDir = useTempDirs();
 const emulators: Emulator[] = [];
@@ -31,30 +30,8 @@ async function emulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   return emu;
 }
 
-function generate(root: string, emu: Emulator, api: Api, onSpawn?: (c: ChildProcess) => void, killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, RD_API_KEY: TOKEN, RD_API_URL: emu.url, RD_API_VERSION: api };
-  delete env.CI; // CI freezes the cache; these children are meant to spend.
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'generate', '--concurrency', '4'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    onSpawn?.(child);
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stderr });
-    });
-  });
-}
-
-/** mulberry32: the kill instants are random but the same on every run. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+function generate(root: string, emu: Emulator, api: Api, onSpawn?: (c: ChildProcess) => void, killAfterMs?: number): Promise<GenerateExit> {
+  return generateChild(root, { RD_API_KEY: TOKEN, RD_API_URL: emu.url, RD_API_VERSION: api }, { onSpawn, killAfterMs });
 }
 
 /** Paid, not refunded, charges per prompt. */

@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CacheStore } from '../../../plugin/core/cache/store.js';
 import { startEmulator, type Emulator } from '../../../plugin/emulator/index.js';
 import { RETRODIFFUSION_ID, RETRODIFFUSION_VERSION } from '../../../plugin/core/providers/retrodiffusion/index.js';
 import { keyedRequests, manySprites, writeProject } from '../../helpers/project.js';
+import { generateChild, seeded, type GenerateExit } from '../../helpers/generate-child.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 
-const BIN = fileURLToPath(new URL('../../../plugin/bin/retro-sprites.js', import.meta.url));
 const TOKEN = 'crash-test-token';
 const tempDir = useTempDirs();
 let emulator: Emulator;
@@ -27,34 +25,8 @@ function generations(): { prompt: string }[] {
     .map((r) => r.json as { prompt: string });
 }
 
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, RD_API_KEY: TOKEN, RD_API_URL: emulator.url };
-  delete env.CI; // CI freezes the cache; these children are meant to spend.
-  return env;
-}
-
-/** Runs `retro-sprites generate` in a child process; kills it with SIGKILL after `killAfterMs` if given. */
-function generate(root: string, killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'generate', '--concurrency', '4'], { cwd: root, env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stderr });
-    });
-  });
-}
-
-/** mulberry32: the kill instants are random but the same on every run. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+function generate(root: string, killAfterMs?: number): Promise<GenerateExit> {
+  return generateChild(root, { RD_API_KEY: TOKEN, RD_API_URL: emulator.url }, { killAfterMs });
 }
 
 describe('a generation killed at any instant', () => {
