@@ -61,19 +61,39 @@ export class KeyLocks {
     const pollMs = opts.pollMs ?? this.pollMs;
     for (;;) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new RetroSpritesError('aborted', 'aborted');
-      try {
-        const handle = await open(path, 'wx');
-        const owner: LockOwner = { pid: process.pid, host: HOST, at: Date.now() };
-        await handle.writeFile(JSON.stringify(owner));
-        await handle.close();
+      if (await this.tryCreate(path)) {
         return async () => {
           await rm(path, { force: true });
         };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
       if (await this.breakIfStale(path, opts.staleMs ?? this.staleMs)) continue;
       await sleep(pollMs);
+    }
+  }
+
+  /**
+   * Creates the lock with its owner already in it: the owner is written to a file of our own, then
+   * hard-linked under the lock's name, which fails if the lock exists. A lock created empty and
+   * filled after (open 'wx', then write) can stay empty for seconds on a loaded machine, whose disk
+   * queue is full of other writes' fsyncs, and a waiter would then take it for a dead one.
+   */
+  private async tryCreate(path: string): Promise<boolean> {
+    const owner: LockOwner = { pid: process.pid, host: HOST, at: Date.now() };
+    const mine = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.new`;
+    const handle = await open(mine, 'wx');
+    try {
+      await handle.writeFile(JSON.stringify(owner));
+    } finally {
+      await handle.close();
+    }
+    try {
+      await link(mine, path);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      return false;
+    } finally {
+      await rm(mine, { force: true });
     }
   }
 
