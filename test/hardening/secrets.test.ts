@@ -118,7 +118,7 @@ describe('redaction replaces whole occurrences, never pieces of words', () => {
     expect(redact(`token=${key}; retex9ture42s stays; ${key}`, key)).toBe('token=[redacted]; retex9ture42s stays; [redacted]');
     // A log line with ordinary words and no key is printed as it is.
     const line = 'retrodiffusion: POST /v1/inferences items/texture (texture 16x16 x1) -> 200 in 12 ms';
-    expect(redact(line, 'rdpk-4f1c9e7a2b')).toBe(line);
+    expect(redact(line, 'test-key-4f1c9e7a2b')).toBe(line);
   });
 
   it(`RD_API_KEY shorter than ${MIN_KEY_LENGTH} characters is refused before any request, naming RD_API_KEY`, async () => {
