@@ -64,7 +64,10 @@ async function race(server: Pick<RemoteServer, 'url' | 'env'>, api: 'v1' | 'v2',
 const v1Figures = new Map<string, string>();
 
 describe.each(['s3', 's3-conditional', 'turbo'] as const)('two machines miss the same sprites at the same moment, v1 API (%s)', (kind) => {
-  it('v1: the lease makes the second wait for the first one\'s upload; the figure is printed', async () => {
+  // Retried: once in a CI run on this loaded 2-core machine the lease calls to s3rver failed for a
+  // whole run, so both machines paid for every sprite, as designed when the remote fails. Each try
+  // prints its figure; the exact count still has to hold on a try where the remote answered.
+  it('v1: the lease makes the second wait for the first one\'s upload; the figure is printed', { retry: 2 }, async () => {
     const emulator = await startEmulator({ token: RD_KEY, credits: 100_000, latencyMs: 120 });
     cleanup.push(() => emulator.close());
     const server = await REMOTE_SERVERS[kind](await tempDir());
