@@ -25,6 +25,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   session: [...BASE, 'manifest', 'providers', 'cache', 'generate', 'phaser', 'project'],
   'offline-keys': [...BASE, 'manifest', 'providers', 'cache', 'phaser'],
   variants: [...BASE, 'cache'],
+  'build-memo': [...BASE, 'cache'],
 };
 /**
  * Single files a face may reach in another: `retro-sprites types` writes the very declarations the

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { DEFAULT_CACHE_DIR } from './cache/folder.js';
+import { resolveCacheDir } from './cache/folder.js';
 import { CacheStore } from './cache/store.js';
 import { cacheKey } from './cache-key.js';
 import { openRemoteCache } from './cache/remote/open.js';
@@ -77,8 +77,7 @@ export function runOptionsOf(project: Project): ProjectRunOptions {
 export function openProject(opts: ProjectOptions = {}): Project {
   const env = opts.env ?? process.env;
   const root = resolve(opts.root ?? process.cwd());
-  // RETRO_SPRITES_CACHE: a throwaway cache for a session against the emulator, without editing the config.
-  const cacheDir = resolve(root, opts.cacheDir ?? (env.RETRO_SPRITES_CACHE?.trim() || DEFAULT_CACHE_DIR));
+  const cacheDir = resolveCacheDir(root, opts.cacheDir, env);
   const choice = selectProvider({
     provider: opts.provider,
     apiKey: opts.apiKey,

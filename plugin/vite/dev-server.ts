@@ -15,7 +15,7 @@ const DEBOUNCE_MS = 30;
 export interface DevServerContext {
   config: ResolvedConfig;
   options: RetroSpritesOptions;
-  createSession(extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate' | 'pngEffort'>): SpriteSession;
+  createSession(extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate' | 'pngEffort'>): Promise<SpriteSession>;
   writeDts(snapshot: Snapshot): Promise<void>;
   /** Prints the manifests' warnings in Vite's terminal (once per change). */
   warnings(list: Snapshot['plan']['warnings']): void;
@@ -29,7 +29,7 @@ export interface DevServerContext {
  * images they reference, and tell the page what changed (`retro-sprites:update`), reload it when
  * the keys a scene can name changed, or show the error in the overlay.
  */
-export function serveArt(server: ViteDevServer, ctx: DevServerContext): { session: SpriteSession; packUrl: string; ready: Promise<Snapshot> } {
+export async function serveArt(server: ViteDevServer, ctx: DevServerContext): Promise<{ session: SpriteSession; packUrl: string; ready: Promise<Snapshot> }> {
   const { config } = ctx;
   const base = config.base.endsWith('/') ? config.base : config.base + '/';
   const filesUrl = `${base}${DEV_PREFIX}/files/`;
@@ -69,7 +69,7 @@ export function serveArt(server: ViteDevServer, ctx: DevServerContext): { sessio
     client.hot.send({ type: 'error', err: { message: e.message, stack: e.stack ?? '', id: e.id, frame: e.frame, loc: e.loc, plugin: PLUGIN_NAME } });
   };
 
-  const session = ctx.createSession({
+  const session = await ctx.createSession({
     fileName: (logical, bytes) => (logical === 'pack.json' ? logical : hashedName(logical, bytes)),
     packPath: filesUrl,
     placeholdersFirst: true,

@@ -2,20 +2,24 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin, ResolvedConfig } from 'vite';
+import { BuildMemo } from '../core/build-memo.js';
+import { CacheFolder, resolveCacheDir } from '../core/cache/folder.js';
 import { RetroSpritesError, userMessage } from '../core/errors.js';
 import { formatCost } from '../core/generate/cost.js';
-import { GenerationFailedError } from '../core/generate/errors.js';
 import { formatSummary, type ProgressReporter } from '../core/generate/progress.js';
-import { SpriteSession, type SessionOptions, type Snapshot } from '../core/session.js';
-import { serveArt } from './dev-server.js';
+import type { SessionOptions, Snapshot, SpriteSession } from '../core/session.js';
+import { artOfKept, artOfSnapshot, buildContext, keptOfArt, type BuildArt } from './build-art.js';
 import { declarations, defaultDtsPath, writeIfChanged } from './dts.js';
 import { hashedName } from './hashed-name.js';
-import { ManifestFiles } from './manifest-files.js';
+import type { ManifestFiles } from './manifest-files.js';
 import type { RetroSpritesOptions } from './options.js';
-import { RESOLVED_VIRTUAL_ID, VIRTUAL_ID, virtualKeys, virtualModuleCode } from './virtual-module.js';
+import { RESOLVED_VIRTUAL_ID, VIRTUAL_ID, virtualKeys, virtualModuleCode, virtualTables, type VirtualTables } from './virtual-module.js';
 import { manifestWarnings } from './warnings.js';
-import { watchedFiles } from './watched-files.js';
 import { PLUGIN_NAME, toViteError } from './vite-error.js';
+
+// The pipeline (manifests, cache, providers, packing) loads only when a build has to make its art
+// or the dev server starts: a build kept by its inputs never pays for loading it.
+const loadSession = () => import('../core/session.js');
 
 /** The browser runtime next to this file: `.ts` when run from source, `.js` from dist. */
 function runtimePath(): string {
@@ -48,22 +52,25 @@ function viteReporter(config: ResolvedConfig): ProgressReporter {
 
 /**
  * `retroSprites()`: YAML manifests in, Phaser atlases out. In `vite build` the art is generated
- * (or read from the cache) and emitted with content-hashed names; in `vite` (dev) it is served from
+ * (or read from the cache) and emitted with content-hashed names; a build whose inputs are all as
+ * they were emits what it kept last time (core/build-memo.ts). In `vite` (dev) it is served from
  * memory and swapped in the running game when a manifest changes.
  */
 export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
   let config: ResolvedConfig;
   let session: SpriteSession | undefined;
+  let manifestFiles: ManifestFiles | undefined;
   let devPackUrl = '';
   let ready: Promise<Snapshot | undefined> = Promise.resolve(undefined);
   /** Build: the art each environment uses, and the pack URL expression of its virtual module. */
-  const built = new Map<string, Snapshot>();
+  const built = new Map<string, BuildArt>();
   const packUrls = new Map<string, string>();
   let loadedCode: string | undefined;
   let dtsWritten = false;
   const projectRoot = () => resolve(config.root, options.root ?? '.');
 
-  const createSession = (extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate' | 'pngEffort' | 'atlasMemo'>) => {
+  const createSession = async (extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate' | 'pngEffort' | 'atlasMemo'>) => {
+    const { SpriteSession } = await loadSession();
     const s = new SpriteSession({
       root: projectRoot(),
       manifests: options.manifests,
@@ -87,31 +94,51 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
     return s;
   };
 
-  const virtualCode = (snapshot: Snapshot, packUrl: string, dev: boolean) =>
-    virtualModuleCode({ keys: virtualKeys(snapshot.requests, snapshot.keys), packUrlExpr: JSON.stringify(packUrl), runtimeImport: runtimePath(), dev });
+  const virtualCode = (tables: VirtualTables, packUrl: string, dev: boolean) =>
+    virtualModuleCode({ tables, packUrlExpr: JSON.stringify(packUrl), runtimeImport: runtimePath(), dev });
+  const snapshotCode = (snapshot: Snapshot, packUrl: string) => virtualCode(virtualTables(virtualKeys(snapshot.requests, snapshot.keys)), packUrl, true);
 
-  async function writeDts(snapshot: Snapshot): Promise<void> {
+  async function writeDts(text: string): Promise<void> {
     if (options.dts === false) return;
     const path = resolve(projectRoot(), options.dts ?? defaultDtsPath(projectRoot()));
-    const changed = await writeIfChanged(path, declarations(virtualKeys(snapshot.requests, snapshot.keys)));
+    const changed = await writeIfChanged(path, text);
     if (changed && dtsWritten) config.logger.info(`retro-sprites: updated ${basename(path)}`);
     dtsWritten = true;
   }
 
   const warnings = manifestWarnings(() => config.logger, projectRoot);
 
-  /** A build's art: one per process, shared by every environment (the client's build makes it). */
-  async function buildSnapshot(ctx: { error(e: unknown): never }): Promise<Snapshot> {
+  /** A build's art: kept from the last build when nothing it was made from changed, else made. */
+  async function buildArt(ctx: { error(e: unknown): never }): Promise<BuildArt> {
+    const startedAt = Date.now();
+    const root = projectRoot();
     const dir = `${config.build.assetsDir ? config.build.assetsDir + '/' : ''}retro-sprites`;
-    const absoluteBase = /^(\/|[a-z]+:)/i.test(config.base);
+    // Pack URLs resolve against the page; an absolute base makes them independent of it.
+    const packPath = /^(\/|[a-z]+:)/i.test(config.base) ? config.base : '';
+    const context = buildContext(options, root, { base: packPath, assetsDir: dir, mode: config.mode });
+    const folder = new CacheFolder(resolveCacheDir(root, options.cacheDir, process.env));
+    const memo = context === undefined ? undefined : new BuildMemo(folder, context);
+    const kept = await memo?.find();
+    const art = kept && artOfKept(kept);
+    if (art) {
+      if (art.notice) config.logger.info(`retro-sprites: ${art.notice}`);
+      config.logger.info(`retro-sprites: ${art.sprites} sprite${art.sprites === 1 ? '' : 's'}, unchanged since the last build: its output is reused (${Date.now() - startedAt} ms)`);
+      return art;
+    }
+    const snapshot = await buildSnapshot(ctx, { fileName: (logical, bytes) => `${dir}/${hashedName(logical, bytes)}`, packPath });
+    const made = artOfSnapshot(snapshot, session?.project.providerNotice);
+    if (memo) {
+      const { manifestSearchDirs } = await import('../core/manifest/search-dirs.js');
+      const dirs = await manifestSearchDirs(root, options.manifests, [folder.dir]);
+      if (dirs) await memo.save({ files: made.watch, dirs, keys: snapshot.requests.map((r) => r.key), startedAt }, keptOfArt(made));
+    }
+    return made;
+  }
+
+  /** The art made from the manifests and the cache (generating what is missing). */
+  async function buildSnapshot(ctx: { error(e: unknown): never }, naming: Pick<SessionOptions, 'fileName' | 'packPath'>): Promise<Snapshot> {
     try {
-      session = createSession({
-        fileName: (logical, bytes) => `${dir}/${hashedName(logical, bytes)}`,
-        // Pack URLs resolve against the page; an absolute base makes them independent of it.
-        packPath: absoluteBase ? config.base : '',
-        placeholdersFirst: false,
-        atlasMemo: true,
-      });
+      session = await createSession({ ...naming, placeholdersFirst: false, atlasMemo: true });
     } catch (err) {
       // Choosing the provider can fail (no key): said as Vite says errors, in the plugin's words.
       ctx.error(await toViteError(err));
@@ -125,7 +152,10 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       await session.project.provider.close?.();
       session.project.remote?.close();
     }
-    if (snapshot.failures.length > 0) ctx.error(await toViteError(new GenerationFailedError(snapshot.failures, projectRoot())));
+    if (snapshot.failures.length > 0) {
+      const { GenerationFailedError } = await import('../core/generate/errors.js');
+      ctx.error(await toViteError(new GenerationFailedError(snapshot.failures, projectRoot())));
+    }
     return snapshot;
   }
 
@@ -143,26 +173,23 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       const env = this.environment;
       const client = isClient(env);
       // `vite build --watch` starts every rebuild here: the art is made again from the manifests.
-      if (client || !built.has('client')) {
-        const snapshot = await buildSnapshot(this);
-        built.set(env.name, snapshot);
-      }
-      const snapshot = (client ? built.get(env.name) : built.get('client') ?? built.get(env.name))!;
+      if (client || !built.has('client')) built.set(env.name, await buildArt(this));
+      const art = (client ? built.get(env.name) : built.get('client') ?? built.get(env.name))!;
       // A server build imports the same keys; the files are the client build's to emit.
       if (!client) {
-        const pack = snapshot.files.find((f) => f.kind === 'pack');
+        const pack = art.files.find((f) => f.kind === 'pack');
         packUrls.set(env.name, pack ? config.base.replace(/\/?$/, '/') + pack.fileName : '');
         return;
       }
-      warnings(snapshot.plan.warnings);
+      warnings(art.warnings);
       // Rollup's watcher rebuilds when any of these change (`vite build --watch`).
-      for (const file of watchedFiles(snapshot)) this.addWatchFile(file);
-      for (const f of snapshot.files) {
+      for (const file of art.watch) this.addWatchFile(file);
+      for (const f of art.files) {
         const ref = this.emitFile({ type: 'asset', fileName: f.fileName, source: f.bytes });
         // Vite turns this placeholder into the pack's final URL, honouring `base`.
         if (f.kind === 'pack') packUrls.set(env.name, `__VITE_ASSET__${ref}__`);
       }
-      await writeDts(snapshot);
+      await writeDts(art.dts);
     },
 
     resolveId: {
@@ -178,9 +205,9 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       async handler(id) {
         if (id !== RESOLVED_VIRTUAL_ID) return undefined;
         if (config.command === 'build') {
-          const snapshot = built.get(this.environment.name) ?? built.get('client');
-          if (!snapshot) this.error(await toViteError(new RetroSpritesError('not-ready', 'retro-sprites has no art yet; see the error above')));
-          return virtualCode(snapshot, packUrls.get(this.environment.name) ?? '', false);
+          const art = built.get(this.environment.name) ?? built.get('client');
+          if (!art) this.error(await toViteError(new RetroSpritesError('not-ready', 'retro-sprites has no art yet; see the error above')));
+          return virtualCode(art.tables, packUrls.get(this.environment.name) ?? '', false);
         }
         let snapshot: Snapshot | undefined;
         try {
@@ -189,32 +216,33 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
           this.error(await toViteError(err));
         }
         if (!snapshot) this.error(await toViteError(new RetroSpritesError('not-ready', 'retro-sprites has no art yet; see the error above')));
-        const code = virtualCode(snapshot, devPackUrl, true);
+        const code = snapshotCode(snapshot, devPackUrl);
         if (isClient(this.environment)) loadedCode = code;
         return code;
       },
     },
 
-    configureServer(server) {
-      const dev = serveArt(server, {
+    async configureServer(server) {
+      const [{ serveArt }, { ManifestFiles }] = await Promise.all([import('./dev-server.js'), import('./manifest-files.js')]);
+      const dev = await serveArt(server, {
         config,
         options,
         createSession,
-        writeDts,
+        writeDts: (snapshot) => writeDts(declarations(virtualKeys(snapshot.requests, snapshot.keys))),
         warnings,
-        virtualCode: (snapshot, packUrl) => virtualCode(snapshot, packUrl, true),
+        virtualCode: snapshotCode,
         loadedCode: () => loadedCode,
       });
       session = dev.session;
+      manifestFiles = new ManifestFiles(session.project.root, options.manifests, session.project.cacheDir);
       devPackUrl = dev.packUrl;
       ready = dev.ready;
     },
 
     hotUpdate({ file }) {
       // Manifests and their images are ours (the dev server's watcher handles them): no Vite reload.
-      if (!session) return undefined;
-      const files = new ManifestFiles(session.project.root, options.manifests, session.project.cacheDir);
-      return files.concerns(resolve(file), session.current) ? [] : undefined;
+      if (!session || !manifestFiles) return undefined;
+      return manifestFiles.concerns(resolve(file), session.current) ? [] : undefined;
     },
 
     async closeBundle() {

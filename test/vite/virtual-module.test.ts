@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetKeys } from '../../plugin/core/phaser/render.js';
 import type { KeyedRequest } from '../../plugin/core/request.js';
-import { PACK_KEY, virtualKeys, virtualModuleCode } from '../../plugin/vite/virtual-module.js';
+import { PACK_KEY, virtualKeys, virtualModuleCode, virtualTables } from '../../plugin/vite/virtual-module.js';
 
 const request = (atlas: string, sprite: string): KeyedRequest =>
   ({ atlas, sprite, key: 'k'.repeat(64), payload: { prompt: sprite, width: 16, height: 16, num_images: 1 }, options: { animate: false, repeat: -1 } }) as unknown as KeyedRequest;
@@ -18,6 +18,12 @@ const keys: AssetKeys = {
   },
 };
 
+/** The value of one `export const` line, evaluated as the browser would. */
+const exported = (code: string, name: string): unknown => {
+  const line = code.split('\n').find((l) => l.startsWith(`export const ${name} =`))!;
+  return new Function(`return ${line.slice(`export const ${name} =`.length).replace(/;$/, '')}`)();
+};
+
 describe('the keys of virtual:retro-sprites', () => {
   const k = virtualKeys([request('heroes', 'hero'), request('heroes', 'hero_walk'), request('items', 'coin'), request('items', 'hero'), request('terrain', 'grass')], keys);
 
@@ -32,10 +38,18 @@ describe('the keys of virtual:retro-sprites', () => {
   });
 
   it('writes a module that exports the tables and the pack key, and wires HMR only in dev', () => {
-    const code = virtualModuleCode({ keys: k, packUrlExpr: '"/pack.json"', runtimeImport: 'vite-plugin-retro-sprites/client', dev: false });
+    const code = virtualModuleCode({ tables: virtualTables(k), packUrlExpr: '"/pack.json"', runtimeImport: 'vite-plugin-retro-sprites/client', dev: false });
     expect(code).toContain(`export const packKey = ${JSON.stringify(PACK_KEY)};`);
-    expect(code).toContain('export const atlases = Object.freeze({"heroes":"heroes","items":"items"});');
+    expect(exported(code, 'atlases')).toEqual({ heroes: 'heroes', items: 'items' });
+    expect(exported(code, 'sprites')).toEqual(k.sprites);
+    expect(Object.isFrozen(exported(code, 'sprites'))).toBe(true);
     expect(code).not.toContain('import.meta.hot');
-    expect(virtualModuleCode({ keys: k, packUrlExpr: '"/p"', runtimeImport: 'x', dev: true })).toContain('import.meta.hot.on("retro-sprites:update"');
+    expect(virtualModuleCode({ tables: virtualTables(k), packUrlExpr: '"/p"', runtimeImport: 'x', dev: true })).toContain('import.meta.hot.on("retro-sprites:update"');
+  });
+
+  it('keeps every key exactly, whatever characters a manifest name holds (quotes, backslashes, line separators)', () => {
+    const odd = { atlases: {}, frames: { a: { "it's": "it's", 'b\\c': 'b\\c', 'x\u2028y': 'x\u2028y', 'q"': 'q"', 'n\n': 'n\n' } }, animations: {}, images: {}, sprites: {}, tilesets: {} };
+    const code = virtualModuleCode({ tables: virtualTables(odd), packUrlExpr: '"/p"', runtimeImport: 'x', dev: false });
+    expect(exported(code, 'frames')).toEqual(odd.frames);
   });
 });

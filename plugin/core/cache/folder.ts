@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { atomicWrite } from '../fs/atomic-write.js';
 import { isProcessAlive } from './lock.js';
 import { ensureRealFolder, readRegular } from '../fs/untrusted-fs.js';
@@ -18,12 +18,19 @@ const CORRUPT = '.corrupt';
 const PAGES = '.pages';
 const PARSES = '.parses';
 const ATLASES = '.atlases';
+const BUILDS = '.builds';
 /** Paid v2 tasks whose art has not landed yet, one record per key (see providers/retrodiffusion/v2/journal.ts). */
 const PENDING = '.pending';
 
 const IGNORE_FILE =
   '# Written by retro-sprites: locks, interrupted writes, pending tasks and derived data are local; entries are meant to be committed.\n' +
-  `${LOCKS}/\n${CORRUPT}/\n${PAGES}/\n${PENDING}/\n${PARSES}/\n${ATLASES}/\n**/.tmp-*\n`;
+  `${LOCKS}/\n${CORRUPT}/\n${PAGES}/\n${PENDING}/\n${PARSES}/\n${ATLASES}/\n${BUILDS}/\n**/.tmp-*\n`;
+
+/** The cache folder of a project: the option, else RETRO_SPRITES_CACHE, else the default; relative to the root. */
+export function resolveCacheDir(root: string, option: string | undefined, env: NodeJS.ProcessEnv): string {
+  // RETRO_SPRITES_CACHE: a throwaway cache for a session against the emulator, without editing the config.
+  return resolve(root, option ?? (env.RETRO_SPRITES_CACHE?.trim() || DEFAULT_CACHE_DIR));
+}
 
 export function isCacheKey(key: string): boolean {
   return KEY_RE.test(key);
@@ -32,8 +39,8 @@ export function isCacheKey(key: string): boolean {
 /**
  * The cache folder's layout, in one place: committed entries under `<key[0..2]>/<key>/`, and the
  * local areas beside them: `.locks/` (one lock file per key in generation), `.corrupt/` (damaged
- * entries set aside for a person to inspect), `.pages/`, `.parses/` and `.atlases/` (derived data
- * a build may keep: encoded atlas pages, manifest parses, each atlas's output), `.pending/` (paid v2
+ * entries set aside for a person to inspect), `.pages/`, `.parses/`, `.atlases/` and `.builds/` (derived
+ * data a build may keep: encoded atlas pages, manifest parses, each atlas's output, whole builds), `.pending/` (paid v2
  * tasks not landed yet) and `.tmp-*` (writes in progress). The store, the page store and prune all
  * go through it, so no other module knows where anything lies.
  */
@@ -61,6 +68,11 @@ export class CacheFolder {
   /** Each atlas's output by its inputs (phaser/atlas-memo.ts): derived, local. */
   get atlasesDir(): string {
     return join(this.dir, ATLASES);
+  }
+
+  /** Whole builds by their inputs (build-memo.ts): derived, local. */
+  get buildsDir(): string {
+    return join(this.dir, BUILDS);
   }
 
   /** Records of paid work in flight, so an interrupted run resumes it instead of paying again. */
@@ -142,6 +154,7 @@ export class CacheFolder {
     await rm(this.pagesDir, { recursive: true, force: true });
     await rm(this.parsesDir, { recursive: true, force: true });
     await rm(this.atlasesDir, { recursive: true, force: true });
+    await rm(this.buildsDir, { recursive: true, force: true });
   }
 
   private async shards(): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { lstat, mkdir, open } from 'node:fs/promises';
 import { RetroSpritesError } from '../errors.js';
 
@@ -53,6 +53,40 @@ export async function readRegular(path: string, maxBytes: number): Promise<ReadO
     return { problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * `readRegular` without the event loop, for a reader that has nothing else to do meanwhile and
+ * many files to read (a kept build checks dozens): the same checks, a fraction of the time.
+ */
+export function readRegularSync(path: string, maxBytes: number): ReadOutcome {
+  let fd: number;
+  try {
+    fd = openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { missing: true };
+    if (code === 'ELOOP') return { problem: 'is a symbolic link' };
+    return { problem: `cannot be opened (${code ?? (err as Error).message})` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { problem: st.isDirectory() ? 'is a folder, not a file' : 'is not a regular file (a device, FIFO or socket)' };
+    if (st.size > maxBytes) return { problem: `is ${st.size} bytes, more than the ${maxBytes} it may hold` };
+    const bytes = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const n = readSync(fd, bytes, got, st.size - got, got);
+      if (n === 0) return { problem: 'shrank while it was read' };
+      got += n;
+    }
+    if (readSync(fd, Buffer.alloc(1), 0, 1, got) !== 0) return { problem: 'grew while it was read' };
+    return { bytes };
+  } catch (err) {
+    return { problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  } finally {
+    closeSync(fd);
   }
 }
 

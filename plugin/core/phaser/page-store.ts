@@ -8,7 +8,7 @@ import type { PngEffort } from '../image/png-encode.js';
 import { runPool } from '../pool.js';
 import type { BuiltAtlas } from './atlas.js';
 import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
-import { openSealedPage, sealPage } from './page-seal.js';
+import { openSealed, seal } from '../fs/seal.js';
 
 /** Bumped when the PNG writer's output for the same pixels changes (2: pages carry a seal). */
 const ENCODER_VERSION = 2;
@@ -41,7 +41,7 @@ export class PageStore {
       if (!('bytes' in read)) return;
       // The cache folder is untrusted (committed, a pull request can put anything in it): only a
       // page sealed on this machine for this name (the pixels' hash) is used.
-      const bytes = await openSealedPage(basename(path), read.bytes);
+      const bytes = await openSealed(basename(path), read.bytes);
       if (!bytes) return;
       rememberEncodedPage(image, effort, bytes);
       found.add(image);
@@ -61,7 +61,7 @@ export class PageStore {
         if (!(await ensureRealFolder(folder).then(() => true, () => false))) return;
       }
       // A lost write is only a later re-encode: derived data never fails a build.
-      await atomicWrite(path, await sealPage(basename(path), bytes)).catch(() => undefined);
+      await atomicWrite(path, await seal(basename(path), bytes)).catch(() => undefined);
     });
   }
 

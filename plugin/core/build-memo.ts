@@ -1,0 +1,281 @@
+import { createHash } from 'node:crypto';
+import { lstatSync } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isCacheKey, type CacheFolder } from './cache/folder.js';
+import { atomicWrite } from './fs/atomic-write.js';
+import { openSealed, seal } from './fs/seal.js';
+import { readRegular, readRegularSync } from './fs/untrusted-fs.js';
+
+/**
+ * A whole build's output kept by its inputs, so an unchanged `vite build` parses no manifest,
+ * keys no request, reads no cache record and decodes no image: it checks that nothing the output
+ * was made from has changed and hands back the stored files.
+ *
+ * The inputs: the face's context (options, environment, naming; JSON), the bytes of every
+ * manifest and referenced file (sha256), the folders whose listing decides which manifests there
+ * are, and every cache entry read. Folders and entries are compared by their stat signature
+ * (inode, mtime and ctime, in ns) instead of their content: every change that can reach an entry
+ * (our store's writes, a git pull, rsync, an `rm -r`) adds, removes or renames a file in the
+ * entry's folder, and so changes the folder's mtime and ctime; ctime cannot be set back. Stat
+ * signatures are what git's index trusts for the same reason, with the same care for "racy"
+ * timestamps: an input changed so shortly before (or during) the build that a later change could
+ * carry the same timestamp is not trusted, and the build is not kept.
+ *
+ * An entry whose bytes are edited in place keeps its folder's signature. That is damage, not
+ * one of the ways art changes, and what a kept build emits is still what was made from the entry
+ * as read and verified then.
+ *
+ * The memo lies in the cache folder (`.builds/`, local and git-ignored), read as untrusted: it is
+ * used only when it carries this machine's seal (fs/seal.ts), every stored file has the size and
+ * sha256 the memo gives it, and every input checks. Anything else is a miss: the full build runs
+ * and keeps its result. Derived data never fails a build.
+ */
+
+/** Bumped whenever the memo's shape or what a build makes from the same inputs changes. */
+const MEMO_FORMAT = 1;
+/** Memos kept per cache folder (one per context: a project built with other options, another base). */
+const KEEP_MEMOS = 8;
+const MAX_MEMO_BYTES = 256 * 1024 * 1024;
+const MAX_FILE_BYTES = 512 * 1024 * 1024;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
+
+/** What a build was made from. */
+export interface BuildInputs {
+  /** Manifests and the files they reference (absolute paths). */
+  files: readonly string[];
+  /** Folders whose listings decide which manifests there are (absolute paths). */
+  dirs: readonly string[];
+  /** The cache entries read. */
+  keys: readonly string[];
+  /** When the build started (ms since the epoch): an input changed after it is not trusted. */
+  startedAt: number;
+}
+
+/** One file of a build's output. */
+export interface KeptFile {
+  fileName: string;
+  kind: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * A build as it was kept: its files, and the face's own data beside them: small JSON, and texts
+ * (megabytes in a large game) kept as files of their own, so reading the memo never parses them.
+ */
+export interface KeptBuild {
+  files: KeptFile[];
+  texts: Record<string, string>;
+  data: unknown;
+}
+
+interface StoredFile { fileName: string; kind: string; sha256: string; size: number }
+interface StoredMemo {
+  format: number;
+  context: string;
+  files: [string, string][];
+  dirs: [string, ...Signature][];
+  /** The entries' keys, and their signatures flat beside them (four numbers a key): 20 000 entries parse in a blink. */
+  entries: { keys: string[]; signatures: number[] };
+  outputs: StoredFile[];
+  texts: { name: string; sha256: string; size: number }[];
+  data: unknown;
+}
+
+/** Where a path stands, without following a link: its kind, inode, mtime and ctime (ms, to the µs). */
+type Signature = [kind: number, ino: number, mtimeMs: number, ctimeMs: number];
+const FOLDER = 1;
+const FILE = 2;
+
+const NO_THROW = { throwIfNoEntry: false } as const;
+
+function signature(path: string): Signature | undefined {
+  let st;
+  try {
+    st = lstatSync(path, NO_THROW);
+  } catch {
+    return undefined;
+  }
+  if (!st) return undefined;
+  return [st.isDirectory() ? FOLDER : st.isFile() ? FILE : 0, st.ino, st.mtimeMs, st.ctimeMs];
+}
+
+const same = (a: Signature | undefined, b: Signature): boolean => !!a && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+
+/**
+ * Whether a signature's timestamps leave room for a later change with the same timestamps: newer
+ * than the build's start (less the file system's timestamp grain), or on a file system that keeps
+ * whole seconds only.
+ */
+function racy(sig: Signature, startedAt: number): boolean {
+  const times = [sig[2], sig[3]];
+  const grain = times.every((t) => t % 1000 === 0) ? 2000 : 50;
+  return times.some((t) => t >= startedAt - grain);
+}
+
+export class BuildMemo {
+  private readonly dir: string;
+  private readonly filesDir: string;
+  private readonly contextHash: string;
+
+  /** `context`: everything besides the inputs that decides the output (JSON, no secrets). */
+  constructor(
+    private readonly folder: CacheFolder,
+    context: unknown,
+  ) {
+    this.dir = folder.buildsDir;
+    this.filesDir = join(this.dir, 'files');
+    this.contextHash = sha256(JSON.stringify({ format: MEMO_FORMAT, context }));
+  }
+
+  private get memoName(): string {
+    return `${this.contextHash}.json`;
+  }
+
+  /** The kept build, when every input is as it was; undefined otherwise. */
+  async find(): Promise<KeptBuild | undefined> {
+    const read = readRegularSync(join(this.dir, this.memoName), MAX_MEMO_BYTES);
+    if (!('bytes' in read)) return undefined;
+    const opened = await openSealed(this.memoName, read.bytes);
+    if (!opened) return undefined;
+    let memo: unknown;
+    try {
+      memo = JSON.parse(Buffer.from(opened.buffer, opened.byteOffset, opened.byteLength).toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    if (!validMemo(memo) || memo.context !== this.contextHash) return undefined;
+    // Cheapest first: a changed folder or manifest says "miss" before thousands of entries are looked at.
+    for (const [path, ...sig] of memo.dirs) if (!same(signature(path), sig)) return undefined;
+    for (const [path, hash] of memo.files) {
+      const file = readRegularSync(path, MAX_FILE_BYTES);
+      if (!('bytes' in file) || sha256(file.bytes) !== hash) return undefined;
+    }
+    // The one step that grows with the game: a stat per entry, nothing read.
+    const root = this.folder.dir;
+    const { keys, signatures: sigs } = memo.entries;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      let st;
+      try {
+        st = lstatSync(`${root}/${key.slice(0, 2)}/${key}`, NO_THROW);
+      } catch {
+        return undefined;
+      }
+      if (!st?.isDirectory() || st.ino !== sigs[4 * i + 1] || st.mtimeMs !== sigs[4 * i + 2] || st.ctimeMs !== sigs[4 * i + 3]) return undefined;
+    }
+    const files: KeptFile[] = [];
+    for (const out of memo.outputs) {
+      const bytes = this.readBlob(out);
+      if (!bytes) return undefined;
+      files.push({ fileName: out.fileName, kind: out.kind, bytes });
+    }
+    const texts: Record<string, string> = {};
+    for (const t of memo.texts) {
+      const bytes = this.readBlob(t);
+      if (!bytes) return undefined;
+      texts[t.name] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    }
+    return { files, texts, data: memo.data };
+  }
+
+  /** A stored file's bytes, when they are the ones the memo names. */
+  private readBlob(blob: { sha256: string; size: number }): Uint8Array | undefined {
+    const file = readRegularSync(join(this.filesDir, blob.sha256), MAX_FILE_BYTES);
+    if (!('bytes' in file) || file.bytes.length !== blob.size || sha256(file.bytes) !== blob.sha256) return undefined;
+    return new Uint8Array(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
+  }
+
+  /** Stores bytes under their sha256 (once: a file already there with those bytes stays). */
+  private async writeBlob(bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
+    const hash = sha256(bytes);
+    const path = join(this.filesDir, hash);
+    const have = await readRegular(path, MAX_FILE_BYTES);
+    if (!('bytes' in have) || sha256(have.bytes) !== hash) await atomicWrite(path, bytes);
+    return { sha256: hash, size: bytes.length };
+  }
+
+  /**
+   * Keeps a finished build. Not kept (the next build is a full one again) when an input changed
+   * during or just before the build, or a folder cannot be read.
+   */
+  async save(inputs: BuildInputs, build: KeptBuild): Promise<boolean> {
+    try {
+      const dirs: [string, ...Signature][] = [];
+      for (const path of [...new Set(inputs.dirs)].sort()) {
+        const sig = signature(path);
+        if (sig?.[0] !== FOLDER || racy(sig, inputs.startedAt)) return false;
+        dirs.push([path, ...sig]);
+      }
+      const entries = { keys: [...new Set(inputs.keys)].sort(), signatures: [] as number[] };
+      for (const key of entries.keys) {
+        const sig = isCacheKey(key) ? signature(this.folder.entryDir(key)) : undefined;
+        if (sig?.[0] !== FOLDER || racy(sig, inputs.startedAt)) return false;
+        entries.signatures.push(...sig);
+      }
+      const files: [string, string][] = [];
+      for (const path of [...new Set(inputs.files)].sort()) {
+        const sig = signature(path);
+        const read = await readRegular(path, MAX_FILE_BYTES);
+        if (!sig || racy(sig, inputs.startedAt) || !('bytes' in read)) return false;
+        files.push([path, sha256(read.bytes)]);
+      }
+      await this.folder.ensureIgnoreFile();
+      await mkdir(this.filesDir, { recursive: true });
+      const outputs: StoredFile[] = [];
+      for (const f of build.files) outputs.push({ fileName: f.fileName, kind: f.kind, ...(await this.writeBlob(f.bytes)) });
+      const texts: StoredMemo['texts'] = [];
+      for (const [name, text] of Object.entries(build.texts)) texts.push({ name, ...(await this.writeBlob(Buffer.from(text))) });
+      const memo: StoredMemo = { format: MEMO_FORMAT, context: this.contextHash, files, dirs, entries, outputs, texts, data: build.data };
+      await atomicWrite(join(this.dir, this.memoName), await seal(this.memoName, Buffer.from(JSON.stringify(memo))));
+      await this.prune();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The newest KEEP_MEMOS memos stay, and the files they name; everything else in `.builds/` goes. */
+  private async prune(): Promise<void> {
+    const names = (await readdir(this.dir)).filter((n) => /^[0-9a-f]{64}\.json$/.test(n));
+    if (names.length <= KEEP_MEMOS) return;
+    const dated = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(this.dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
+    dated.sort((a, b) => b.t - a.t);
+    const keep = new Set<string>();
+    for (const { n } of dated.slice(0, KEEP_MEMOS)) {
+      const read = await readRegular(join(this.dir, n), MAX_MEMO_BYTES);
+      const opened = 'bytes' in read ? await openSealed(n, read.bytes) : undefined;
+      if (!opened) continue;
+      try {
+        const memo: unknown = JSON.parse(Buffer.from(opened).toString('utf8'));
+        if (validMemo(memo)) for (const o of [...memo.outputs, ...memo.texts]) keep.add(o.sha256);
+      } catch {}
+    }
+    for (const { n } of dated.slice(KEEP_MEMOS)) await rm(join(this.dir, n), { force: true });
+    for (const f of await readdir(this.filesDir)) if (!keep.has(f)) await rm(join(this.filesDir, f), { force: true });
+  }
+}
+
+const isPairs = (v: unknown): v is [string, string][] =>
+  Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
+const isSigned = (v: unknown): v is [string, ...Signature][] =>
+  Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 5 && typeof p[0] === 'string' && p.slice(1).every((n) => typeof n === 'number'));
+
+/** The shape save() writes. */
+function validMemo(v: unknown): v is StoredMemo {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const m = v as Record<string, unknown>;
+  if (m.format !== MEMO_FORMAT || typeof m.context !== 'string') return false;
+  if (!isPairs(m.files) || !isSigned(m.dirs) || !Array.isArray(m.outputs)) return false;
+  // Keys are checked when saved; the seal says this is what was saved.
+  const e = m.entries as StoredMemo['entries'] | undefined;
+  if (!e || !Array.isArray(e.keys) || !Array.isArray(e.signatures) || e.signatures.length !== 4 * e.keys.length) return false;
+  const isBlob = (o: unknown, name: string[]): boolean => {
+    if (!o || typeof o !== 'object') return false;
+    const f = o as Record<string, unknown>;
+    return name.every((n) => typeof f[n] === 'string') && typeof f.sha256 === 'string' && HEX64.test(f.sha256) && Number.isInteger(f.size);
+  };
+  return Array.isArray(m.texts) && m.outputs.every((o) => isBlob(o, ['fileName', 'kind'])) && m.texts.every((t) => isBlob(t, ['name']));
+}

@@ -1,0 +1,120 @@
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { BuildMemo, type KeptBuild } from '../../plugin/core/build-memo.js';
+import { CacheFolder } from '../../plugin/core/cache/folder.js';
+import { useTempDirs } from '../helpers/tmp.js';
+
+const tempDir = useTempDirs();
+const KEY_A = 'a'.repeat(64);
+const KEY_B = 'b'.repeat(64);
+
+const build = (art: string): KeptBuild => ({
+  files: [{ fileName: 'assets/heroes-abc.png', kind: 'atlas-image', bytes: Buffer.from(art) }],
+  texts: { dts: `declare module "virtual:retro-sprites" { /* ${art} */ }` },
+  data: { sprites: 2 },
+});
+
+/**
+ * A project on disk as a build leaves it: a manifest folder, a manifest, and two cache entries.
+ * The inputs are older than the build's start, as they are when a user runs one build after another.
+ */
+async function project() {
+  const root = await tempDir();
+  const folder = new CacheFolder(join(root, 'manifests/.retro-cache'));
+  await mkdir(join(root, 'manifests'), { recursive: true });
+  await writeFile(join(root, 'manifests/heroes.yaml'), 'atlas: heroes\n');
+  for (const key of [KEY_A, KEY_B]) {
+    await mkdir(folder.entryDir(key), { recursive: true });
+    await writeFile(join(folder.entryDir(key), 'record.json'), `{"key":"${key}"}`);
+    await writeFile(join(folder.entryDir(key), '0.png'), 'art');
+  }
+  await sleep(80);
+  const inputs = { files: [join(root, 'manifests/heroes.yaml')], dirs: [join(root, 'manifests')], keys: [KEY_A, KEY_B], startedAt: Date.now() };
+  return { root, folder, inputs, memo: new BuildMemo(folder, { base: '/' }) };
+}
+
+describe('a whole build kept by its inputs', () => {
+  it('hands back the same files, texts and data while nothing it was made from changed', async () => {
+    const { memo, inputs } = await project();
+    expect(await memo.save(inputs, build('v1'))).toBe(true);
+    const kept = await memo.find();
+    expect(kept?.files.map((f) => [f.fileName, f.kind, Buffer.from(f.bytes).toString()])).toEqual([['assets/heroes-abc.png', 'atlas-image', 'v1']]);
+    expect(kept?.texts).toEqual(build('v1').texts);
+    expect(kept?.data).toEqual({ sprites: 2 });
+  });
+
+  it('is a miss once a manifest changes, a manifest is added, or the options differ', async () => {
+    const { root, folder, memo, inputs } = await project();
+    await memo.save(inputs, build('v1'));
+    await writeFile(join(root, 'manifests/heroes.yaml'), 'atlas: heroes # edited\n');
+    expect(await memo.find()).toBeUndefined();
+
+    await writeFile(join(root, 'manifests/heroes.yaml'), 'atlas: heroes\n');
+    expect(await memo.find()).toBeDefined();
+    await writeFile(join(root, 'manifests/items.yaml'), 'atlas: items\n');
+    expect(await memo.find()).toBeUndefined();
+    await rm(join(root, 'manifests/items.yaml'));
+    // The folder's listing is back, but its signature moved on: still a miss, never a wrong hit.
+    expect(await memo.find()).toBeUndefined();
+
+    expect(await new BuildMemo(folder, { base: '/game/' }).find()).toBeUndefined();
+  });
+
+  it('is a miss once an entry changes the way git or rsync changes it (files replaced) or goes away', async () => {
+    const { folder, memo, inputs } = await project();
+    await memo.save(inputs, build('v1'));
+    // git checkout: unlink, then create the file anew, inside the entry's folder.
+    await rm(join(folder.entryDir(KEY_A), '0.png'));
+    await writeFile(join(folder.entryDir(KEY_A), '0.png'), 'new art');
+    expect(await memo.find()).toBeUndefined();
+
+    const again = await project();
+    await again.memo.save(again.inputs, build('v1'));
+    // rsync: a temporary file renamed over the old one.
+    await writeFile(join(again.folder.entryDir(KEY_B), '.tmp'), 'new record');
+    await rename(join(again.folder.entryDir(KEY_B), '.tmp'), join(again.folder.entryDir(KEY_B), 'record.json'));
+    expect(await again.memo.find()).toBeUndefined();
+
+    const third = await project();
+    await third.memo.save(third.inputs, build('v1'));
+    await rm(third.folder.entryDir(KEY_A), { recursive: true });
+    expect(await third.memo.find()).toBeUndefined();
+  });
+
+  it('never hands back a damaged file, and ignores a memo this machine did not seal', async () => {
+    const { folder, memo, inputs } = await project();
+    await memo.save(inputs, build('v1'));
+    const blobs = join(folder.buildsDir, 'files');
+    for (const f of await readdir(blobs)) await writeFile(join(blobs, f), 'tampered');
+    expect(await memo.find()).toBeUndefined();
+
+    // A memo rewritten by hand (or committed by a pull request) carries no valid seal.
+    await memo.save(inputs, build('v1'));
+    const [name] = (await readdir(folder.buildsDir)).filter((n) => n.endsWith('.json'));
+    const path = join(folder.buildsDir, name!);
+    const sealed = await readFile(path);
+    const body = sealed.subarray(0, sealed.length - 32).toString().replace('"sprites":2', '"sprites":3');
+    await writeFile(path, Buffer.concat([Buffer.from(body), sealed.subarray(sealed.length - 32)]));
+    expect(await memo.find()).toBeUndefined();
+  });
+
+  it('is not kept when an input changed during the build (its timestamps could hide a later change)', async () => {
+    const { folder, memo, inputs } = await project();
+    await writeFile(join(folder.entryDir(KEY_A), '1.png'), 'written while the build ran');
+    expect(await memo.save(inputs, build('v1'))).toBe(false);
+    expect(await memo.find()).toBeUndefined();
+  });
+
+  it('keeps only the newest memos, and the files they name', async () => {
+    const { folder, inputs } = await project();
+    for (let i = 0; i < 10; i++) await new BuildMemo(folder, { base: `/v${i}/` }).save(inputs, build(`art ${i}`));
+    const names = await readdir(folder.buildsDir);
+    expect(names.filter((n) => n.endsWith('.json'))).toHaveLength(8);
+    expect(await new BuildMemo(folder, { base: '/v9/' }).find()).toBeDefined();
+    expect(await new BuildMemo(folder, { base: '/v0/' }).find()).toBeUndefined();
+    // Two files per kept memo (the art and the declarations), nothing of the dropped ones.
+    expect(await readdir(join(folder.buildsDir, 'files'))).toHaveLength(16);
+  });
+});

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { CacheFolder } from '../../plugin/core/cache/folder.js';
+import { PLACEHOLDER_ID, PLACEHOLDER_VERSION } from '../../plugin/core/providers/placeholder/index.js';
+import { listFiles } from '../helpers/files.js';
+import { keyedRequests, writeProject } from '../helpers/project.js';
+import { useTempDirs } from '../helpers/tmp.js';
+import { buildWithPlugin, collectingLogger, GAME_FILES } from '../helpers/vite.js';
+
+const tempDir = useTempDirs();
+const KEPT = /^retro-sprites: 4 sprites, unchanged since the last build: its output is reused \(\d+ ms\)$/;
+
+/** Every file of dist/ and its sha256: what a user deploys. */
+async function deployed(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const f of await listFiles(join(root, 'dist'))) out[f] = createHash('sha256').update(await readFile(join(root, 'dist', f))).digest('hex');
+  return out;
+}
+
+/** The cached PNGs of every entry, by entry folder. */
+async function cachedPngs(cache: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const shard of (await readdir(cache)).filter((s) => /^[0-9a-f]{2}$/.test(s))) {
+    for (const entry of await readdir(join(cache, shard))) {
+      for (const f of await readdir(join(cache, shard, entry))) if (f.endsWith('.png')) out.push(join(cache, shard, entry, f));
+    }
+  }
+  return out;
+}
+
+/** A game built until its build is kept: the first build generates, the next one keeps its result. */
+async function keptGame() {
+  const root = await tempDir();
+  await writeProject(root, GAME_FILES);
+  await buildWithPlugin(root, { dts: false });
+  // The art was just written: a build right now would not trust its timestamps (racy), a user's next one does.
+  await sleep(100);
+  await buildWithPlugin(root, { dts: false });
+  const made = await deployed(root);
+  const logger = await buildWithPlugin(root, { dts: false });
+  expect(logger.lines).toContainEqual(expect.stringMatching(KEPT));
+  return { root, made, cache: join(root, 'manifests/.retro-cache') };
+}
+
+describe('an unchanged vite build', () => {
+  it('deploys the very bytes the full build made, without reading one cached image', async () => {
+    const { root, made, cache } = await keptGame();
+    expect(await deployed(root)).toEqual(made);
+
+    // Overwritten in place, the cache's images would fail any read of them (sha256 and decode).
+    // The kept build never opens them: what it ships is what the full build made and verified.
+    for (const png of await cachedPngs(cache)) await writeFile(png, 'not a png');
+    const logger = await buildWithPlugin(root, { dts: false });
+    expect(logger.lines).toContainEqual(expect.stringMatching(KEPT));
+    expect(await deployed(root)).toEqual(made);
+  });
+
+  it('a manifest edit is built in full: the edited sprite is generated and the atlas changes', async () => {
+    const { root, made } = await keptGame();
+    await writeFile(join(root, 'manifests/heroes.yaml'), GAME_FILES['manifests/heroes.yaml'].replace('knight in blue armor', 'knight in red armor'));
+    const logger = await buildWithPlugin(root, { dts: false });
+    expect(logger.lines).toContainEqual(expect.stringMatching(/^retro-sprites: 4 sprites, 3 cached, 1 generated/));
+    expect(logger.lines).not.toContainEqual(expect.stringMatching(KEPT));
+    expect(await deployed(root)).not.toEqual(made);
+  });
+
+  it('a sprite a teammate regenerated (its entry rewritten by git pull) ships its new art, as a full build would', async () => {
+    const { root, made, cache } = await keptGame();
+    const [hero] = (await keyedRequests(root, { id: PLACEHOLDER_ID, version: PLACEHOLDER_VERSION })).filter((r) => r.sprite === 'hero');
+    const dir = new CacheFolder(cache).entryDir(hero!.key);
+    // New art for the same key, written the way git checks files out: unlink, then create anew.
+    const png = PNG.sync.read(await readFile(join(dir, '0.png')));
+    for (let i = 0; i < png.data.length; i += 4) [png.data[i], png.data[i + 2]] = [png.data[i + 2]!, png.data[i]!];
+    const art = PNG.sync.write(png);
+    const record = JSON.parse(await readFile(join(dir, 'record.json'), 'utf8'));
+    record.files[0].sha256 = createHash('sha256').update(art).digest('hex');
+    for (const [name, bytes] of [['0.png', art], ['record.json', JSON.stringify(record, null, 2) + '\n']] as const) {
+      await rm(join(dir, name));
+      await writeFile(join(dir, name), bytes);
+    }
+
+    const logger = await buildWithPlugin(root, { dts: false });
+    expect(logger.lines).not.toContainEqual(expect.stringMatching(KEPT));
+    const pulled = await deployed(root);
+    expect(pulled).not.toEqual(made);
+    // The same bytes as a build that keeps nothing at all.
+    await new CacheFolder(cache).clearDerived();
+    await buildWithPlugin(root, { dts: false });
+    expect(await deployed(root)).toEqual(pulled);
+  });
+
+  it('a build with another base is built in full, with that base in its pack', async () => {
+    const { root } = await keptGame();
+    const logger = collectingLogger();
+    const { build } = await import('vite');
+    const { retroSprites } = await import('../../plugin/index.js');
+    await build({ root, configFile: false, customLogger: logger, logLevel: 'info', base: '/game/', plugins: [retroSprites({ dts: false })], build: { outDir: join(root, 'dist'), emptyOutDir: true } });
+    expect(logger.lines).not.toContainEqual(expect.stringMatching(KEPT));
+    const pack = (await listFiles(join(root, 'dist'))).find((f) => /pack-.*\.json$/.test(f))!;
+    expect(JSON.parse(await readFile(join(root, 'dist', pack), 'utf8'))['retro-sprites'].path).toBe('/game/');
+  });
+});
