@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { isMap, type Document, type LineCounter } from 'yaml';
+import { atomicWrite } from '../fs/atomic-write.js';
+import { openSealed, seal } from '../fs/seal.js';
+import { readRegular } from '../fs/untrusted-fs.js';
 import type { SourceLocation } from '../location.js';
 import { nodeAt, nodeLocation, parseManifestText, type NodeRole, type YamlSource } from './yaml-source.js';
 
@@ -21,7 +24,7 @@ import { nodeAt, nodeLocation, parseManifestText, type NodeRole, type YamlSource
  * shape is exactly what is written here; anything else is a miss, and the file is parsed.
  */
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** Larger than any cached parse of a 1 MiB manifest could be. */
 const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 
@@ -63,13 +66,11 @@ export async function parseWithCache(file: string, text: string, cache: ParseCac
 }
 
 async function read(path: string, hash: string): Promise<{ value: Record<string, unknown>; locations: Locations } | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  if (text.length > MAX_ENTRY_BYTES) return undefined;
+  const read = await readRegular(path, MAX_ENTRY_BYTES);
+  // Sealed: a parse committed by a pull request could make a known manifest build (and buy) other sprites.
+  const opened = 'bytes' in read ? await openSealed(basename(path), read.bytes) : undefined;
+  if (!opened) return undefined;
+  const text = Buffer.from(opened.buffer, opened.byteOffset, opened.byteLength).toString('utf8');
   const nl = text.indexOf('\n');
   if (nl < 0) return undefined;
   // First line: the header, naming the text's hash and the body's; then the body.
@@ -94,14 +95,7 @@ async function read(path: string, hash: string): Promise<{ value: Record<string,
 async function write(dir: string, path: string, hash: string, value: unknown, locations: Locations): Promise<void> {
   const body = JSON.stringify({ value, locations });
   await mkdir(dir, { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    await writeFile(tmp, `${JSON.stringify({ format: FORMAT, text: hash, body: sha256(body) })}\n${body}`);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await atomicWrite(path, await seal(basename(path), Buffer.from(`${JSON.stringify({ format: FORMAT, text: hash, body: sha256(body) })}\n${body}`)));
 }
 
 /** The locations a clean load asks for, found the way `locate` finds them. */

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../fs/atomic-write.js';
+import { openSealed, seal } from '../fs/seal.js';
+import { readRegular } from '../fs/untrusted-fs.js';
 import type { RgbaImage } from '../image/bitmap.js';
 import type { PngEffort } from '../image/png-encode.js';
 import { pngSize } from '../image/png.js';
@@ -20,13 +22,13 @@ import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
  * named by its sha256.
  *
  * Derived and local (`.atlases/` in the cache folder, git-ignored), and read as untrusted: an entry
- * is used only when its header names this format and these inputs, its body matches its own hash,
+ * is used only when it carries this machine's seal (fs/seal.ts), its header names this format and these inputs, its body matches its own hash,
  * its shape is what is written here, and every PNG it names is there with that sha256 and that
  * size. Anything else is a miss and the atlas takes the full path (decode, pack, encode).
  */
 
 /** Bumped whenever what buildAtlas or the renderer make from the same inputs changes. */
-const MEMO_FORMAT = 2;
+const MEMO_FORMAT = 3;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
@@ -63,8 +65,8 @@ export class AtlasMemo {
   async keyOf(atlas: string, requests: readonly KeyedRequest[]): Promise<string | undefined> {
     const records = new Map<string, string | undefined>();
     await runPool([...new Set(requests.map((r) => r.key))], 16, async (key) => {
-      const text = await readFile(this.place.recordFile(key)).catch(() => undefined);
-      records.set(key, text ? sha256(text) : undefined);
+      const read = await readRegular(this.place.recordFile(key), 1024 * 1024);
+      records.set(key, 'bytes' in read ? sha256(read.bytes) : undefined);
     });
     if ([...records.values()].some((h) => h === undefined)) return undefined;
     const sprites = requests
@@ -78,8 +80,14 @@ export class AtlasMemo {
    * bytes handed to the renderer; undefined unless everything verifies.
    */
   async load(atlas: string, key: string): Promise<BuiltAtlas | undefined> {
-    const text = await readFile(join(this.dir, `${key}.json`), 'utf8').catch(() => undefined);
-    if (!text || text.length > 64 * 1024 * 1024) return undefined;
+    const name = `${key}.json`;
+    const read = await readRegular(join(this.dir, name), 64 * 1024 * 1024);
+    if (!('bytes' in read)) return undefined;
+    const file = read.bytes;
+    // Sealed: a memo committed by a pull request (its key is computable from public inputs) never ships its pages.
+    const opened = await openSealed(name, file);
+    if (!opened) return undefined;
+    const text = Buffer.from(opened.buffer, opened.byteOffset, opened.byteLength).toString('utf8');
     const nl = text.indexOf('\n');
     if (nl < 0) return undefined;
     let header: unknown;
@@ -97,7 +105,8 @@ export class AtlasMemo {
     const bytes = new Map<string, Uint8Array>();
     let ok = true;
     await runPool([...new Set(images.map((i) => i.png))], 8, async (png) => {
-      const b = await readFile(join(this.dir, `${png}.png`)).catch(() => undefined);
+      const read = await readRegular(join(this.dir, `${png}.png`), 256 * 1024 * 1024);
+      const b = 'bytes' in read ? read.bytes : undefined;
       if (!b || sha256(b) !== png) ok = false;
       else bytes.set(png, new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
     });
@@ -138,7 +147,8 @@ export class AtlasMemo {
         const png = encodedPage(image, this.effort)!;
         await atomicWrite(join(this.dir, `${sha256(png)}.png`), png);
       }
-      await atomicWrite(join(this.dir, `${key}.json`), `${JSON.stringify({ format: MEMO_FORMAT, key, body: sha256(body) })}\n${body}`);
+      const name = `${key}.json`;
+      await atomicWrite(join(this.dir, name), await seal(name, Buffer.from(`${JSON.stringify({ format: MEMO_FORMAT, key, body: sha256(body) })}\n${body}`)));
     } catch {
       // Derived data never fails a build.
     }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManifestError } from '../../../plugin/core/errors.js';
+import { seal } from '../../../plugin/core/fs/seal.js';
 import { loadManifests } from '../../../plugin/core/manifest/index.js';
 
 // The reference for every kept parse is the parse itself: a load through the cache must give
@@ -66,21 +67,26 @@ describe('manifest parses kept across processes', () => {
     expect(relative(kept, b).requests).toEqual(relative(parsed, parsed.files[0]!.slice(0, -'/manifests/heroes.yaml'.length)).requests);
   });
 
-  it('is what the next load reads: an entry with its hashes right is taken as written', async () => {
-    // Proof that the kept parse is used (and why the folder must stay local, git-ignored): an
-    // entry rewritten with its hashes recomputed changes the prompt the next load sees.
+  it('is what the next load reads: an entry sealed on this machine is taken as written, one without the seal is not', async () => {
+    // Proof that the kept parse is used: an entry rewritten (hashes recomputed, sealed with this
+    // machine's key) changes the prompt the next load sees. The same rewrite without the seal (a
+    // pull request cannot make one) is parsed again from the manifest.
     const keep = await mkdtemp(join(tmpdir(), 'retro-sprites-parses-'));
     dirs.push(keep);
     const a = await project(MANIFEST);
     await load(a, keep);
     const [name] = await readdir(keep);
-    const text = await readFile(join(keep, name!), 'utf8');
+    const file = await readFile(join(keep, name!));
+    const text = file.subarray(0, file.length - 32).toString('utf8');
     const [headerLine, body] = [text.slice(0, text.indexOf('\n')), text.slice(text.indexOf('\n') + 1)];
     const edited = body.replace('green slime', 'blue slime');
     const header = { ...JSON.parse(headerLine), body: createHash('sha256').update(edited).digest('hex') };
-    await writeFile(join(keep, name!), `${JSON.stringify(header)}\n${edited}`);
-    const plan = await load(await copy(a), keep);
-    expect(plan.requests.find((r) => r.sprite === 'slime')!.payload.prompt).toBe('blue slime');
+    const rewritten = Buffer.from(`${JSON.stringify(header)}\n${edited}`);
+
+    await writeFile(join(keep, name!), rewritten);
+    expect((await load(await copy(a), keep)).requests.find((r) => r.sprite === 'slime')!.payload.prompt).toBe('green slime');
+    await writeFile(join(keep, name!), await seal(name!, rewritten));
+    expect((await load(await copy(a), keep)).requests.find((r) => r.sprite === 'slime')!.payload.prompt).toBe('blue slime');
   });
 
   it('never trusts a damaged, foreign or malformed entry: the file is parsed again', async () => {
