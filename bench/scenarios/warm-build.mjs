@@ -1,17 +1,17 @@
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PLUGIN, REPO } from '../lib/dist.mjs';
 import { goal } from '../lib/goal.mjs';
 import { node, timeProcess } from '../lib/proc.mjs';
-import { PLUGIN_MAIN, STATIC_MAIN, writeGame, writeManifests } from '../lib/project.mjs';
+import { atlasName, PLUGIN_MAIN, STATIC_MAIN, writeGame, writeManifests } from '../lib/project.mjs';
 import { summarize } from '../lib/stats.mjs';
 
 const CLI = join(REPO, 'plugin/bin/retro-sprites.js');
 const VITE = join(REPO, 'node_modules/vite/bin/vite.js');
 const ATLASES = 10;
-/** What a build keeps locally in the cache folder and an art change makes stale. */
-const LOCAL_BUILD_STATE = ['.pages', '.atlases'];
+/** What builds keep locally in the cache folder: a fresh clone has none of it. */
+const LOCAL_BUILD_STATE = ['.pages', '.atlases', '.builds'];
 
 // The plugin as a game installs it: a package in node_modules, which Vite leaves out of the config
 // bundle (a file URL import would be bundled into the config on every build).
@@ -53,6 +53,7 @@ export async function run({ log, quick }) {
       await cp(out, join(plain, 'public/retro-sprites'), { recursive: true });
 
       let first;
+      let oneChanged;
       if (sprites === firstBuildAt) {
         const runs = [];
         for (let i = 0; i < (quick ? 1 : 3); i++) {
@@ -60,9 +61,25 @@ export async function run({ log, quick }) {
           runs.push(await viteBuild(game));
         }
         first = { ms: summarize(runs.map((r) => r.ms)), maxRssMB: summarize(runs.map((r) => r.maxRssMB ?? NaN)) };
-        log(`  first build after the art changed: ${first.ms.median.toFixed(0)} ms`);
+        log(`  first build with nothing kept (a fresh clone): ${first.ms.median.toFixed(0)} ms`);
+        // The everyday art change: one sprite's prompt edited, so one sprite is generated and its
+        // atlas rebuilt, with the builds before it kept (each run edits a sprite of another atlas).
+        const edits = [];
+        for (let i = 0; i < (quick ? 1 : 3); i++) {
+          await viteBuild(game);
+          await new Promise((r) => setTimeout(r, 100));
+          const file = join(game, 'manifests', `${atlasName(i)}.yaml`);
+          const text = await readFile(file, 'utf8');
+          await writeFile(file, text.replace(`number ${i * Math.ceil(sprites / ATLASES)}\n`, `number ${i * Math.ceil(sprites / ATLASES)}, edited\n`));
+          edits.push(await viteBuild(game));
+        }
+        oneChanged = { ms: summarize(edits.map((r) => r.ms)), maxRssMB: summarize(edits.map((r) => r.maxRssMB ?? NaN)) };
+        log(`  first build after one sprite's art changed: ${oneChanged.ms.median.toFixed(0)} ms`);
       }
-      // One untimed build, so the warm figures start from the state every later build finds.
+      // Untimed builds, so the warm figures start from the state every later build finds: the
+      // first may not keep its result (the art it reads was written a moment ago), the second does.
+      await viteBuild(game);
+      await new Promise((r) => setTimeout(r, 100));
       await viteBuild(game);
       const plugin = [];
       const asStatic = [];
@@ -82,7 +99,7 @@ export async function run({ log, quick }) {
         overheadPer1000Ms: ((p.median - s.median) / sprites) * 1000,
         pluginRssMB: summarize(plugin.map((r) => r.maxRssMB ?? NaN)),
         staticRssMB: summarize(asStatic.map((r) => r.maxRssMB ?? NaN)),
-        ...(first ? { firstBuild: first } : {}),
+        ...(first ? { firstBuild: first, oneChangedBuild: oneChanged } : {}),
       };
       sizes.push(entry);
       log(`  vite build: plugin ${p.median.toFixed(0)} ms, static ${s.median.toFixed(0)} ms: ${entry.ratio.toFixed(2)}×; peak RSS ${entry.pluginRssMB.median.toFixed(0)} / ${entry.staticRssMB.median.toFixed(0)} MiB`);
@@ -92,7 +109,10 @@ export async function run({ log, quick }) {
   }
   const goals = sizes.map((x) => goal(`warm vite build, ${x.sprites} sprites`, { measured: x.pluginMs.median, bound: 1.3 * x.staticMs.median, unit: 'ms', text: '≤ 1.3× the static build' }));
   const withFirst = sizes.find((x) => x.firstBuild);
-  if (withFirst) goals.push(goal(`first build after the art changed, ${withFirst.sprites} sprites`, { measured: withFirst.firstBuild.ms.median, bound: 2 * withFirst.pluginMs.median, unit: 'ms', text: '≤ 2× the warm build' }));
+  if (withFirst) {
+    goals.push(goal(`first build after one sprite's art changed, ${withFirst.sprites} sprites`, { measured: withFirst.oneChangedBuild.ms.median, bound: 2 * withFirst.pluginMs.median, unit: 'ms', text: '≤ 2× the warm build' }));
+    goals.push(goal(`first build with nothing kept (fresh clone, all art read and packed), ${withFirst.sprites} sprites`, { measured: withFirst.firstBuild.ms.median, bound: 2 * withFirst.pluginMs.median, unit: 'ms', text: '≤ 2× the warm build' }));
+  }
   const rssAt = sizes.find((x) => x.sprites === 8000) ?? sizes[sizes.length - 1];
   if (Number.isFinite(rssAt.pluginRssMB.median)) goals.push(goal(`peak RSS, warm build of ${rssAt.sprites} sprites`, { measured: rssAt.pluginRssMB.median, bound: 200, unit: 'MiB', text: '≤ 200 MiB' + (rssAt.sprites === 8000 ? '' : ' (goal is at 8000; quick run)') }));
   return { sizes, goals };

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { lstatSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isCacheKey, type CacheFolder } from './cache/folder.js';
 import { atomicWrite } from './fs/atomic-write.js';
 import { openSealed, seal } from './fs/seal.js';
+import { FOLDER, racy, sameFolder, sameSignature, signature, type Signature } from './fs/stat-signature.js';
 import { readRegular, readRegularSync } from './fs/untrusted-fs.js';
 
 /**
@@ -15,12 +15,9 @@ import { readRegular, readRegularSync } from './fs/untrusted-fs.js';
  * The inputs: the face's context (options, environment, naming; JSON), the bytes of every
  * manifest and referenced file (sha256), the folders whose listing decides which manifests there
  * are, and every cache entry read. Folders and entries are compared by their stat signature
- * (inode, mtime and ctime, in ns) instead of their content: every change that can reach an entry
- * (our store's writes, a git pull, rsync, an `rm -r`) adds, removes or renames a file in the
- * entry's folder, and so changes the folder's mtime and ctime; ctime cannot be set back. Stat
- * signatures are what git's index trusts for the same reason, with the same care for "racy"
- * timestamps: an input changed so shortly before (or during) the build that a later change could
- * carry the same timestamp is not trusted, and the build is not kept.
+ * (fs/stat-signature.ts) instead of their content; an input changed so shortly before (or during)
+ * the build that a later change could carry the same timestamps is not trusted, and the build is
+ * not kept.
  *
  * An entry whose bytes are edited in place keeps its folder's signature. That is damage, not
  * one of the ways art changes, and what a kept build emits is still what was made from the entry
@@ -84,37 +81,6 @@ interface StoredMemo {
   data: unknown;
 }
 
-/** Where a path stands, without following a link: its kind, inode, mtime and ctime (ms, to the µs). */
-type Signature = [kind: number, ino: number, mtimeMs: number, ctimeMs: number];
-const FOLDER = 1;
-const FILE = 2;
-
-const NO_THROW = { throwIfNoEntry: false } as const;
-
-function signature(path: string): Signature | undefined {
-  let st;
-  try {
-    st = lstatSync(path, NO_THROW);
-  } catch {
-    return undefined;
-  }
-  if (!st) return undefined;
-  return [st.isDirectory() ? FOLDER : st.isFile() ? FILE : 0, st.ino, st.mtimeMs, st.ctimeMs];
-}
-
-const same = (a: Signature | undefined, b: Signature): boolean => !!a && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
-
-/**
- * Whether a signature's timestamps leave room for a later change with the same timestamps: newer
- * than the build's start (less the file system's timestamp grain), or on a file system that keeps
- * whole seconds only.
- */
-function racy(sig: Signature, startedAt: number): boolean {
-  const times = [sig[2], sig[3]];
-  const grain = times.every((t) => t % 1000 === 0) ? 2000 : 50;
-  return times.some((t) => t >= startedAt - grain);
-}
-
 export class BuildMemo {
   private readonly dir: string;
   private readonly filesDir: string;
@@ -148,7 +114,7 @@ export class BuildMemo {
     }
     if (!validMemo(memo) || memo.context !== this.contextHash) return undefined;
     // Cheapest first: a changed folder or manifest says "miss" before thousands of entries are looked at.
-    for (const [path, ...sig] of memo.dirs) if (!same(signature(path), sig)) return undefined;
+    for (const [path, ...sig] of memo.dirs) if (!sameSignature(signature(path), sig)) return undefined;
     for (const [path, hash] of memo.files) {
       const file = readRegularSync(path, MAX_FILE_BYTES);
       if (!('bytes' in file) || sha256(file.bytes) !== hash) return undefined;
@@ -156,16 +122,7 @@ export class BuildMemo {
     // The one step that grows with the game: a stat per entry, nothing read.
     const root = this.folder.dir;
     const { keys, signatures: sigs } = memo.entries;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      let st;
-      try {
-        st = lstatSync(`${root}/${key.slice(0, 2)}/${key}`, NO_THROW);
-      } catch {
-        return undefined;
-      }
-      if (!st?.isDirectory() || st.ino !== sigs[4 * i + 1] || st.mtimeMs !== sigs[4 * i + 2] || st.ctimeMs !== sigs[4 * i + 3]) return undefined;
-    }
+    for (let i = 0; i < keys.length; i++) if (!sameFolder(`${root}/${keys[i]!.slice(0, 2)}/${keys[i]}`, sigs, 4 * i)) return undefined;
     const files: KeptFile[] = [];
     for (const out of memo.outputs) {
       const bytes = this.readBlob(out);

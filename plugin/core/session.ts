@@ -80,6 +80,7 @@ export class SpriteSession {
   private readonly builder: AtlasBuilder;
   private readonly pages: PageStore;
   private readonly memo?: AtlasMemo;
+  private refreshStartedAt = 0;
   private readonly entries = new Map<string, CacheEntry>();
   private readonly standIns = new Map<string, GeneratedImage[]>();
   /** The art each sprite (`atlas/sprite`) last showed with, kept while its new art is missing. */
@@ -97,7 +98,7 @@ export class SpriteSession {
     const folder = this.project.store.folder;
     if (opts.atlasMemo) {
       this.memo = new AtlasMemo(
-        { dir: folder.atlasesDir, recordFile: (key) => folder.recordFile(key), beforeWrite: () => folder.ensureIgnoreFile() },
+        { dir: folder.atlasesDir, entryDir: (key) => folder.entryDir(key), beforeWrite: () => folder.ensureIgnoreFile() },
         opts.atlas ?? {},
         opts.pngEffort ?? 'small',
       );
@@ -137,6 +138,7 @@ export class SpriteSession {
   }
 
   private async doRefresh(options: { refresh?: ReadonlySet<string> }): Promise<Snapshot> {
+    this.refreshStartedAt = Date.now();
     const { plan, requests: all } = await loadProjectPlan(this.project);
     const { standIn } = this.project;
     // Atlases whose output is kept for exactly these inputs need neither their images nor a build.
@@ -192,7 +194,7 @@ export class SpriteSession {
     const byAtlas = new Map<string, KeyedRequest[]>();
     for (const r of requests) byAtlas.set(r.atlas, [...(byAtlas.get(r.atlas) ?? []), r]);
     for (const [name, group] of byAtlas) {
-      const key = await this.memo.keyOf(name, group);
+      const key = this.memo.keyOf(name, group);
       const atlas = key ? await this.memo.load(name, key) : undefined;
       if (key && atlas) kept.set(name, { key, atlas });
     }
@@ -266,7 +268,8 @@ export class SpriteSession {
       const done = new Set(rebuilt);
       const fresh = built.filter((a) => done.has(a.atlas) && requests.every((r) => r.atlas !== a.atlas || this.entries.has(r.key)));
       for (const a of fresh) {
-        const key = await this.memo.keyOf(a.atlas, requests.filter((r) => r.atlas === a.atlas));
+        // Keyed as the entries stood when the refresh began: one changed since is racy, and not kept.
+        const key = this.memo.keyOf(a.atlas, requests.filter((r) => r.atlas === a.atlas), this.refreshStartedAt);
         if (key) await this.memo.save(key, a);
       }
     }

@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { lstat, mkdir, open } from 'node:fs/promises';
+import { close as fsClose, closeSync, constants, fstat, fstatSync, open as fsOpen, openSync, read as fsRead, readSync, type Stats } from 'node:fs';
+import { lstat, mkdir } from 'node:fs/promises';
 import { RetroSpritesError } from '../errors.js';
 
 /**
@@ -24,9 +24,9 @@ export type ReadOutcome = { bytes: Buffer } | { missing: true } | { problem: str
  * `fstat` on the opened handle, so the file checked is the file read.
  */
 export async function readRegular(path: string, maxBytes: number): Promise<ReadOutcome> {
-  let handle;
+  let fd: number;
   try {
-    handle = await open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    fd = await call<number>((cb) => fsOpen(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, cb));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { missing: true };
@@ -35,25 +35,33 @@ export async function readRegular(path: string, maxBytes: number): Promise<ReadO
     return { problem: `cannot be opened (${code ?? (err as Error).message})` };
   }
   try {
-    const st = await handle.stat();
+    const st = await call<Stats>((cb) => fstat(fd, cb));
     if (st.isDirectory()) return { problem: 'is a folder, not a file' };
     if (!st.isFile()) return { problem: 'is not a regular file (a device, FIFO or socket)' };
     if (st.size > maxBytes) return { problem: `is ${st.size} bytes, more than the ${maxBytes} it may hold` };
-    const bytes = Buffer.alloc(st.size);
+    const bytes = Buffer.allocUnsafe(st.size);
     let got = 0;
     while (got < st.size) {
-      const { bytesRead } = await handle.read(bytes, got, st.size - got, got);
-      if (bytesRead === 0) return { problem: 'shrank while it was read' };
-      got += bytesRead;
+      const n = await call<number>((cb) => fsRead(fd, bytes, got, st.size - got, got, cb));
+      if (n === 0) return { problem: 'shrank while it was read' };
+      got += n;
     }
-    const extra = await handle.read(Buffer.alloc(1), 0, 1, got);
-    if (extra.bytesRead !== 0) return { problem: 'grew while it was read' };
+    const extra = await call<number>((cb) => fsRead(fd, Buffer.alloc(1), 0, 1, got, cb));
+    if (extra !== 0) return { problem: 'grew while it was read' };
     return { bytes };
   } catch (err) {
     return { problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
   } finally {
-    await handle.close();
+    fsClose(fd, () => undefined);
   }
+}
+
+/**
+ * One callback-style fs call as a promise. The callback API, not FileHandle: a build reads tens
+ * of thousands of small cache files, and FileHandle's promises cost three times as much per file.
+ */
+function call<T>(start: (cb: (err: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value))));
 }
 
 /**

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../fs/atomic-write.js';
 import { openSealed, seal } from '../fs/seal.js';
+import { FOLDER, racy, signature, type Signature } from '../fs/stat-signature.js';
 import { readRegular } from '../fs/untrusted-fs.js';
 import type { RgbaImage } from '../image/bitmap.js';
 import type { PngEffort } from '../image/png-encode.js';
@@ -15,8 +16,8 @@ import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
 
 /**
  * Each atlas's output kept by its inputs, so an unchanged build neither decodes nor repacks: the
- * inputs are the atlas's name, each sprite's name, content key, options and the hash of its cache
- * record (a regenerated sprite keeps its key but gets a new record), the atlas options, the PNG
+ * inputs are the atlas's name, each sprite's name, content key, options and the stat signature of
+ * its cache entry (a regenerated sprite keeps its key but its entry's folder changes), the atlas options, the PNG
  * effort and this format's version. The output is the built atlas without its pixels (frames,
  * animations, what each sprite became) and the encoded PNG of every page and tiling image, each
  * named by its sha256.
@@ -28,7 +29,7 @@ import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
  */
 
 /** Bumped whenever what buildAtlas or the renderer make from the same inputs changes. */
-const MEMO_FORMAT = 3;
+const MEMO_FORMAT = 4;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
@@ -44,8 +45,8 @@ interface StoredAtlas {
 export interface AtlasMemoPlace {
   /** Its own folder (local, git-ignored). */
   dir: string;
-  /** The path of a cache entry's record.json. */
-  recordFile(key: string): string;
+  /** A cache entry's folder (its stat signature keys the memo: a regenerated sprite keeps its key, not its folder's signature). */
+  entryDir(key: string): string;
   /** Runs before the first write: the folder's .gitignore must keep the memo out of git first. */
   beforeWrite(): Promise<void>;
 }
@@ -61,16 +62,21 @@ export class AtlasMemo {
     this.dir = place.dir;
   }
 
-  /** The memo key of one atlas's sprites; undefined when a sprite has no cache record (it must be generated). */
-  async keyOf(atlas: string, requests: readonly KeyedRequest[]): Promise<string | undefined> {
-    const records = new Map<string, string | undefined>();
-    await runPool([...new Set(requests.map((r) => r.key))], 16, async (key) => {
-      const read = await readRegular(this.place.recordFile(key), 1024 * 1024);
-      records.set(key, 'bytes' in read ? sha256(read.bytes) : undefined);
-    });
-    if ([...records.values()].some((h) => h === undefined)) return undefined;
+  /**
+   * The memo key of one atlas's sprites; undefined when a sprite has no cache entry (it must be
+   * generated) or an entry changed as recently as `since` (racy: see fs/stat-signature.ts). Pass
+   * the time the build started when keeping what it built: an entry that changed while it ran must
+   * not key output made from what it held before.
+   */
+  keyOf(atlas: string, requests: readonly KeyedRequest[], since = Date.now()): string | undefined {
+    const entries = new Map<string, Signature>();
+    for (const key of new Set(requests.map((r) => r.key))) {
+      const sig = signature(this.place.entryDir(key));
+      if (sig?.[0] !== FOLDER || racy(sig, since)) return undefined;
+      entries.set(key, sig);
+    }
     const sprites = requests
-      .map((r) => [r.sprite, r.key, r.options, records.get(r.key)] as const)
+      .map((r) => [r.sprite, r.key, r.options, entries.get(r.key)] as const)
       .sort((a, b) => byName(a[0], b[0]));
     return sha256(JSON.stringify({ format: MEMO_FORMAT, atlas, options: this.options, effort: this.effort, sprites }));
   }
