@@ -194,15 +194,18 @@ export class BuildMemo {
     }
   }
 
-  /** The newest KEEP_MEMOS memos stay, and the files they name; everything else in `.builds/` goes. */
+  /**
+   * The newest KEEP_MEMOS memos stay, and the files they name; older memos go, and so do files no
+   * memo names (a build's output changes with every edit). A file written in the last minute may
+   * belong to a memo another build is about to write: it stays until a later prune.
+   */
   private async prune(): Promise<void> {
     const names = (await readdir(this.dir)).filter((n) => /^[0-9a-f]{64}\.json$/.test(n));
-    if (names.length <= KEEP_MEMOS) return;
     const dated = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(this.dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
     dated.sort((a, b) => b.t - a.t);
     const keep = new Set<string>();
     for (const { n } of dated.slice(0, KEEP_MEMOS)) {
-      const read = await readRegular(join(this.dir, n), MAX_MEMO_BYTES);
+      const read = readRegularSync(join(this.dir, n), MAX_MEMO_BYTES);
       const opened = 'bytes' in read ? await openSealed(n, read.bytes) : undefined;
       if (!opened) continue;
       try {
@@ -211,7 +214,12 @@ export class BuildMemo {
       } catch {}
     }
     for (const { n } of dated.slice(KEEP_MEMOS)) await rm(join(this.dir, n), { force: true });
-    for (const f of await readdir(this.filesDir)) if (!keep.has(f)) await rm(join(this.filesDir, f), { force: true });
+    const recent = Date.now() - 60_000;
+    for (const f of await readdir(this.filesDir)) {
+      if (keep.has(f)) continue;
+      const st = await stat(join(this.filesDir, f)).catch(() => undefined);
+      if (st && st.mtimeMs < recent) await rm(join(this.filesDir, f), { force: true });
+    }
   }
 }
 

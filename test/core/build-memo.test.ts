@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -107,14 +107,34 @@ describe('a whole build kept by its inputs', () => {
     expect(await memo.find()).toBeUndefined();
   });
 
-  it('keeps only the newest memos, and the files they name', async () => {
+  it('keeps only the newest memos, and the files they name; files no memo names go once they are a minute old', async () => {
     const { folder, inputs } = await project();
-    for (let i = 0; i < 10; i++) await new BuildMemo(folder, { base: `/v${i}/` }).save(inputs, build(`art ${i}`));
-    const names = await readdir(folder.buildsDir);
-    expect(names.filter((n) => n.endsWith('.json'))).toHaveLength(8);
+    const longAgo = Date.now() / 1000 - 3600;
+    for (let i = 0; i < 10; i++) {
+      await new BuildMemo(folder, { base: `/v${i}/` }).save(inputs, build(`art ${i}`));
+      // As if each build ran a minute after the last, long ago.
+      for (const n of await readdir(folder.buildsDir)) {
+        const path = join(folder.buildsDir, n);
+        if (n.endsWith('.json') && (await stat(path)).mtimeMs > Date.now() - 10_000) await utimes(path, longAgo + 60 * i, longAgo + 60 * i);
+      }
+      for (const f of await readdir(join(folder.buildsDir, 'files'))) await utimes(join(folder.buildsDir, 'files', f), longAgo, longAgo);
+    }
+    expect((await readdir(folder.buildsDir)).filter((n) => n.endsWith('.json'))).toHaveLength(8);
     expect(await new BuildMemo(folder, { base: '/v9/' }).find()).toBeDefined();
-    expect(await new BuildMemo(folder, { base: '/v0/' }).find()).toBeUndefined();
+    expect(await new BuildMemo(folder, { base: '/v2/' }).find()).toBeDefined();
+    expect(await new BuildMemo(folder, { base: '/v1/' }).find()).toBeUndefined();
     // Two files per kept memo (the art and the declarations), nothing of the dropped ones.
     expect(await readdir(join(folder.buildsDir, 'files'))).toHaveLength(16);
+  });
+
+  it('a build whose output changed leaves no stale files behind once they are a minute old', async () => {
+    const { folder, memo, inputs } = await project();
+    await memo.save(inputs, build('v1'));
+    const files = join(folder.buildsDir, 'files');
+    const longAgo = Date.now() / 1000 - 3600;
+    for (const f of await readdir(files)) await utimes(join(files, f), longAgo, longAgo);
+    await memo.save(inputs, build('v2'));
+    expect(await readdir(files)).toHaveLength(2);
+    expect(Buffer.from((await memo.find())!.files[0]!.bytes).toString()).toBe('v2');
   });
 });
