@@ -4,7 +4,7 @@ import type { Diagnostic } from '../core/errors.js';
 import type { Snapshot } from '../core/session.js';
 import type { RetroSpritesOptions } from './options.js';
 import { declarations } from './dts.js';
-import { virtualKeys, virtualTables, type VirtualTables } from './virtual-module.js';
+import { TABLE_NAMES, virtualKeys, virtualTables, type VirtualTables } from './virtual-module.js';
 import { watchedFiles } from './watched-files.js';
 
 /** What a build emits, and what its virtual module, `.d.ts` and terminal say: made, or kept. */
@@ -21,8 +21,6 @@ export interface BuildArt {
   /** The provider's notice (no key: placeholder art), said again when the build is kept. */
   notice?: string;
 }
-
-const TABLES = ['atlases', 'frames', 'animations', 'images', 'sprites', 'tilesets'] as const;
 
 /** The face's part of a kept build, beside its files and its texts (the tables and the declarations). */
 type KeptData = Omit<BuildArt, 'files' | 'tables' | 'dts'>;
@@ -49,8 +47,8 @@ export function keptOfArt(art: BuildArt): KeptBuild {
 export function artOfKept(kept: KeptBuild): BuildArt | undefined {
   const d = kept.data as Partial<KeptData> | null;
   const t = kept.texts;
-  if (!d || typeof d !== 'object' || typeof t.dts !== 'string' || !TABLES.every((name) => typeof t[name] === 'string')) return undefined;
-  const tables = Object.fromEntries(TABLES.map((name) => [name, t[name]!])) as VirtualTables;
+  if (!d || typeof d !== 'object' || typeof t.dts !== 'string' || !TABLE_NAMES.every((name) => typeof t[name] === 'string')) return undefined;
+  const tables = Object.fromEntries(TABLE_NAMES.map((name) => [name, t[name]!])) as VirtualTables;
   if (!Array.isArray(d.warnings) || !Array.isArray(d.watch) || !d.watch.every((f) => typeof f === 'string') || typeof d.sprites !== 'number') return undefined;
   if (d.notice !== undefined && typeof d.notice !== 'string') return undefined;
   return { files: kept.files, tables, dts: t.dts, warnings: d.warnings, watch: d.watch, sprites: d.sprites, notice: d.notice };

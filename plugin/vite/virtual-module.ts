@@ -71,8 +71,9 @@ function sortFrames(list: string[]): string[] {
   return [...list].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
+export const TABLE_NAMES = ['atlases', 'frames', 'animations', 'images', 'sprites', 'tilesets'] as const;
 /** Each key table as its JSON text: a kept build stores these and never parses them to write them again. */
-export type VirtualTables = Record<'atlases' | 'frames' | 'animations' | 'images' | 'sprites' | 'tilesets', string>;
+export type VirtualTables = Record<(typeof TABLE_NAMES)[number], string>;
 
 export function virtualTables(k: VirtualKeys): VirtualTables {
   return {
