@@ -21,13 +21,19 @@ export interface CommandContext {
   signal: AbortSignal;
 }
 
+/** What a command does, its flags and its work: the module of one command. */
 export interface Command {
-  name: string;
-  summary: string;
   /** Extra lines for `retro-sprites help <command>`. */
   usage: string;
   options: OptionSpec;
   run(ctx: CommandContext): Promise<number>;
+}
+
+/** A command as `help` lists it; `load` brings in its module when it is the one that runs. */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
 }
 
 /** Flags every command that reads manifests understands. */

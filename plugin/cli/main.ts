@@ -1,6 +1,6 @@
 import { ManifestError, RetroSpritesError, formatDiagnostic } from '../core/errors.js';
 import { commandSuggestion, parseCommandArgs, UsageError } from './args.js';
-import { COMMON_OPTIONS, COMMON_USAGE, type CliIO, type Command } from './command.js';
+import { COMMON_OPTIONS, COMMON_USAGE, type CliIO, type Command, type CommandEntry } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
 const defaultIO: CliIO = {
@@ -20,8 +20,8 @@ function help(io: CliIO): void {
   io.out('\nrun `retro-sprites help <command>` for a command\'s own options.');
 }
 
-function commandHelp(c: Command, io: CliIO): void {
-  io.out(`usage: retro-sprites ${c.name} [options]\n\n${c.summary}\n`);
+function commandHelp(entry: CommandEntry, c: Command, io: CliIO): void {
+  io.out(`usage: retro-sprites ${entry.name} [options]\n\n${entry.summary}\n`);
   if (c.usage) io.out(c.usage);
   io.out('\ncommon options:\n' + COMMON_USAGE);
 }
@@ -34,7 +34,7 @@ export async function main(argv: string[], io: CliIO = defaultIO, env = process.
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     const target = rest[0] && COMMANDS.find((c) => c.name === rest[0]);
-    if (target) commandHelp(target, io);
+    if (target) commandHelp(target, await target.load(), io);
     else help(io);
     return 0;
   }
@@ -44,12 +44,13 @@ export async function main(argv: string[], io: CliIO = defaultIO, env = process.
     io.out(pkg.version);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     const hint = commandSuggestion(name, COMMANDS.map((c) => c.name));
     io.err(thenSee(`retro-sprites: unknown command "${name}"${hint || `. Commands: ${COMMANDS.map((c) => c.name).join(', ')}`}`, 'retro-sprites help'));
     return 2;
   }
+  const command = await entry.load();
   let parsed;
   try {
     parsed = parseCommandArgs(rest, { ...COMMON_OPTIONS, ...command.options, help: { type: 'boolean', short: 'h' } }, `${command.usage}\n${COMMON_USAGE}`);
@@ -59,7 +60,7 @@ export async function main(argv: string[], io: CliIO = defaultIO, env = process.
     return 2;
   }
   if (parsed.values.help) {
-    commandHelp(command, io);
+    commandHelp(entry, command, io);
     return 0;
   }
   const controller = new AbortController();

@@ -48,8 +48,6 @@ function plural(n: number, one: string, many: string): string {
 }
 
 export const cacheCommand: Command = {
-  name: 'cache',
-  summary: 'move cache entries between the local cache folder and the remote cache: push | pull | status',
   usage: [
     'subcommands:',
     '  status             count the entries that are local only, remote only, and in both',

@@ -69,8 +69,6 @@ function count(n: number, word: string): string {
 }
 
 export const checkCommand: Command = {
-  name: 'check',
-  summary: 'validate every manifest and print the plan (atlases, sprites, keys), generating nothing',
   usage: ['options:', '  --allow-unknown-styles  accept prompt_style names the catalog does not know yet'].join('\n'),
   options: { 'allow-unknown-styles': { type: 'boolean' } },
   async run(ctx: CommandContext): Promise<number> {

@@ -4,8 +4,6 @@ import { selectProvider } from '../../core/providers/select.js';
 import { stringValue, type Command, type CommandContext } from '../command.js';
 
 export const creditsCommand: Command = {
-  name: 'credits',
-  summary: 'print what the RetroDiffusion account has left (needs RD_API_KEY; RD_API_URL for the emulator)',
   usage: 'Asks GET /v1/inferences/credits with the key from RD_API_KEY and prints the credits\n(and the USD balance, where the API reports one).',
   options: {},
   async run(ctx: CommandContext): Promise<number> {

@@ -14,8 +14,6 @@ function intOption(ctx: CommandContext, name: string, min: number): number | und
 }
 
 export const emulateCommand: Command = {
-  name: 'emulate',
-  summary: 'run a local emulator of the RetroDiffusion API (for offline builds and tests)',
   usage: [
     'options:',
     `  --port N           port on 127.0.0.1 (default ${DEFAULT_EMULATOR_PORT}; 0 picks a free one)`,

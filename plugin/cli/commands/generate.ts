@@ -8,8 +8,6 @@ import { cliReporter } from '../progress.js';
 import { numberFlag, projectOptions } from './shared.js';
 
 export const generateCommand: Command = {
-  name: 'generate',
-  summary: 'generate every sprite that is not cached yet (and, with --out, write the Phaser files)',
   usage: [
     'options:',
     '  --dry-run          plan and estimate the cost, request nothing',

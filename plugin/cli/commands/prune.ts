@@ -13,8 +13,6 @@ const KNOWN_PROVIDERS = [
 ];
 
 export const pruneCommand: Command = {
-  name: 'prune',
-  summary: 'remove cache entries that no manifest references any more',
   usage: ['options:', '  --dry-run          list what would be removed, remove nothing',
     '  --variants         also remove variants (retro-sprites variants) whose seed no manifest keeps'].join('\n'),
   options: { 'dry-run': { type: 'boolean' }, variants: { type: 'boolean' } },

@@ -7,8 +7,6 @@ import { stringValue, type Command, type CommandContext } from '../command.js';
 import { providerIdentity } from './check.js';
 
 export const typesCommand: Command = {
-  name: 'types',
-  summary: 'write the typed declarations of virtual:retro-sprites (what the plugin writes), without Vite',
   usage: [
     'options:',
     '  --out FILE         where to write them (default src/retro-sprites.d.ts when there is a src/ folder, else retro-sprites.d.ts)',

@@ -16,8 +16,6 @@ import { numberFlag, projectOptions } from './shared.js';
 const MAX_VARIANTS = 16;
 
 export const variantsCommand: Command = {
-  name: 'variants',
-  summary: 'generate a few candidates of one sprite (each its own seed) and write a contact sheet to pick from',
   usage: [
     'usage: retro-sprites variants <atlas>/<sprite> [--count N] [--sheet FILE]',
     'options:',
