@@ -28,17 +28,12 @@ export async function readRegular(path: string, maxBytes: number): Promise<ReadO
   try {
     fd = await call<number>((cb) => fsOpen(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, cb));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { missing: true };
-    if (code === 'ELOOP') return { problem: 'is a symbolic link' };
-    if (code === 'ENOTDIR') return { problem: 'lies under something that is not a folder' };
-    return { problem: `cannot be opened (${code ?? (err as Error).message})` };
+    return openRefusal(err);
   }
   try {
     const st = await call<Stats>((cb) => fstat(fd, cb));
-    if (st.isDirectory()) return { problem: 'is a folder, not a file' };
-    if (!st.isFile()) return { problem: 'is not a regular file (a device, FIFO or socket)' };
-    if (st.size > maxBytes) return { problem: `is ${st.size} bytes, more than the ${maxBytes} it may hold` };
+    const refused = statRefusal(st, maxBytes);
+    if (refused) return refused;
     const bytes = Buffer.allocUnsafe(st.size);
     let got = 0;
     while (got < st.size) {
@@ -50,10 +45,29 @@ export async function readRegular(path: string, maxBytes: number): Promise<ReadO
     if (extra !== 0) return { problem: 'grew while it was read' };
     return { bytes };
   } catch (err) {
-    return { problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+    return { problem: `cannot be read (${errorCode(err)})` };
   } finally {
     fsClose(fd, () => undefined);
   }
+}
+
+const errorCode = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+
+/** What an open that failed says of the path. */
+function openRefusal(err: unknown): ReadOutcome {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return { missing: true };
+  if (code === 'ELOOP') return { problem: 'is a symbolic link' };
+  if (code === 'ENOTDIR') return { problem: 'lies under something that is not a folder' };
+  return { problem: `cannot be opened (${errorCode(err)})` };
+}
+
+/** Why the opened file may not be read, if it may not: not a regular file, or too large. */
+function statRefusal(st: Stats, maxBytes: number): ReadOutcome | undefined {
+  if (st.isDirectory()) return { problem: 'is a folder, not a file' };
+  if (!st.isFile()) return { problem: 'is not a regular file (a device, FIFO or socket)' };
+  if (st.size > maxBytes) return { problem: `is ${st.size} bytes, more than the ${maxBytes} it may hold` };
+  return undefined;
 }
 
 /**
@@ -73,15 +87,12 @@ export function readRegularSync(path: string, maxBytes: number): ReadOutcome {
   try {
     fd = openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { missing: true };
-    if (code === 'ELOOP') return { problem: 'is a symbolic link' };
-    return { problem: `cannot be opened (${code ?? (err as Error).message})` };
+    return openRefusal(err);
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) return { problem: st.isDirectory() ? 'is a folder, not a file' : 'is not a regular file (a device, FIFO or socket)' };
-    if (st.size > maxBytes) return { problem: `is ${st.size} bytes, more than the ${maxBytes} it may hold` };
+    const refused = statRefusal(st, maxBytes);
+    if (refused) return refused;
     const bytes = Buffer.allocUnsafe(st.size);
     let got = 0;
     while (got < st.size) {
@@ -92,7 +103,7 @@ export function readRegularSync(path: string, maxBytes: number): ReadOutcome {
     if (readSync(fd, Buffer.alloc(1), 0, 1, got) !== 0) return { problem: 'grew while it was read' };
     return { bytes };
   } catch (err) {
-    return { problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+    return { problem: `cannot be read (${errorCode(err)})` };
   } finally {
     closeSync(fd);
   }
