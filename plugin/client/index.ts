@@ -5,6 +5,8 @@ import type { RetroSpritesUpdate } from './update.js';
 
 export type { RetroSpritesUpdate };
 export { addTileset, autotile, type TilesetRef } from './tileset.js';
+// What `virtual:retro-sprites` unpacks its key tables with.
+export { frameTable, identityTable, spriteTable } from './key-tables.js';
 
 /** One manifest sprite, as `virtual:retro-sprites` describes it. */
 export interface SpriteRef {

@@ -1,6 +1,7 @@
 import { PACK_SECTION } from '../core/phaser/pack-json.js';
 import type { AssetKeys } from '../core/phaser/render.js';
 import type { SpriteRef, TilesetRef } from '../client/index.js';
+import type { IdentityList, SpriteList } from '../client/key-tables.js';
 import type { KeyedRequest } from '../core/request.js';
 
 export const VIRTUAL_ID = 'virtual:retro-sprites';
@@ -72,30 +73,56 @@ function sortFrames(list: string[]): string[] {
 }
 
 export const TABLE_NAMES = ['atlases', 'frames', 'animations', 'images', 'sprites', 'tilesets'] as const;
-/** Each key table as its JSON text: a kept build stores these and never parses them to write them again. */
+/**
+ * Each key table as the JSON text the bundle carries (client/key-tables.ts says how it is packed):
+ * a kept build stores these and never parses them to write them again.
+ */
 export type VirtualTables = Record<(typeof TABLE_NAMES)[number], string>;
 
 export function virtualTables(k: VirtualKeys): VirtualTables {
+  const names = (table: Record<string, string>): IdentityList => Object.keys(table);
   return {
-    atlases: JSON.stringify(k.atlases),
-    frames: JSON.stringify(k.frames),
-    animations: JSON.stringify(k.animations),
-    images: JSON.stringify(k.images),
-    sprites: JSON.stringify(k.sprites),
+    atlases: JSON.stringify(names(k.atlases)),
+    frames: JSON.stringify(Object.fromEntries(Object.entries(k.frames).map(([atlas, frames]) => [atlas, names(frames)]))),
+    animations: JSON.stringify(names(k.animations)),
+    images: JSON.stringify(names(k.images)),
+    sprites: JSON.stringify(spriteList(k.sprites)),
     tilesets: JSON.stringify(k.tilesets ?? {}),
   };
 }
 
+/** The sprites table in its packed form, in the table's own order. */
+function spriteList(sprites: Record<string, SpriteRef>): SpriteList {
+  const out: SpriteList = [];
+  let group: SpriteList[number] | undefined;
+  for (const [name, ref] of Object.entries(sprites)) {
+    const plain = ref.atlas !== undefined && ref.frame === name && Object.keys(ref).length === 2;
+    if (!group || (plain && group[0] !== ref.atlas)) out.push((group = [ref.atlas ?? '', []]));
+    group[1].push(plain ? name : [name, ref]);
+  }
+  return out;
+}
+
+/** How each table is unpacked in the browser (a function of the client runtime, or a plain freeze). */
+const EXPAND: Record<(typeof TABLE_NAMES)[number], string> = {
+  atlases: 'identityTable',
+  frames: 'frameTable',
+  animations: 'identityTable',
+  images: 'identityTable',
+  sprites: 'spriteTable',
+  tilesets: 'Object.freeze',
+};
+
 /**
- * A key table as JavaScript: a frozen `JSON.parse` of one string literal. A game of 20 000 sprites
- * has tables of megabytes; as object literals the bundler parses and minifies every key (and so
- * does the browser), as one string it reads a single token and the browser's JSON parser does the
- * rest, faster than its JavaScript parser would.
+ * A key table as JavaScript: its unpacking of a `JSON.parse` of one string literal. A game of
+ * 20 000 sprites has tables of megabytes; as object literals the bundler parses and minifies every
+ * key (and so does the browser), as one string it reads a single token and the browser's JSON
+ * parser does the rest. Both calls are pure, so a table the game never imports is left out.
  */
-function table(json: string): string {
+function table(name: (typeof TABLE_NAMES)[number], json: string): string {
   // A single-quoted literal: JSON has no newlines and no single quotes to escape but in its text.
   const literal = `'${json.replace(/[\\']/g, (c) => `\\${c}`).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`;
-  return `/* @__PURE__ */ Object.freeze(JSON.parse(${literal}))`;
+  return `/* @__PURE__ */ ${EXPAND[name]}(/* @__PURE__ */ JSON.parse(${literal}))`;
 }
 
 /**
@@ -105,15 +132,15 @@ function table(json: string): string {
 export function virtualModuleCode(opts: { tables: VirtualTables; packUrlExpr: string; runtimeImport: string; dev: boolean }): string {
   const k = opts.tables;
   const lines = [
-    `import { createRuntime } from ${JSON.stringify(opts.runtimeImport)};`,
+    `import { createRuntime, frameTable, identityTable, spriteTable } from ${JSON.stringify(opts.runtimeImport)};`,
     `export const packKey = ${JSON.stringify(PACK_KEY)};`,
     `export const packUrl = ${opts.packUrlExpr};`,
-    `export const atlases = ${table(k.atlases)};`,
-    `export const frames = ${table(k.frames)};`,
-    `export const animations = ${table(k.animations)};`,
-    `export const images = ${table(k.images)};`,
-    `export const sprites = ${table(k.sprites)};`,
-    `export const tilesets = ${table(k.tilesets)};`,
+    `export const atlases = ${table('atlases', k.atlases)};`,
+    `export const frames = ${table('frames', k.frames)};`,
+    `export const animations = ${table('animations', k.animations)};`,
+    `export const images = ${table('images', k.images)};`,
+    `export const sprites = ${table('sprites', k.sprites)};`,
+    `export const tilesets = ${table('tilesets', k.tilesets)};`,
     `export { addTileset, autotile } from ${JSON.stringify(opts.runtimeImport)};`,
     `const runtime = createRuntime({ packKey, packUrl, sprites });`,
     `/** Queues the generated pack (atlases, animations, tile images) on the scene's loader. */`,

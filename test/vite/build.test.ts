@@ -90,6 +90,22 @@ describe('vite build with retroSprites()', () => {
     expect(errors.join('\n')).toMatch(/Property 'heroo' does not exist/);
   });
 
+  it('ships only the key tables the game imports (rolldown drops the rest)', async () => {
+    const animationList = JSON.stringify(['coin', 'walker_down', 'walker_left', 'walker_right', 'walker_up']);
+    const bundle = async (main: string): Promise<string> => {
+      const root = await tempDir();
+      await writeProject(root, { ...GAME_FILES, 'main.ts': main });
+      await buildWithPlugin(root);
+      const js = (await listFiles(join(root, 'dist'))).filter((f) => f.endsWith('.js'));
+      return (await Promise.all(js.map((f) => readFile(join(root, 'dist', f), 'utf8')))).join('\n');
+    };
+    const withoutAnimations = await bundle("import { sprites } from 'virtual:retro-sprites';\nconsole.log(sprites.hero);\n");
+    expect(withoutAnimations).toContain('"hero"');
+    expect(withoutAnimations).not.toContain(animationList);
+    const withAnimations = await bundle("import { animations } from 'virtual:retro-sprites';\nconsole.log(animations.coin);\n");
+    expect(withAnimations).toContain(animationList);
+  });
+
   it('exports keys, the pack URL and preload from virtual:retro-sprites', async () => {
     const root = await tempDir();
     await writeProject(root, GAME_FILES);

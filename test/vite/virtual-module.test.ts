@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { SpriteRef } from '../../plugin/client/index.js';
 import type { AssetKeys } from '../../plugin/core/phaser/render.js';
 import type { KeyedRequest } from '../../plugin/core/request.js';
+import { frameTable, identityTable, spriteTable } from '../../plugin/client/key-tables.js';
 import { PACK_KEY, virtualKeys, virtualModuleCode, virtualTables } from '../../plugin/vite/virtual-module.js';
 
 const request = (atlas: string, sprite: string): KeyedRequest =>
@@ -21,7 +23,8 @@ const keys: AssetKeys = {
 /** The value of one `export const` line, evaluated as the browser would. */
 const exported = (code: string, name: string): unknown => {
   const line = code.split('\n').find((l) => l.startsWith(`export const ${name} =`))!;
-  return new Function(`return ${line.slice(`export const ${name} =`.length).replace(/;$/, '')}`)();
+  const expr = line.slice(`export const ${name} =`.length).replace(/;$/, '');
+  return new Function('identityTable', 'frameTable', 'spriteTable', `return ${expr}`)(identityTable, frameTable, spriteTable);
 };
 
 describe('the keys of virtual:retro-sprites', () => {
@@ -51,5 +54,29 @@ describe('the keys of virtual:retro-sprites', () => {
     const odd = { atlases: {}, frames: { a: { "it's": "it's", 'b\\c': 'b\\c', 'x\u2028y': 'x\u2028y', 'q"': 'q"', 'n\n': 'n\n' } }, animations: {}, images: {}, sprites: {}, tilesets: {} };
     const code = virtualModuleCode({ tables: virtualTables(odd), packUrlExpr: '"/p"', runtimeImport: 'x', dev: false });
     expect(exported(code, 'frames')).toEqual(odd.frames);
+  });
+});
+
+describe('the packed sprites table', () => {
+  it('unpacks to the same table, in the same order, with odd names and refs of every shape', () => {
+    const sprites: Record<string, SpriteRef> = {
+      '7': { atlas: 'b', frame: '7' },
+      a: { atlas: 'a', frame: 'a' },
+      coin: { atlas: 'a', frame: 'coin_1', frames: ['coin_1', 'coin_2'] },
+      grass: { image: 'grass' },
+      b_a: { atlas: 'b', frame: 'a' },
+      __proto__x: { atlas: 'b', frame: '__proto__x' },
+      "it's": { atlas: 'a', frame: "it's" },
+      none: {},
+    };
+    const code = virtualModuleCode({ tables: virtualTables({ atlases: {}, frames: {}, animations: {}, images: {}, sprites }), packUrlExpr: '"/p"', runtimeImport: 'x', dev: false });
+    const out = exported(code, 'sprites') as Record<string, SpriteRef>;
+    expect(out).toEqual(sprites);
+    expect(Object.keys(out)).toEqual(Object.keys(sprites));
+  });
+
+  it('keeps a key named __proto__ a key', () => {
+    expect(Object.keys(spriteTable([['_', ['__proto__']]]))).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(spriteTable([['_', ['__proto__']]]))).toBe(Object.prototype);
   });
 });
