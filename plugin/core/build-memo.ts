@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import { join } from 'node:path';
 import { isCacheKey, type CacheFolder } from './cache/folder.js';
 import { atomicWrite } from './fs/atomic-write.js';
 import { openSealed, seal } from './fs/seal.js';
-import { FOLDER, racy, sameFolder, sameSignature, signature, type Signature } from './fs/stat-signature.js';
+import { inlineFolderCheck, type FolderCheck } from './fs/folder-check.js';
+import { FOLDER, racy, sameSignature, signature, type Signature } from './fs/stat-signature.js';
 import { readRegular, readRegularSync } from './fs/untrusted-fs.js';
 
 /**
@@ -30,7 +32,7 @@ import { readRegular, readRegularSync } from './fs/untrusted-fs.js';
  */
 
 /** Bumped whenever the memo's shape or what a build makes from the same inputs changes. */
-const MEMO_FORMAT = 2;
+const MEMO_FORMAT = 3;
 /** Memos kept per cache folder (one per context: a project built with other options, another base). */
 const KEEP_MEMOS = 8;
 const MAX_MEMO_BYTES = 256 * 1024 * 1024;
@@ -74,8 +76,11 @@ interface StoredMemo {
   context: string;
   files: [string, string][];
   dirs: [string, ...Signature][];
-  /** The entries' keys, and their signatures flat beside them (four numbers a key): 20 000 entries parse in a blink. */
-  entries: { keys: string[]; signatures: number[] };
+  /**
+   * The entries' keys end to end, and their signatures (four float64 a key, little-endian) in
+   * base64: 20 000 entries are two strings to parse, not 100 000 values.
+   */
+  entries: { keys: string; signatures: string };
   outputs: StoredFile[];
   texts: { name: string; sha256: string; size: number }[];
   data: unknown;
@@ -100,8 +105,11 @@ export class BuildMemo {
     return `${this.contextHash}.json`;
   }
 
-  /** The kept build, when every input is as it was; undefined otherwise. */
-  async find(): Promise<KeptBuild | undefined> {
+  /**
+   * The kept build, when every input is as it was; undefined otherwise. `check` compares the
+   * entries' folders (a helper thread's, started early, does it beside the reads here).
+   */
+  async find(check: FolderCheck = inlineFolderCheck): Promise<KeptBuild | undefined> {
     const read = readRegularSync(join(this.dir, this.memoName), MAX_MEMO_BYTES);
     if (!('bytes' in read)) return undefined;
     const opened = await openSealed(this.memoName, read.bytes);
@@ -119,10 +127,13 @@ export class BuildMemo {
       const file = readRegularSync(path, MAX_FILE_BYTES);
       if (!('bytes' in file) || sha256(file.bytes) !== hash) return undefined;
     }
-    // The one step that grows with the game: a stat per entry, nothing read.
-    const root = this.folder.dir;
-    const { keys, signatures: sigs } = memo.entries;
-    for (let i = 0; i < keys.length; i++) if (!sameFolder(`${root}/${keys[i]!.slice(0, 2)}/${keys[i]}`, sigs, 4 * i)) return undefined;
+    // The one step that grows with the game (a stat per entry, nothing read) runs beside the reads.
+    const entries = check.begin(this.folder.dir, memo.entries.keys, decodeSignatures(memo.entries.signatures));
+    const kept = this.readKept(memo);
+    return kept && entries.finish() ? kept : undefined;
+  }
+
+  private readKept(memo: StoredMemo): KeptBuild | undefined {
     const files: KeptFile[] = [];
     for (const out of memo.outputs) {
       const bytes = this.readBlob(out);
@@ -166,12 +177,14 @@ export class BuildMemo {
         if (sig?.[0] !== FOLDER || racy(sig, inputs.startedAt)) return false;
         dirs.push([path, ...sig]);
       }
-      const entries = { keys: [...new Set(inputs.keys)].sort(), signatures: [] as number[] };
-      for (const key of entries.keys) {
-        const sig = isCacheKey(key) ? signature(this.folder.entryDir(key)) : undefined;
+      const keys = [...new Set(inputs.keys)].sort();
+      const signatures = new Float64Array(4 * keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const sig = isCacheKey(keys[i]!) ? signature(this.folder.entryDir(keys[i]!)) : undefined;
         if (sig?.[0] !== FOLDER || racy(sig, inputs.startedAt)) return false;
-        entries.signatures.push(...sig);
+        signatures.set(sig, 4 * i);
       }
+      const entries = { keys: keys.join(''), signatures: encodeSignatures(signatures) };
       const files: [string, string][] = [];
       for (const path of [...new Set(inputs.files)].sort()) {
         const sig = signature(path);
@@ -223,6 +236,22 @@ export class BuildMemo {
   }
 }
 
+// Little-endian on every machine: a memo is read only where it was written, but never misread.
+function encodeSignatures(sigs: Float64Array): string {
+  const bytes = Buffer.alloc(sigs.length * 8);
+  sigs.forEach((v, i) => bytes.writeDoubleLE(v, i * 8));
+  return bytes.toString('base64');
+}
+
+/** Into shared memory: a helper thread reads them where they are (fs/folder-check.ts). */
+function decodeSignatures(text: string): Float64Array {
+  const bytes = Buffer.from(text, 'base64');
+  const out = new Float64Array(new SharedArrayBuffer(bytes.length - (bytes.length % 8)));
+  if (os.endianness() === 'LE') new Uint8Array(out.buffer).set(bytes.subarray(0, out.byteLength));
+  else for (let i = 0; i < out.length; i++) out[i] = bytes.readDoubleLE(i * 8);
+  return out;
+}
+
 const isPairs = (v: unknown): v is [string, string][] =>
   Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
 const isSigned = (v: unknown): v is [string, ...Signature][] =>
@@ -236,7 +265,8 @@ function validMemo(v: unknown): v is StoredMemo {
   if (!isPairs(m.files) || !isSigned(m.dirs) || !Array.isArray(m.outputs)) return false;
   // Keys are checked when saved; the seal says this is what was saved.
   const e = m.entries as StoredMemo['entries'] | undefined;
-  if (!e || !Array.isArray(e.keys) || !Array.isArray(e.signatures) || e.signatures.length !== 4 * e.keys.length) return false;
+  if (!e || typeof e.keys !== 'string' || typeof e.signatures !== 'string' || e.keys.length % 64 !== 0) return false;
+  if (Buffer.byteLength(e.signatures, 'base64') !== (e.keys.length / 64) * 32) return false;
   const isBlob = (o: unknown, name: string[]): boolean => {
     if (!o || typeof o !== 'object') return false;
     const f = o as Record<string, unknown>;
