@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../plugin/core/image/bitmap.js';
 import { decodePng, encodePng } from '../../../plugin/core/image/png.js';
@@ -55,5 +56,24 @@ describe('atlas pages are written as small, lossless PNGs', () => {
   it('pixel art comes out smaller than a plain RGBA PNG at maximum compression', () => {
     const art = image(128, 128, (x, y) => ((x >> 3) + (y >> 3)) % 3 === 0 ? [0, 0, 0, 0] : palettes['16 colours']![((x >> 2) * 7 + (y >> 2)) % 16]!);
     expect(encodePngCompact(art).length).toBeLessThan(encodePng(art).length);
+  });
+
+  it('filters each row as suits it (all five PNG filters), and pngjs reads every one back exactly', () => {
+    // Rows that favour each filter: flat runs (Sub), repeats of the row above (Up), ramps (Average, Paeth), noise (None).
+    const img = image(97, 61, (x, y) => {
+      const band = y % 5;
+      if (band === 0) return [(x * 37 + y * 101) & 255, (x * 91) & 255, (x * x + y) & 255, 255];
+      if (band === 1) return [y * 4, 200, 17, 255];
+      if (band === 2) return [(x * 3 + (y - 2) * 9) & 255, x & 255, ((y - 2) * 5) & 255, 255];
+      if (band === 3) return [(x + y) & 255, (x * 2 + y) & 255, (x * 3 + y * 2) & 255, 200];
+      return [(x * 7) & 255, (y * 11 + x) & 255, (x ^ y) & 255, 255];
+    });
+    const png = encodePngCompact(img);
+    expect(header(png)).toEqual({ depth: 8, colourType: 6 });
+    const idatAt = Buffer.from(png).indexOf('IDAT');
+    const raw = inflateSync(Buffer.from(png.subarray(idatAt + 4, idatAt + 4 + new DataView(png.buffer, png.byteOffset).getUint32(idatAt - 4))));
+    const types = new Set(Array.from({ length: 61 }, (_, y) => raw[y * (97 * 4 + 1)]));
+    expect(types.size).toBeGreaterThanOrEqual(3);
+    expect(Buffer.from(decodePng(png).data).equals(Buffer.from(img.data))).toBe(true);
   });
 });
