@@ -1,28 +1,13 @@
 /// <reference lib="dom" />
 import type Phaser from 'phaser';
 import { addAtlasTexture } from './add-atlas.js';
+import type { SpriteRef } from './key-tables.js';
 import type { RetroSpritesUpdate } from './update.js';
 
 export type { RetroSpritesUpdate };
 export { addTileset, autotile, type TilesetRef } from './tileset.js';
 // What `virtual:retro-sprites` unpacks its key tables with.
-export { frameTable, identityTable, spriteTable } from './key-tables.js';
-
-/** One manifest sprite, as `virtual:retro-sprites` describes it. */
-export interface SpriteRef {
-  atlas?: string;
-  /** The first (or only) frame. */
-  frame?: string;
-  frames?: string[];
-  /**
-   * Animation keys by action and direction: `walk.down` (walking styles), `idle.left`, `face.up_right`
-   * (8-direction rotation), `effect.default` (one-direction styles), `default.default` (num_images
-   * with `animation: true`).
-   */
-  animations?: Record<string, Record<string, string>>;
-  /** Texture key of a standalone (tiling) image. */
-  image?: string;
-}
+export { frameTable, identityTable, spriteTable, type SpriteRef } from './key-tables.js';
 
 export interface RuntimeConfig {
   packKey: string;

@@ -1,11 +1,25 @@
-import type { SpriteRef } from './index.js';
-
 /**
  * The key tables of `virtual:retro-sprites` as the bundle carries them, and their expansion in the
  * browser. A game of 20 000 sprites names each key once instead of three times (`{"coin":
  * {"atlas":"items","frame":"coin"}}` is `"coin"` in its atlas's list): a fifth of the bytes for the
  * bundler to parse, minify and write, and for the player to download.
  */
+
+/** One manifest sprite, as `virtual:retro-sprites` describes it. */
+export interface SpriteRef {
+  atlas?: string;
+  /** The first (or only) frame. */
+  frame?: string;
+  frames?: string[];
+  /**
+   * Animation keys by action and direction: `walk.down` (walking styles), `idle.left`, `face.up_right`
+   * (8-direction rotation), `effect.default` (one-direction styles), `default.default` (num_images
+   * with `animation: true`).
+   */
+  animations?: Record<string, Record<string, string>>;
+  /** Texture key of a standalone (tiling) image. */
+  image?: string;
+}
 
 /** Names that are their own keys (`atlases.heroes === 'heroes'`), as a sorted list. */
 export type IdentityList = string[];
