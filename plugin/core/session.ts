@@ -10,6 +10,7 @@ import { AtlasBuilder } from './phaser/atlas-builder.js';
 import { AtlasMemo } from './phaser/atlas-memo.js';
 import type { PackEntry } from './phaser/pack-json.js';
 import { bitmapsOf, PageStore } from './phaser/page-store.js';
+import { encodePagesAhead } from './phaser/encoded-pages.js';
 import { renderFiles, type AssetKeys, type OutputFile } from './phaser/render.js';
 import { spriteSourcesByAtlas } from './phaser/sprite-sources.js';
 import { loadProjectPlan, openProject, runOptionsOf, type Project, type ProjectOptions } from './project.js';
@@ -254,6 +255,7 @@ export class SpriteSession {
     // Kept atlases carry their encodings; only built ones go through the page store.
     const bitmaps = bitmapsOf(built);
     const stored = await this.pages.load(bitmaps, effort);
+    await encodePagesAhead(bitmaps, effort);
     const { files, keys, pack } = renderFiles(atlases, {
       fileName: this.opts.fileName,
       packPath: this.opts.packPath,

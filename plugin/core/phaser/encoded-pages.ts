@@ -1,5 +1,6 @@
 import type { RgbaImage } from '../image/bitmap.js';
-import { encodePngCompact, type PngEffort } from '../image/png-encode.js';
+import { encodePngCompact, encodePngCompactAsync, type PngEffort } from '../image/png-encode.js';
+import { runPool } from '../pool.js';
 
 /**
  * Encoded pages by the bitmap they came from: an atlas that was not rebuilt keeps its bitmaps, so a
@@ -25,4 +26,13 @@ export function encodedPage(image: RgbaImage, effort: PngEffort): Uint8Array | u
 /** Hands in an encoding made earlier (read from disk), so `encodePage` need not make it again. */
 export function rememberEncodedPage(image: RgbaImage, effort: PngEffort, bytes: Uint8Array): void {
   slot(image)[effort] = bytes;
+}
+
+/** Pages compressed at once: libuv's pool has four threads, and each page holds its filtered copies. */
+const PAGES_AT_ONCE = 4;
+
+/** Encodes the pages not encoded yet side by side, so the `encodePage` calls that follow find them made. */
+export async function encodePagesAhead(images: readonly RgbaImage[], effort: PngEffort): Promise<void> {
+  const todo = images.filter((image) => !encodedPage(image, effort));
+  await runPool(todo, PAGES_AT_ONCE, async (image) => rememberEncodedPage(image, effort, await encodePngCompactAsync(image, { effort })));
 }

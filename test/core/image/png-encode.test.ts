@@ -2,7 +2,7 @@ import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../plugin/core/image/bitmap.js';
 import { decodePng, encodePng } from '../../../plugin/core/image/png.js';
-import { encodePngCompact } from '../../../plugin/core/image/png-encode.js';
+import { encodePngCompact, encodePngCompactAsync } from '../../../plugin/core/image/png-encode.js';
 
 function image(w: number, h: number, colour: (x: number, y: number) => [number, number, number, number]): RgbaImage {
   const data = new Uint8Array(w * h * 4);
@@ -75,5 +75,15 @@ describe('atlas pages are written as small, lossless PNGs', () => {
     const types = new Set(Array.from({ length: 61 }, (_, y) => raw[y * (97 * 4 + 1)]));
     expect(types.size).toBeGreaterThanOrEqual(3);
     expect(Buffer.from(decodePng(png).data).equals(Buffer.from(img.data))).toBe(true);
+  });
+
+  it('encodes to the same bytes on the thread pool as on the calling thread, indexed and RGBA, both efforts', async () => {
+    const indexed = image(50, 40, (x, y) => palettes['16 colours']![(x * y) % 16]!);
+    const rgba = image(50, 40, (x, y) => [x * 5, y * 6, (x * y) & 255, 255]);
+    for (const img of [indexed, rgba]) {
+      for (const effort of ['small', 'fast'] as const) {
+        expect(Buffer.from(await encodePngCompactAsync(img, { effort })).equals(Buffer.from(encodePngCompact(img, { effort })))).toBe(true);
+      }
+    }
   });
 });
