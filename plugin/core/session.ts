@@ -88,6 +88,8 @@ export class SpriteSession {
   private readonly states = new Map<string, SpriteState>();
   private queue: Promise<unknown> = Promise.resolve();
   private background: Promise<void> = Promise.resolve();
+  /** Encoded pages being kept in the cache folder (dev server: after the snapshot is out). */
+  private saving: Promise<void> = Promise.resolve();
   current?: Snapshot;
 
   constructor(opts: SessionOptions = {}) {
@@ -131,10 +133,11 @@ export class SpriteSession {
     return next;
   }
 
-  /** Resolves when background generation started by the last refresh has finished. */
+  /** Resolves when background generation started by the last refresh, and the saves of its pages, have finished. */
   async settled(): Promise<void> {
     await this.queue;
     await this.background;
+    await this.saving;
   }
 
   private async doRefresh(options: { refresh?: ReadonlySet<string> }): Promise<Snapshot> {
@@ -261,8 +264,17 @@ export class SpriteSession {
     });
     if (stored.size < bitmaps.length) {
       // Encoded pages live in the cache folder: its .gitignore must keep them out of git first.
-      await this.project.store.folder.ensureIgnoreFile();
-      await this.pages.save(bitmaps, effort, stored);
+      const save = async () => {
+        await this.project.store.folder.ensureIgnoreFile();
+        await this.pages.save(bitmaps, effort, stored);
+      };
+      if (this.opts.placeholdersFirst) {
+        // The dev server serves its files from memory: the update need not wait for the disk. A
+        // lost save is only a later re-encode; saves stay in order, and `settled()` waits for them.
+        this.saving = this.saving.then(save).catch(() => undefined);
+      } else {
+        await save();
+      }
     }
     if (this.memo && !this.opts.placeholdersFirst) {
       const done = new Set(rebuilt);
