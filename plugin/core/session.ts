@@ -13,7 +13,7 @@ import { bitmapsOf, PageStore } from './phaser/page-store.js';
 import { encodePagesAhead } from './phaser/encoded-pages.js';
 import { renderFiles, type AssetKeys, type OutputFile } from './phaser/render.js';
 import { spriteSourcesByAtlas } from './phaser/sprite-sources.js';
-import { loadProjectPlan, openProject, runOptionsOf, type Project, type ProjectOptions } from './project.js';
+import { loadProjectPlan, openProject, runOptionsOf, type LoadedPlan, type Project, type ProjectOptions } from './project.js';
 import type { GeneratedImage } from './providers/provider.js';
 import type { KeyedRequest } from './request.js';
 
@@ -68,6 +68,13 @@ export interface Snapshot {
   failures: SpriteFailure[];
 }
 
+export interface RefreshOptions {
+  /** Keys to generate again even though they are cached. */
+  refresh?: ReadonlySet<string>;
+  /** The manifests read ahead (`loadPlan()`), after the last change the caller knows of. */
+  plan?: Promise<LoadedPlan>;
+}
+
 const spriteId = (r: KeyedRequest): string => `${r.atlas}/${r.sprite}`;
 
 /**
@@ -89,12 +96,14 @@ export class SpriteSession {
   private readonly states = new Map<string, SpriteState>();
   private queue: Promise<unknown> = Promise.resolve();
   private background: Promise<void> = Promise.resolve();
+  /** Encoded pages being kept in the cache folder (dev server: after the snapshot is out). */
+  private saving: Promise<void> = Promise.resolve();
   current?: Snapshot;
 
   constructor(opts: SessionOptions = {}) {
     this.opts = opts;
     this.project = openProject(opts);
-    this.builder = new AtlasBuilder(opts.atlas);
+    this.builder = new AtlasBuilder(opts.atlas, { keepDecoded: opts.placeholdersFirst ?? false });
     this.pages = new PageStore(this.project.store.folder.pagesDir);
     const folder = this.project.store.folder;
     if (opts.atlasMemo) {
@@ -125,22 +134,34 @@ export class SpriteSession {
     if (s) this.states.set(sprite, { ...s, status: 'generating', error: undefined });
   }
 
-  /** Reloads and regenerates; `refresh` forces those keys to be generated again. */
-  refresh(options: { refresh?: ReadonlySet<string> } = {}): Promise<Snapshot> {
+  /**
+   * Reads the manifests as they are now, outside the refresh queue: a caller that waits for edits
+   * to settle (the dev server's debounce) reads and plans the latest one meanwhile.
+   */
+  loadPlan(): Promise<LoadedPlan> {
+    return loadProjectPlan(this.project);
+  }
+
+  /**
+   * Reloads and regenerates; `refresh` forces those keys to be generated again. `plan`: the
+   * manifests as `loadPlan()` read them after the last change, instead of reading them again.
+   */
+  refresh(options: RefreshOptions = {}): Promise<Snapshot> {
     const next = this.queue.then(() => this.doRefresh(options));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  /** Resolves when background generation started by the last refresh has finished. */
+  /** Resolves when background generation started by the last refresh, and the saves of its pages, have finished. */
   async settled(): Promise<void> {
     await this.queue;
     await this.background;
+    await this.saving;
   }
 
-  private async doRefresh(options: { refresh?: ReadonlySet<string> }): Promise<Snapshot> {
+  private async doRefresh(options: RefreshOptions): Promise<Snapshot> {
     this.refreshStartedAt = Date.now();
-    const { plan, requests: all } = await loadProjectPlan(this.project);
+    const { plan, requests: all } = await (options.plan ?? loadProjectPlan(this.project));
     const { standIn } = this.project;
     // Atlases whose output is kept for exactly these inputs need neither their images nor a build.
     const kept = !this.current && !options.refresh?.size ? await this.keptAtlases(all) : new Map<string, { key: string; atlas: BuiltAtlas }>();
@@ -263,8 +284,17 @@ export class SpriteSession {
     });
     if (stored.size < bitmaps.length) {
       // Encoded pages live in the cache folder: its .gitignore must keep them out of git first.
-      await this.project.store.folder.ensureIgnoreFile();
-      await this.pages.save(bitmaps, effort, stored);
+      const save = async () => {
+        await this.project.store.folder.ensureIgnoreFile();
+        await this.pages.save(bitmaps, effort, stored);
+      };
+      if (this.opts.placeholdersFirst) {
+        // The dev server serves its files from memory: the update need not wait for the disk. A
+        // lost save is only a later re-encode; saves stay in order, and `settled()` waits for them.
+        this.saving = this.saving.then(save).catch(() => undefined);
+      } else {
+        await save();
+      }
     }
     if (this.memo && !this.opts.placeholdersFirst) {
       const done = new Set(rebuilt);

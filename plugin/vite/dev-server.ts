@@ -5,6 +5,7 @@ import { hashedName } from './hashed-name.js';
 import { ManifestFiles } from './manifest-files.js';
 import { devMiddleware, DEV_PREFIX } from './middleware.js';
 import type { RetroSpritesOptions } from './options.js';
+import { ReadAhead } from './read-ahead.js';
 import { updateFor } from './update.js';
 import { RESOLVED_VIRTUAL_ID, UPDATE_EVENT } from './virtual-module.js';
 import { PLUGIN_NAME, toViteError } from './vite-error.js';
@@ -89,15 +90,17 @@ export async function serveArt(server: ViteDevServer, ctx: DevServerContext): Pr
   // nothing (an editor's save can arrive as a truncate and a write: the half-written file's error
   // must not flash in the overlay when the whole file is already on its way).
   let latest = 0;
-  const schedule = (keys: Iterable<string> = []): void => {
+  const readAhead = new ReadAhead(session);
+  const schedule = (keys: Iterable<string> = [], changed?: string): void => {
     for (const k of keys) forced.add(k);
     latest++;
+    const ahead = readAhead.start(changed);
     clearTimeout(timer);
     timer = setTimeout(() => {
       const refresh = new Set(forced);
       forced.clear();
       const mine = latest;
-      session.refresh({ refresh }).then(
+      session.refresh({ refresh, plan: readAhead.settle(ahead) }).then(
         (snapshot) => (mine === latest ? publish(snapshot, false) : undefined),
         (err: unknown) => (mine === latest ? fail(err) : undefined),
       ).catch(fail);
@@ -111,7 +114,8 @@ export async function serveArt(server: ViteDevServer, ctx: DevServerContext): Pr
   // committed cache can hold thousands) and every event from it is ignored anyway.
   server.watcher.unwatch(session.project.cacheDir);
   server.watcher.on('all', (_event, file) => {
-    if (files.concerns(resolve(file), session.current)) schedule();
+    const path = resolve(file);
+    if (files.concerns(path, session.current)) schedule([], path);
   });
   server.middlewares.use(devMiddleware({ base, session, served, root: session.project.root, regenerate: schedule }));
   return { session, packUrl, ready };

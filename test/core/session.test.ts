@@ -2,6 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../plugin/emulator/index.js';
+import { decodePng } from '../../plugin/core/image/png.js';
+import { PageStore } from '../../plugin/core/phaser/page-store.js';
 import { SpriteSession, type Snapshot } from '../../plugin/core/session.js';
 import { manySprites, writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
@@ -57,6 +59,22 @@ describe('a sprite session (what the dev server holds)', () => {
     expect(paid(emulator)).toBe(4);
     expect(edited.summary).toMatchObject({ sprites: 3, cached: 2, generated: 1 });
     expect(session.spriteStates().map((s) => s.status)).toEqual(['cached', 'generated', 'cached']);
+  });
+
+  it("after an edit keeps the new page's encoding in the cache folder by the time it has settled", async () => {
+    const root = await tempDir();
+    await writeProject(root, { 'manifests/gems.yaml': manySprites(3, 'gems') });
+    emulator = await startEmulator();
+    const session = new SpriteSession({ root, env: { RD_API_KEY: 'emulator-token', RD_API_URL: emulator.url }, placeholdersFirst: true, pngEffort: 'fast' });
+    await session.refresh();
+    await session.settled();
+    await writeFile(join(root, 'manifests/gems.yaml'), manySprites(3, 'gems').replace('gem number 1', 'gem number one'));
+    const edited = await session.refresh();
+    await session.settled();
+    // Decoded afresh, the page is new to this process: only the cache folder can hold its encoding.
+    const page = decodePng(edited.files.find((f) => f.kind === 'atlas-image')!.bytes);
+    const found = await new PageStore(session.project.store.folder.pagesDir).load([page], 'fast');
+    expect(found.size).toBe(1);
   });
 
   it('reports a failed sprite in its state, and keeps its last good art in the atlas', async () => {

@@ -165,6 +165,46 @@ describe('vite dev server with retroSprites()', () => {
     }
   });
 
+  it('two saves 10 ms apart: only the last one is paid for, and a half-written first one never reaches the overlay', async () => {
+    const emulator = await startEmulator({ token: 'dev-token', latencyMs: 50 });
+    const restoreEnv = withApiEnv('dev-token', emulator.url);
+    try {
+      const root = await tempDir();
+      await writeProject(root, GAME_FILES);
+      const { sent } = await startDev(root, { frozen: false });
+      for (let i = 0; i < 200 && !(await dev!.state()).every((s) => s.status === 'generated'); i++) await new Promise((r) => setTimeout(r, 50));
+      const prompts = () =>
+        emulator.received
+          .filter((r) => r.path === '/v1/inferences' && !(r.json as { check_cost?: boolean }).check_cost)
+          .map((r) => (r.json as { prompt: string }).prompt);
+      const updates = () => sent.filter((m) => m.event === 'retro-sprites:update').length;
+      const manifest = join(root, 'manifests/heroes.yaml');
+      const text = await readFile(manifest, 'utf8');
+      const saves = [
+        // An editor's save caught half-way: an unclosed quote is invalid YAML.
+        [text.replace('prompt: knight in blue armor', 'prompt: "knight in'), text.replace('knight in blue armor', 'knight in red armor'), 'knight in red armor'],
+        // Two whole saves in a row: the first prompt never lived long enough to be paid for.
+        [text.replace('knight in blue armor', 'knight in green armor'), text.replace('knight in blue armor', 'knight in golden armor'), 'knight in golden armor'],
+      ];
+      for (const [first, last, prompt] of saves) {
+        const paidBefore = prompts().length;
+        const updatesBefore = updates();
+        // Vite's watcher reports the first save and drops the second one's event (within its 50 ms throttle).
+        await writeFile(manifest, first!);
+        await new Promise((r) => setTimeout(r, 10));
+        await writeFile(manifest, last!);
+        await until('the update', () => (updates() > updatesBefore ? true : undefined));
+        await new Promise((r) => setTimeout(r, 300));
+        expect(prompts().slice(paidBefore)).toEqual([prompt]);
+        expect(updates()).toBe(updatesBefore + 1);
+      }
+      expect(sent.filter((m) => m.type === 'error')).toEqual([]);
+    } finally {
+      restoreEnv();
+      await emulator.close();
+    }
+  });
+
   it('with a key in the environment, no served response and no log line holds it', async () => {
     const secret = 'rdpk-dev-secret-0a1b2c3d4e5f';
     const emulator = await startEmulator({ token: secret });

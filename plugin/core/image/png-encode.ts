@@ -9,7 +9,7 @@ import type { RgbaImage } from './bitmap.js';
  * file kept; zlib at a fixed level gives the same bytes for the same pixels every time.
  */
 export function encodePngCompact(image: RgbaImage, opts: { effort?: PngEffort } = {}): Uint8Array {
-  const candidates = candidatesOf(image);
+  const candidates = candidatesOf(image, opts.effort ?? 'small');
   let best: Compressed | undefined;
   for (const c of candidates) {
     const idat = deflateSync(c.raw, TRIAL);
@@ -24,7 +24,7 @@ export function encodePngCompact(image: RgbaImage, opts: { effort?: PngEffort } 
  * encoded together compress side by side on every core (the filters still run here).
  */
 export async function encodePngCompactAsync(image: RgbaImage, opts: { effort?: PngEffort } = {}): Promise<Uint8Array> {
-  const candidates = candidatesOf(image);
+  const candidates = candidatesOf(image, opts.effort ?? 'small');
   const trials = await Promise.all(candidates.map((c) => deflateAsync(c.raw, TRIAL)));
   let best: Compressed | undefined;
   candidates.forEach((c, i) => {
@@ -42,9 +42,13 @@ const deflateAsync = promisify(deflate);
 
 type Compressed = Candidate & { idat: Buffer };
 
-function candidatesOf(image: RgbaImage): Candidate[] {
+function candidatesOf(image: RgbaImage, effort: PngEffort): Candidate[] {
   const palette = buildPalette(image);
-  return palette ? indexedCandidates(image, palette) : rgbaCandidates(image);
+  // Adaptive filtering on pixel art rarely beats no filter: `fast` (a page re-encoded on every dev
+  // edit) tries no filter only. The order breaks ties between equally small candidates.
+  return palette
+    ? indexedCandidates(image, palette, effort === 'fast' ? ['none'] : ['none', 'adaptive'])
+    : rgbaCandidates(image, effort === 'fast' ? ['none'] : ['adaptive', 'none']);
 }
 
 function assemble(best: Compressed): Uint8Array {
@@ -57,6 +61,8 @@ function assemble(best: Compressed): Uint8Array {
 
 /** `small`: the smallest file we find (builds); `fast`: a little larger, several times quicker (dev). */
 export type PngEffort = 'small' | 'fast';
+
+type FilterMode = 'none' | 'adaptive';
 
 const PNG_SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -94,7 +100,7 @@ function ihdr(width: number, height: number, depth: number, colourType: number):
   return out;
 }
 
-function indexedCandidates(image: RgbaImage, palette: Palette): Candidate[] {
+function indexedCandidates(image: RgbaImage, palette: Palette, filters: readonly FilterMode[]): Candidate[] {
   const n = palette.colours.length;
   const depth = n <= 2 ? 1 : n <= 4 ? 2 : n <= 16 ? 4 : 8;
   const { width, height } = image;
@@ -121,23 +127,17 @@ function indexedCandidates(image: RgbaImage, palette: Palette): Candidate[] {
   });
   const header = ihdr(width, height, depth, 3);
   // The PNG spec recommends no filtering for palette images; adaptive filtering sometimes wins anyway.
-  return [
-    { ihdr: header, plte, trns, raw: filterRows(rows, stride, height, 1, 'none') },
-    { ihdr: header, plte, trns, raw: filterRows(rows, stride, height, 1, 'adaptive') },
-  ];
+  return filters.map((mode) => ({ ihdr: header, plte, trns, raw: filterRows(rows, stride, height, 1, mode) }));
 }
 
-function rgbaCandidates(image: RgbaImage): Candidate[] {
+function rgbaCandidates(image: RgbaImage, filters: readonly FilterMode[]): Candidate[] {
   const header = ihdr(image.width, image.height, 8, 6);
   const stride = image.width * 4;
-  return [
-    { ihdr: header, raw: filterRows(image.data, stride, image.height, 4, 'adaptive') },
-    { ihdr: header, raw: filterRows(image.data, stride, image.height, 4, 'none') },
-  ];
+  return filters.map((mode) => ({ ihdr: header, raw: filterRows(image.data, stride, image.height, 4, mode) }));
 }
 
 /** Prefixes every row with its filter byte; `adaptive` picks per row the filter with the least sum of |bytes|. */
-function filterRows(rows: Uint8Array, stride: number, height: number, bpp: number, mode: 'none' | 'adaptive'): Uint8Array {
+function filterRows(rows: Uint8Array, stride: number, height: number, bpp: number, mode: FilterMode): Uint8Array {
   const out = new Uint8Array((stride + 1) * height);
   for (let y = 0; y < height; y++) {
     const row = rows.subarray(y * stride, (y + 1) * stride);

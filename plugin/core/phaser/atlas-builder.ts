@@ -1,14 +1,32 @@
 import { byName } from '../order.js';
+import type { GeneratedImage } from '../providers/provider.js';
 import type { AtlasOptions, BuiltAtlas, SpriteSource } from './atlas.js';
 import { buildAtlas } from './build.js';
+import { decodeFrames, type DecodedAnswer } from './frames.js';
+
+interface Built {
+  signature: string;
+  atlas: BuiltAtlas;
+  /** Its answer images decoded (keepDecoded only): a rebuild decodes only the images that are new. */
+  decoded?: Map<GeneratedImage, DecodedAnswer>;
+}
 
 /**
  * Builds atlases and remembers each one by a signature of its inputs, so that an update repacks
  * only the atlases whose sprites changed (the dev server's edit loop).
  */
 export class AtlasBuilder {
-  private readonly memo = new Map<string, { signature: string; atlas: BuiltAtlas }>();
-  constructor(private readonly options: AtlasOptions = {}) {}
+  private readonly memo = new Map<string, Built>();
+
+  /**
+   * `keepDecoded`: keep each atlas's decoded answers until its next build (the dev server: one
+   * edited sprite then costs one decode, not the whole atlas's). They hold about as many pixels as
+   * the atlas's pages; a one-off build leaves it off and lets them go as soon as a page is drawn.
+   */
+  constructor(
+    private readonly options: AtlasOptions = {},
+    private readonly keep: { keepDecoded?: boolean } = {},
+  ) {}
 
   /** Returns every atlas and the names of those that had to be rebuilt. */
   build(groups: Map<string, SpriteSource[]>, keyOf: (s: SpriteSource) => string): { atlases: BuiltAtlas[]; rebuilt: string[] } {
@@ -23,8 +41,21 @@ export class AtlasBuilder {
         atlases.push(known.atlas);
         continue;
       }
-      const atlas = buildAtlas(name, sprites, this.options);
-      this.memo.set(name, { signature, atlas });
+      let decoded: Map<GeneratedImage, DecodedAnswer> | undefined;
+      let atlas: BuiltAtlas;
+      if (this.keep.keepDecoded) {
+        const last = known?.decoded;
+        const now = new Map<GeneratedImage, DecodedAnswer>();
+        atlas = buildAtlas(name, sprites, this.options, (image, what) => {
+          const got = now.get(image) ?? last?.get(image) ?? decodeFrames(image, what);
+          now.set(image, got);
+          return got;
+        });
+        decoded = now;
+      } else {
+        atlas = buildAtlas(name, sprites, this.options);
+      }
+      this.memo.set(name, { signature, atlas, ...(decoded ? { decoded } : {}) });
       atlases.push(atlas);
       rebuilt.push(name);
     }

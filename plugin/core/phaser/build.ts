@@ -3,7 +3,7 @@ import { RetroSpritesError } from '../errors.js';
 import { createImage, type RgbaImage } from '../image/bitmap.js';
 import { byName } from '../order.js';
 import type { AtlasFrame, AtlasOptions, BuiltAtlas, SpriteOutput, SpriteSource } from './atlas.js';
-import { spriteFrames, type AnimationSpec, type NamedFrame, type NamedImage } from './frames.js';
+import { decodeFrames, spriteFrames, type AnimationSpec, type Decode, type NamedFrame, type NamedImage } from './frames.js';
 import { packRects } from '../image/pack.js';
 import { blitExtruded, crop, opaqueBounds } from '../image/trim.js';
 import { tilesetFromAnswer } from './tileset-build.js';
@@ -15,9 +15,10 @@ import type { NineSliceBorders } from '../request.js';
 /**
  * Packs one atlas group: decode every sprite, trim, merge identical frames, pack with MaxRects,
  * draw the pages with extruded edges. Pure and deterministic: sprites are taken in name order, so
- * the order they were discovered in does not change a byte.
+ * the order they were discovered in does not change a byte. `decode`: how answer images are decoded
+ * (a rebuild can reuse the last build's decodings).
  */
-export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOptions = {}): BuiltAtlas {
+export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOptions = {}, decode: Decode = decodeFrames): BuiltAtlas {
   const maxSize = opts.maxSize ?? 2048;
   const padding = opts.padding ?? 2;
   const extrude = opts.extrude ?? 1;
@@ -44,7 +45,7 @@ export function buildAtlas(atlas: string, sprites: SpriteSource[], opts: AtlasOp
       outputs[request.sprite] = { frames: [], animations: [], actions: {}, images: [], tilesets: [request.sprite] };
       continue;
     }
-    const out = spriteFrames(request, answer);
+    const out = spriteFrames(request, answer, decode);
     outputs[request.sprite] = {
       frames: out.frames.map((f) => f.name),
       animations: out.animations.map((a) => a.key),

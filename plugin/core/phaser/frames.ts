@@ -50,8 +50,14 @@ export const DEFAULT_SHEET_FRAME_RATE = 8;
 
 interface DecodedFrame { image: RgbaImage; durationMs?: number }
 
+/** One answer image decoded; its pixels are read, never changed, by everything after. */
+export interface DecodedAnswer { frames: DecodedFrame[]; animated: boolean }
+
+/** How an answer image is decoded: `decodeFrames`, or a caller's memo of it. */
+export type Decode = (image: GeneratedImage, what: string) => DecodedAnswer;
+
 /** Decodes one answer image by its bytes (not its declared format): every GIF frame, or the PNG. */
-export function decodeFrames(image: GeneratedImage, what: string): { frames: DecodedFrame[]; animated: boolean } {
+export function decodeFrames(image: GeneratedImage, what: string): DecodedAnswer {
   if (isGif(image.bytes)) {
     const gif = decodeGif(image.bytes, what);
     return { frames: gif.frames.map((f) => ({ image: f.image, durationMs: f.durationMs })), animated: gif.frames.length > 1 };
@@ -69,7 +75,7 @@ export function decodeFrames(image: GeneratedImage, what: string): { frames: Dec
  *   with an animation `<sprite>` when the manifest asks for one or the answer is an animated GIF;
  * - a tiling sprite (`tile_x`/`tile_y`) becomes standalone images under the same names, unpacked.
  */
-export function spriteFrames(request: GenerationRequest, images: GeneratedImage[]): SpriteFrames {
+export function spriteFrames(request: GenerationRequest, images: GeneratedImage[], decode: Decode = decodeFrames): SpriteFrames {
   const { sprite, payload, options } = request;
   const where = formatLocation(request.source);
   const what = (k: number) => `${where}: sprite "${sprite}"${images.length > 1 ? ` image ${k}` : ''}`;
@@ -77,7 +83,7 @@ export function spriteFrames(request: GenerationRequest, images: GeneratedImage[
   const withPivot = (name: string, image: RgbaImage): NamedFrame => (pivot ? { name, image, pivot } : { name, image });
 
   if (payload.tile_x || payload.tile_y) {
-    const all = images.flatMap((img, k) => decodeFrames(img, what(k)).frames);
+    const all = images.flatMap((img, k) => decode(img, what(k)).frames);
     return {
       frames: [],
       animations: [],
@@ -92,7 +98,7 @@ export function spriteFrames(request: GenerationRequest, images: GeneratedImage[
     const out: SpriteFrames = { frames: [], animations: [], tileImages: [] };
     for (const [k, img] of images.entries()) {
       const prefix = images.length > 1 ? `${sprite}_${k}` : sprite;
-      const decoded = decodeFrames(img, what(k));
+      const decoded = decode(img, what(k));
       const cells = decoded.animated ? checkCount(decoded.frames, layout, what(k)) : sliceSheet(decoded.frames[0]!.image, layout, cellSize, what(k));
       const perDirection = cells.length / layout.directions.length;
       layout.directions.forEach((direction, d) => {
@@ -116,7 +122,7 @@ export function spriteFrames(request: GenerationRequest, images: GeneratedImage[
     return out;
   }
 
-  const decoded = images.map((img, k) => decodeFrames(img, what(k)));
+  const decoded = images.map((img, k) => decode(img, what(k)));
   const all = decoded.flatMap((d) => d.frames);
   const names = all.map((_, j) => (all.length === 1 ? sprite : `${sprite}_${j}`));
   const frames = all.map((f, j) => withPivot(names[j]!, f.image));

@@ -10,8 +10,11 @@ import type { BuiltAtlas } from './atlas.js';
 import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
 import { openSealed, seal } from '../fs/seal.js';
 
-/** Bumped when the PNG writer's output for the same pixels changes (2: pages carry a seal). */
-const ENCODER_VERSION = 2;
+/**
+ * Bumped when the PNG writer's output for the same pixels changes, per effort (2: pages carry a
+ * seal; fast 3: no adaptive filtering).
+ */
+const ENCODER_VERSION: Record<PngEffort, number> = { small: 2, fast: 3 };
 
 /** Every bitmap of these atlases that is written as a PNG: pages and tiling images. */
 export function bitmapsOf(atlases: readonly BuiltAtlas[]): RgbaImage[] {
@@ -26,7 +29,7 @@ export class PageStore {
   constructor(readonly dir: string) {}
 
   private path(image: RgbaImage, effort: PngEffort): string {
-    const key = createHash('sha256').update(`${ENCODER_VERSION}:${effort}:${image.width}x${image.height}:`).update(image.data).digest('hex');
+    const key = createHash('sha256').update(`${ENCODER_VERSION[effort]}:${effort}:${image.width}x${image.height}:`).update(image.data).digest('hex');
     return join(this.dir, key.slice(0, 2), `${key}.png`);
   }
 

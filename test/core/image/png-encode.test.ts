@@ -53,6 +53,17 @@ describe('atlas pages are written as small, lossless PNGs', () => {
     expect(Buffer.from(encodePngCompact(make())).equals(Buffer.from(encodePngCompact(make())))).toBe(true);
   });
 
+  it('the fast effort (the dev server re-encodes pages on every edit) is as exact and as repeatable', () => {
+    const indexed = image(33, 17, (x, y) => palettes['16 colours']![(x * 5 + y * 3) % 16]!);
+    const rgba = image(40, 30, (x, y) => [x * 6, y * 8, (x * y) & 255, (x + y) % 5 === 0 ? 0 : 255]);
+    for (const [img, colourType] of [[indexed, 3], [rgba, 6]] as const) {
+      const png = encodePngCompact(img, { effort: 'fast' });
+      expect(header(png).colourType).toBe(colourType);
+      expect(Buffer.from(decodePng(png).data).equals(Buffer.from(img.data))).toBe(true);
+      expect(Buffer.from(encodePngCompact(img, { effort: 'fast' })).equals(Buffer.from(png))).toBe(true);
+    }
+  });
+
   it('pixel art comes out smaller than a plain RGBA PNG at maximum compression', () => {
     const art = image(128, 128, (x, y) => ((x >> 3) + (y >> 3)) % 3 === 0 ? [0, 0, 0, 0] : palettes['16 colours']![((x >> 2) * 7 + (y >> 2)) % 16]!);
     expect(encodePngCompact(art).length).toBeLessThan(encodePng(art).length);
