@@ -23,17 +23,6 @@ export function signature(path: string): Signature | undefined {
   return [st.isDirectory() ? FOLDER : st.isFile() ? FILE : 0, st.ino, st.mtimeMs, st.ctimeMs];
 }
 
-/** The same folder signature, checked against four stored numbers without making an array (20 000 entries a build). */
-export function sameFolder(path: string, sigs: readonly number[], at: number): boolean {
-  let st;
-  try {
-    st = lstatSync(path, NO_THROW);
-  } catch {
-    return false;
-  }
-  return !!st?.isDirectory() && st.ino === sigs[at + 1] && st.mtimeMs === sigs[at + 2] && st.ctimeMs === sigs[at + 3];
-}
-
 export const sameSignature = (a: Signature | undefined, b: readonly number[]): boolean =>
   !!a && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 
