@@ -13,7 +13,7 @@ import { bitmapsOf, PageStore } from './phaser/page-store.js';
 import { encodePagesAhead } from './phaser/encoded-pages.js';
 import { renderFiles, type AssetKeys, type OutputFile } from './phaser/render.js';
 import { spriteSourcesByAtlas } from './phaser/sprite-sources.js';
-import { loadProjectPlan, openProject, runOptionsOf, type LoadedPlan, type Project, type ProjectOptions } from './project.js';
+import { loadProjectPlan, openProject, runOptionsOf, type Project, type ProjectOptions } from './project.js';
 import type { GeneratedImage } from './providers/provider.js';
 import type { KeyedRequest } from './request.js';
 
@@ -71,8 +71,6 @@ export interface Snapshot {
 export interface RefreshOptions {
   /** Keys to generate again even though they are cached. */
   refresh?: ReadonlySet<string>;
-  /** The manifests read ahead (`loadPlan()`), after the last change the caller knows of. */
-  plan?: Promise<LoadedPlan>;
 }
 
 const spriteId = (r: KeyedRequest): string => `${r.atlas}/${r.sprite}`;
@@ -134,18 +132,7 @@ export class SpriteSession {
     if (s) this.states.set(sprite, { ...s, status: 'generating', error: undefined });
   }
 
-  /**
-   * Reads the manifests as they are now, outside the refresh queue: a caller that waits for edits
-   * to settle (the dev server's debounce) reads and plans the latest one meanwhile.
-   */
-  loadPlan(): Promise<LoadedPlan> {
-    return loadProjectPlan(this.project);
-  }
-
-  /**
-   * Reloads and regenerates; `refresh` forces those keys to be generated again. `plan`: the
-   * manifests as `loadPlan()` read them after the last change, instead of reading them again.
-   */
+  /** Reloads and regenerates; `refresh` forces those keys to be generated again. */
   refresh(options: RefreshOptions = {}): Promise<Snapshot> {
     const next = this.queue.then(() => this.doRefresh(options));
     this.queue = next.catch(() => undefined);
@@ -161,7 +148,7 @@ export class SpriteSession {
 
   private async doRefresh(options: RefreshOptions): Promise<Snapshot> {
     this.refreshStartedAt = Date.now();
-    const { plan, requests: all } = await (options.plan ?? loadProjectPlan(this.project));
+    const { plan, requests: all } = await loadProjectPlan(this.project);
     const { standIn } = this.project;
     // Atlases whose output is kept for exactly these inputs need neither their images nor a build.
     const kept = !this.current && !options.refresh?.size ? await this.keptAtlases(all) : new Map<string, { key: string; atlas: BuiltAtlas }>();

@@ -5,7 +5,6 @@ import { hashedName } from './hashed-name.js';
 import { ManifestFiles } from './manifest-files.js';
 import { devMiddleware, DEV_PREFIX } from './middleware.js';
 import type { RetroSpritesOptions } from './options.js';
-import { ReadAhead } from './read-ahead.js';
 import { updateFor } from './update.js';
 import { RESOLVED_VIRTUAL_ID, UPDATE_EVENT } from './virtual-module.js';
 import { PLUGIN_NAME, toViteError } from './vite-error.js';
@@ -90,17 +89,15 @@ export async function serveArt(server: ViteDevServer, ctx: DevServerContext): Pr
   // nothing (an editor's save can arrive as a truncate and a write: the half-written file's error
   // must not flash in the overlay when the whole file is already on its way).
   let latest = 0;
-  const readAhead = new ReadAhead(session);
-  const schedule = (keys: Iterable<string> = [], changed?: string): void => {
+  const schedule = (keys: Iterable<string> = []): void => {
     for (const k of keys) forced.add(k);
     latest++;
-    const ahead = readAhead.start(changed);
     clearTimeout(timer);
     timer = setTimeout(() => {
       const refresh = new Set(forced);
       forced.clear();
       const mine = latest;
-      session.refresh({ refresh, plan: readAhead.settle(ahead) }).then(
+      session.refresh({ refresh }).then(
         (snapshot) => (mine === latest ? publish(snapshot, false) : undefined),
         (err: unknown) => (mine === latest ? fail(err) : undefined),
       ).catch(fail);
@@ -114,8 +111,7 @@ export async function serveArt(server: ViteDevServer, ctx: DevServerContext): Pr
   // committed cache can hold thousands) and every event from it is ignored anyway.
   server.watcher.unwatch(session.project.cacheDir);
   server.watcher.on('all', (_event, file) => {
-    const path = resolve(file);
-    if (files.concerns(path, session.current)) schedule([], path);
+    if (files.concerns(resolve(file), session.current)) schedule();
   });
   server.middlewares.use(devMiddleware({ base, session, served, root: session.project.root, regenerate: schedule }));
   return { session, packUrl, ready };
