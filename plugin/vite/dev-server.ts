@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { ResolvedConfig, ViteDevServer } from 'vite';
 import type { SessionOptions, Snapshot, SpriteSession } from '../core/session.js';
 import { hashedName } from './hashed-name.js';
+import { changedSince, filesOf, stampFiles } from './file-stamps.js';
 import { ManifestFiles } from './manifest-files.js';
 import { devMiddleware, DEV_PREFIX } from './middleware.js';
 import type { RetroSpritesOptions } from './options.js';
@@ -89,18 +90,32 @@ export async function serveArt(server: ViteDevServer, ctx: DevServerContext): Pr
   // nothing (an editor's save can arrive as a truncate and a write: the half-written file's error
   // must not flash in the overlay when the whole file is already on its way).
   let latest = 0;
-  const schedule = (keys: Iterable<string> = []): void => {
+  // Files the watcher named since the last refresh began: with the snapshot's own, what is stamped.
+  const named = new Set<string>();
+  const schedule = (keys: Iterable<string> = [], changed?: string): void => {
     for (const k of keys) forced.add(k);
+    if (changed) named.add(changed);
     latest++;
     clearTimeout(timer);
     timer = setTimeout(() => {
       const refresh = new Set(forced);
       forced.clear();
       const mine = latest;
-      session.refresh({ refresh }).then(
-        (snapshot) => (mine === latest ? publish(snapshot, false) : undefined),
-        (err: unknown) => (mine === latest ? fail(err) : undefined),
-      ).catch(fail);
+      const watched = [...filesOf(session.current), ...named];
+      named.clear();
+      const run = async (): Promise<void> => {
+        const before = await stampFiles(watched);
+        const outcome = await session.refresh({ refresh }).then(
+          (snapshot) => ({ snapshot }),
+          (error: unknown) => ({ error }),
+        );
+        if (mine !== latest) return;
+        // A save the watcher did not report (see file-stamps.ts) is read now, not at the next one.
+        if (await changedSince(before)) return schedule();
+        if ('snapshot' in outcome) await publish(outcome.snapshot, false);
+        else await fail(outcome.error);
+      };
+      run().catch(fail);
     }, DEBOUNCE_MS);
   };
 
@@ -111,7 +126,8 @@ export async function serveArt(server: ViteDevServer, ctx: DevServerContext): Pr
   // committed cache can hold thousands) and every event from it is ignored anyway.
   server.watcher.unwatch(session.project.cacheDir);
   server.watcher.on('all', (_event, file) => {
-    if (files.concerns(resolve(file), session.current)) schedule();
+    const path = resolve(file);
+    if (files.concerns(path, session.current)) schedule([], path);
   });
   server.middlewares.use(devMiddleware({ base, session, served, root: session.project.root, regenerate: schedule }));
   return { session, packUrl, ready };

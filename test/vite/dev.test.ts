@@ -205,6 +205,28 @@ describe('vite dev server with retroSprites()', () => {
     }
   });
 
+  it('a save the watcher drops (40 ms after the last one, inside its 50 ms throttle) still reaches the page', async () => {
+    const emulator = await startEmulator({ token: 'dev-token', latencyMs: 50 });
+    const restoreEnv = withApiEnv('dev-token', emulator.url);
+    try {
+      const root = await tempDir();
+      await writeProject(root, GAME_FILES);
+      await startDev(root, { frozen: false });
+      for (let i = 0; i < 200 && !(await dev!.state()).every((s) => s.status === 'generated'); i++) await new Promise((r) => setTimeout(r, 50));
+      const manifest = join(root, 'manifests/heroes.yaml');
+      const text = await readFile(manifest, 'utf8');
+      await writeFile(manifest, text.replace('knight in blue armor', 'knight in green armor'));
+      // After the quiet window: the refresh has read the first save when the second lands.
+      await new Promise((r) => setTimeout(r, 40));
+      await writeFile(manifest, text.replace('knight in blue armor', 'knight in silver armor'));
+      const paid = () => emulator.received.some((r) => r.path === '/v1/inferences' && (r.json as { prompt?: string }).prompt === 'knight in silver armor');
+      await until('the second save to be generated', () => (paid() ? true : undefined));
+    } finally {
+      restoreEnv();
+      await emulator.close();
+    }
+  });
+
   it('with a key in the environment, no served response and no log line holds it', async () => {
     const secret = 'rdpk-dev-secret-0a1b2c3d4e5f';
     const emulator = await startEmulator({ token: secret });
