@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// The command is compiled to dist/ by `npm install` (the workspace's prepare script) or on publish.
-import { main } from '../dist/cli/main.js';
+// The command is compiled and bundled to dist/cli-bundle/ by `npm install` (the workspace's prepare
+// script) or on publish (scripts/bundle-cli.mjs says why it is one bundle).
+import { main } from '../dist/cli-bundle/main.js';
+
+// `retro-sprites check | head`: the reader has gone, which is not an error of ours. The run goes on
+// (a generate must still save what it paid for); only its output is dropped.
+process.stdout.on('error', (err) => {
+  if (err.code !== 'EPIPE') throw err;
+});
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
