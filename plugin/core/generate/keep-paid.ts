@@ -41,15 +41,17 @@ export class UnsavedAnswerError extends RetroSpritesError {
 /**
  * Stores an answer that was just paid for. A failed write is tried again; when the cache folder
  * still refuses it, the answer goes to a rescue folder beside the cache (or, failing that, in the
- * OS temp folder) with the cache's own layout, and the error says where.
+ * OS temp folder) with the cache's own layout, and the error says where. `onRetry` hears of the
+ * first refusal at once, long before the retries are over.
  */
-export async function keepPaid(store: CacheStore, key: string, result: GenerationResult, meta: PutMeta): Promise<CacheEntry> {
+export async function keepPaid(store: CacheStore, key: string, result: GenerationResult, meta: PutMeta, onRetry?: () => void): Promise<CacheEntry> {
   let lastError: unknown;
   for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
     try {
       return await store.put(key, result, meta);
     } catch (err) {
       lastError = err;
+      if (attempt === 0) onRetry?.();
       if (attempt < RETRY_DELAYS_MS.length) await sleep(RETRY_DELAYS_MS[attempt]!);
     }
   }

@@ -29,6 +29,10 @@ export interface ObtainContext {
   refresh: boolean;
   /** The run was interrupted: a provider that can resume later (v2 tasks) stops waiting. */
   interrupt?: AbortSignal;
+  /** The answer is in hand (at this cost) and its saving begins: the run may start its next request meanwhile. */
+  onAnswer?: (cost: Cost | undefined) => void;
+  /** The cache folder refused the answer once (it is being tried again). */
+  onSaveRetry?: () => void;
 }
 
 export function obtain(r: KeyedRequest, ctx: ObtainContext): Promise<Obtained> {
@@ -61,6 +65,7 @@ async function obtainLocked(r: KeyedRequest, ctx: ObtainContext): Promise<Obtain
       });
       checkAnswerLayout(r, result.images);
       cost = result.cost;
+      ctx.onAnswer?.(cost);
       if (ctx.refresh) {
         const old = await store.lookup(r.key);
         if (old.status === 'hit' && sameArt(old.entry, result)) return old.entry;
@@ -72,7 +77,7 @@ async function obtainLocked(r: KeyedRequest, ctx: ObtainContext): Promise<Obtain
         provider: { id: provider.id, version: provider.version },
         request: recordableRequest(r.payload),
         requestedBy: `${r.atlas}/${r.sprite}`,
-      });
+      }, ctx.onSaveRetry);
     };
     const remote = remoteOf(store);
     if (!remote) return { entry: await pay(), generated: true, cost };

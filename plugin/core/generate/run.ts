@@ -205,6 +205,13 @@ async function generateMisses(run: Lookups, opts: RunOptions): Promise<RunResult
   const inflight = opts.inflight ?? new Map();
   // The first answer the cache folder refused: from then on nothing new is paid for.
   let unwritable: UnsavedAnswerError | undefined;
+  // A slot is free for the next request once an answer is in hand; its saving (tens of ms of writes
+  // and fsyncs) goes on beside the next request instead of before it. Only while the folder has
+  // proven it takes answers: until the first save succeeds, and from the first refusal on, the slot
+  // waits for the save, so a folder that breaks mid-run costs at most one request per slot.
+  let savedOnce = false;
+  let refusedOnce = false;
+  const saving = new Set<Promise<void>>();
 
   await runPool(
     misses,
@@ -213,23 +220,52 @@ async function generateMisses(run: Lookups, opts: RunOptions): Promise<RunResult
       const price = estimates.get(r.key)?.amount ?? 0;
       const t0 = Date.now();
       for (const other of byKey.get(r.key)!) reporter?.start?.(other);
-      try {
-        const got = await obtain(r, { store: opts.store, provider, inflight, refresh: opts.refresh?.has(r.key) ?? false, ...(opts.signal ? { interrupt: opts.signal } : {}) }).finally(firstAnswer);
-        if (got.generated) {
-          generated++;
-          if (got.cost) spent = addCost(spent, got.cost);
-          outcomes.set(r.key, { status: 'generated', entry: got.entry, cost: got.cost });
-        } else {
-          outcomes.set(r.key, { status: 'hit', entry: got.entry });
-        }
-        const cost = got.generated && got.cost ? addCost({}, got.cost) : {};
-        for (const other of byKey.get(r.key)!) reporter?.done?.(other, { ms: Date.now() - t0, cost, entry: got.entry });
-      } catch (err) {
-        if (err instanceof UnsavedAnswerError) unwritable ??= err;
-        fail(r.key, err instanceof Error ? err : new RetroSpritesError('internal', String(err)));
-      } finally {
+      let answered!: () => void;
+      const inHand = new Promise<void>((resolve) => (answered = resolve));
+      // What was paid counts against the budget from the moment the answer is in hand.
+      let accounted = false;
+      const account = (cost: Cost | undefined) => {
+        if (accounted) return;
+        accounted = true;
         reserved -= price;
-      }
+        if (cost) spent = addCost(spent, cost);
+      };
+      const whole: Promise<void> = obtain(r, {
+        store: opts.store,
+        provider,
+        inflight,
+        refresh: opts.refresh?.has(r.key) ?? false,
+        ...(opts.signal ? { interrupt: opts.signal } : {}),
+        onAnswer: (cost) => (account(cost), answered()),
+        onSaveRetry: () => void (refusedOnce = true),
+      })
+        .finally(firstAnswer)
+        .then(
+          (got) => {
+            if (got.generated) {
+              generated++;
+              savedOnce = true;
+              account(got.cost);
+              outcomes.set(r.key, { status: 'generated', entry: got.entry, cost: got.cost });
+            } else {
+              outcomes.set(r.key, { status: 'hit', entry: got.entry });
+            }
+            const cost = got.generated && got.cost ? addCost({}, got.cost) : {};
+            for (const other of byKey.get(r.key)!) reporter?.done?.(other, { ms: Date.now() - t0, cost, entry: got.entry });
+          },
+          (err) => {
+            if (err instanceof UnsavedAnswerError) unwritable ??= err;
+            fail(r.key, err instanceof Error ? err : new RetroSpritesError('internal', String(err)));
+          },
+        )
+        .finally(() => {
+          account(undefined);
+          saving.delete(whole);
+        });
+      saving.add(whole);
+      await Promise.race([whole, inHand]);
+      // Saves waiting on a slow disk are bounded too: besides the requests in flight, one per slot.
+      if (!savedOnce || refusedOnce || saving.size > 2 * concurrency) await whole;
     },
     (r) => {
       if (opts.signal?.aborted) {
@@ -253,5 +289,6 @@ async function generateMisses(run: Lookups, opts: RunOptions): Promise<RunResult
       return true;
     },
   );
+  while (saving.size > 0) await Promise.all(saving);
   return await finish();
 }

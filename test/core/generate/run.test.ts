@@ -145,21 +145,44 @@ describe('a generation run', () => {
     expect((await store.lookup(victim.key)).status).toBe('hit');
   });
 
-  it('stops starting new requests when interrupted; what finished is saved', async () => {
+  it('stops starting new requests when interrupted; what was in flight finishes and is saved', async () => {
     const { root, provider, requests, store } = await setup(manySprites(6), { delayMs: 20 });
     const controller = new AbortController();
-    let done = 0;
+    let started = 0;
     const result = await runGeneration(requests, {
       store,
       provider,
       root,
       concurrency: 1,
       signal: controller.signal,
-      reporter: { done: () => ++done === 2 && controller.abort() },
+      // Interrupted while the third request is in flight.
+      reporter: { start: () => ++started === 3 && controller.abort() },
     });
-    expect(result.summary.generated).toBe(2);
-    expect(result.summary.skipped).toBe(4);
-    expect(await store.keys()).toHaveLength(2);
+    expect(result.summary.generated).toBe(3);
+    expect(result.summary.skipped).toBe(3);
+    expect(await store.keys()).toHaveLength(3);
+  });
+
+  it('starts the next request once an answer is in hand, while that answer is being saved', async () => {
+    const { root, provider, requests, store } = await setup(manySprites(4), { delayMs: 20 });
+    // A disk that takes 60 ms to keep each answer (three times the API's 20 ms).
+    const put = store.put.bind(store);
+    store.put = async (...args) => (await new Promise((r) => setTimeout(r, 60)), put(...args));
+    const events: string[] = [];
+    const result = await runGeneration(requests, {
+      store,
+      provider,
+      root,
+      concurrency: 1,
+      reporter: { start: (r) => events.push(`start ${r.sprite}`), done: (r) => events.push(`saved ${r.sprite}`) },
+    });
+    expect(result.summary.generated).toBe(4);
+    expect(await store.keys()).toHaveLength(4);
+    // The first answer is saved before anything else starts (the folder must prove it takes answers);
+    // from then on each request starts while the answer before it is still being written.
+    expect(events.slice(0, 3)).toEqual(['start s0', 'saved s0', 'start s1']);
+    expect(events.indexOf('start s2')).toBeLessThan(events.indexOf('saved s1'));
+    expect(events.indexOf('start s3')).toBeLessThan(events.indexOf('saved s2'));
   });
 
   it('regenerates a key on request and replaces the old art only once the new art is in hand', async () => {
