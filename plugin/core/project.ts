@@ -14,6 +14,7 @@ import type { RunOptions } from './generate/run.js';
 import { LastParses } from './manifest/last-parses.js';
 import { selectProvider, type ApiTuning, type StandIn } from './providers/select.js';
 import type { KeyedRequest } from './request.js';
+import type { ApiPayload } from './payload.js';
 
 /** Everything a face (CLI, Vite plugin) can set; every field has a default. */
 export interface ProjectOptions {
@@ -64,6 +65,8 @@ export interface Project {
   inflight: InFlight;
   /** Manifest parses by file, reused while a file's text is unchanged. */
   parses: LastParses;
+  /** Cache keys by payload: a request reused with its file's unchanged parse keeps its key. */
+  keys: WeakMap<ApiPayload, string>;
 }
 
 /** What every run of a project passes to `runGeneration`: spread it, then add the run's own options. */
@@ -111,6 +114,7 @@ export function openProject(opts: ProjectOptions = {}): Project {
     prices: new PriceBook(),
     inflight: new Map(),
     parses: new LastParses(),
+    keys: new WeakMap(),
   };
 }
 
@@ -132,6 +136,11 @@ export async function loadProjectPlan(project: Project): Promise<LoadedPlan> {
     parseCache: { dir: project.store.folder.parsesDir, beforeWrite: () => access(project.store.folder.dir).then(() => project.store.folder.ensureIgnoreFile()) },
   });
   const identity = { id: project.provider.id, version: project.provider.version };
-  const requests = plan.requests.map((r) => ({ ...r, key: cacheKey(r.payload, identity) }));
+  const keyOf = (payload: ApiPayload): string => {
+    let key = project.keys.get(payload);
+    if (key === undefined) project.keys.set(payload, (key = cacheKey(payload, identity)));
+    return key;
+  };
+  const requests = plan.requests.map((r) => ({ ...r, key: keyOf(r.payload) }));
   return { plan, requests };
 }

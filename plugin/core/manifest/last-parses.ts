@@ -9,6 +9,16 @@ type Parse = ReturnType<typeof parseManifestText>;
  */
 export class LastParses {
   private readonly byFile = new Map<string, { text: string; result: Parse }>();
+  private readonly derived = new WeakMap<object, unknown>();
+
+  /**
+   * What loading made of a parse (its top level checked, its sprites' requests), made once and
+   * kept with the parse: it goes when the file's text changes and the parse is replaced.
+   */
+  derivedOf<T>(source: object, make: () => T): T {
+    if (!this.derived.has(source)) this.derived.set(source, make());
+    return this.derived.get(source) as T;
+  }
 
   parse(file: string, text: string): Parse {
     const last = this.byFile.get(file);

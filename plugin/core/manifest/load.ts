@@ -51,6 +51,19 @@ interface FileSprites {
   sprites: { name: string; location: SourceLocation; entry?: ManifestEntry }[];
 }
 
+type Built = Awaited<ReturnType<typeof buildRequest>>;
+
+/** One parse's top level and requests, reused while the file's text is unchanged (LastParses). */
+interface FileDerived {
+  top: FileSprites | undefined;
+  topDiagnostics: Diagnostic[];
+  /**
+   * By `allowUnknownStyles` and sprite name. Only sprites that read no other file: an input image can
+   * change while the manifest does not.
+   */
+  built: Map<string, Built>;
+}
+
 /**
  * Finds, parses and validates every manifest and turns each sprite into its GenerationRequest.
  * Throws a ManifestError holding every error of every file (and the warnings) when any is wrong.
@@ -81,22 +94,29 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
   }
 
   const parses = opts.parses ?? new LastParses();
-  const parsed: FileSprites[] = [];
+  const parsed: (FileSprites & { built: FileDerived['built'] })[] = [];
   for (const file of files) {
     const text = await readText(file, diagnostics);
     if (text === undefined) continue;
     const result = opts.parseCache ? await parses.parseKept(file, text, opts.parseCache) : parses.parse(file, text);
     diagnostics.push(...result.diagnostics);
-    if (!result.source) continue;
-    const fileSprites = readTopLevel(result.source, diagnostics);
-    if (fileSprites) parsed.push(fileSprites);
+    const source = result.source;
+    if (!source) continue;
+    const derived = parses.derivedOf(source, (): FileDerived => {
+      const topDiagnostics: Diagnostic[] = [];
+      return { top: readTopLevel(source, topDiagnostics), topDiagnostics, built: new Map() };
+    });
+    diagnostics.push(...derived.topDiagnostics);
+    // The sprites are copied: a duplicate across files is switched off for this load only.
+    if (derived.top) parsed.push({ ...derived.top, sprites: derived.top.sprites.map((s) => ({ ...s })), built: derived.built });
   }
 
   checkDuplicates(parsed, root, diagnostics);
 
   const cache = new Map<string, Promise<ResolvedInput>>();
+  const allowUnknownStyles = opts.allowUnknownStyles ?? false;
   const ctx = {
-    allowUnknownStyles: opts.allowUnknownStyles ?? false,
+    allowUnknownStyles,
     readInput(written: string, manifestFile: string) {
       const id = `${manifestFile}\0${written}`;
       let p = cache.get(id);
@@ -109,11 +129,23 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
     },
   };
   const requests: GenerationRequest[] = [];
+  const take = (r: Built) => {
+    diagnostics.push(...r.diagnostics);
+    if (r.request) requests.push(r.request);
+  };
   const jobs: Promise<void>[] = [];
   for (const fsprites of parsed) {
     if (!fsprites.defaultsValid) continue; // its errors are reported; checking on would repeat them per sprite
     for (const sprite of fsprites.sprites) {
       if (!sprite.entry) continue;
+      const memo = `${allowUnknownStyles}\0${sprite.name}`;
+      const kept = fsprites.built.get(memo);
+      if (kept) {
+        take(kept);
+        continue;
+      }
+      let readsFiles = false;
+      const spriteCtx = { allowUnknownStyles, readInput: (written: string, manifestFile: string) => ((readsFiles = true), ctx.readInput(written, manifestFile)) };
       const input: SpriteInput = {
         sprite: sprite.name,
         atlas: fsprites.atlas,
@@ -124,9 +156,9 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
         entryLoc: (key) => locate(fsprites.src, ['sprites', sprite.name, key]),
         defaultsLoc: (key) => locate(fsprites.src, ['defaults', key]),
       };
-      jobs.push(buildRequest(input, ctx).then((r) => {
-        diagnostics.push(...r.diagnostics);
-        if (r.request) requests.push(r.request);
+      jobs.push(buildRequest(input, spriteCtx).then((r) => {
+        if (!readsFiles) fsprites.built.set(memo, r);
+        take(r);
       }));
     }
   }

@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodePng } from '../../../plugin/core/image/png.js';
 import { loadManifests, type ManifestPlan } from '../../../plugin/core/manifest/index.js';
+import { LastParses } from '../../../plugin/core/manifest/last-parses.js';
 import type { GenerationRequest } from '../../../plugin/core/request.js';
 import { FIXTURES, solid, tempProject, type TempProject } from './fixture-project.js';
 
@@ -110,5 +111,76 @@ describe('a good manifest becomes the exact requests the API receives', () => {
     await project.write('manifests/cache/junk.yaml', 'sprites: {x: {prompt: 1}}');
     const again = await loadManifests({ root: project.root, ignore: ['manifests/cache/**'] });
     expect(again.files).toHaveLength(2);
+  });
+});
+
+describe('a long-lived project reloads its manifests (the dev server, on every save)', () => {
+  test("an unchanged file's sprites are not worked out again, and an edited file's are", async () => {
+    const p = await tempProject();
+    try {
+      await fs.cp(path.join(FIXTURES, 'good'), p.root, { recursive: true });
+      await p.write('manifests/refs/knight.png', knight());
+      await p.write('manifests/palette.png', encodePng(solid(2, 2, [10, 20, 30, 255])));
+      const parses = new LastParses();
+      const first = await loadManifests({ root: p.root, parses });
+      const world = path.join(p.root, 'manifests/world.yaml');
+      await fs.writeFile(world, (await fs.readFile(world, 'utf8')).replace('prompt: wooden chest', 'prompt: iron chest'));
+      const second = await loadManifests({ root: p.root, parses });
+      const coin = (plan: ManifestPlan) => plan.requests.find((r) => r.sprite === 'coin')!;
+      const chest = (plan: ManifestPlan) => plan.requests.find((r) => r.sprite === 'chest')!;
+      // The same object: characters.yaml was not touched (and its cache key is reused with it).
+      expect(coin(second)).toBe(coin(first));
+      expect(chest(second).payload.prompt).toBe('iron chest');
+      expect(second.requests.map((r) => r.sprite)).toEqual(first.requests.map((r) => r.sprite));
+    } finally {
+      await p.remove();
+    }
+  });
+
+  test('a changed input image reaches its sprite even though the manifest naming it is unchanged', async () => {
+    const p = await tempProject();
+    try {
+      await fs.cp(path.join(FIXTURES, 'good'), p.root, { recursive: true });
+      await p.write('manifests/refs/knight.png', knight());
+      await p.write('manifests/palette.png', encodePng(solid(2, 2, [10, 20, 30, 255])));
+      const parses = new LastParses();
+      const first = await loadManifests({ root: p.root, parses });
+      // Replaced as an image editor saves it; characters.yaml stays byte for byte the same.
+      await p.write('manifests/refs/knight.png', encodePng(solid(2, 1, [0, 200, 0, 255])));
+      const second = await loadManifests({ root: p.root, parses });
+      const walk = (plan: ManifestPlan) => plan.requests.find((r) => r.sprite === 'hero_walk')!;
+      expect(walk(second).payload.input_image).not.toBe(walk(first).payload.input_image);
+      expect([...PNG.sync.read(Buffer.from(walk(second).payload.input_image!, 'base64')).data]).toEqual([0, 200, 0, 255, 0, 200, 0, 255]);
+    } finally {
+      await p.remove();
+    }
+  });
+
+  test('a sprite defined twice comes back once the other file drops it', async () => {
+    const p = await tempProject();
+    try {
+      const one = 'atlas: props\nsprites:\n  barrel:\n    prompt: oak barrel\n    size: 32\n';
+      await p.write('manifests/a.yaml', one);
+      await p.write('manifests/b.yaml', one.replace('oak', 'pine'));
+      const parses = new LastParses();
+      await expect(loadManifests({ root: p.root, parses })).rejects.toThrow(/defined twice/);
+      await p.write('manifests/b.yaml', 'atlas: props\nsprites:\n  crate:\n    prompt: crate\n    size: 32\n');
+      const plan = await loadManifests({ root: p.root, parses });
+      expect(plan.requests.map((r) => `${r.sprite} ${r.payload.prompt}`)).toEqual(['barrel oak barrel', 'crate crate']);
+    } finally {
+      await p.remove();
+    }
+  });
+
+  test('allowUnknownStyles is honoured either way on the same parses', async () => {
+    const p = await tempProject();
+    try {
+      await p.write('manifests/a.yaml', 'atlas: props\nsprites:\n  barrel:\n    prompt: oak barrel\n    size: 32\n    prompt_style: rd_brand_new_style\n');
+      const parses = new LastParses();
+      expect((await loadManifests({ root: p.root, parses, allowUnknownStyles: true })).requests).toHaveLength(1);
+      await expect(loadManifests({ root: p.root, parses })).rejects.toThrow(/rd_brand_new_style/);
+    } finally {
+      await p.remove();
+    }
   });
 });
