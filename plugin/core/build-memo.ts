@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { isCacheKey, type CacheFolder } from './cache/folder.js';
 import { atomicWrite } from './fs/atomic-write.js';
 import { openSealed, seal } from './fs/seal.js';
-import { inlineFolderCheck, type FolderCheck } from './fs/folder-check.js';
+import { sameFolders } from './fs/folder-check.js';
 import { FOLDER, racy, sameSignature, signature, type Signature } from './fs/stat-signature.js';
 import { readRegular, readRegularSync } from './fs/untrusted-fs.js';
 
@@ -105,11 +105,8 @@ export class BuildMemo {
     return `${this.contextHash}.json`;
   }
 
-  /**
-   * The kept build, when every input is as it was; undefined otherwise. `check` compares the
-   * entries' folders (a helper thread's, started early, does it beside the reads here).
-   */
-  async find(check: FolderCheck = inlineFolderCheck): Promise<KeptBuild | undefined> {
+  /** The kept build, when every input is as it was; undefined otherwise. */
+  async find(): Promise<KeptBuild | undefined> {
     const read = readRegularSync(join(this.dir, this.memoName), MAX_MEMO_BYTES);
     if (!('bytes' in read)) return undefined;
     const opened = await openSealed(this.memoName, read.bytes);
@@ -127,10 +124,9 @@ export class BuildMemo {
       const file = readRegularSync(path, MAX_FILE_BYTES);
       if (!('bytes' in file) || sha256(file.bytes) !== hash) return undefined;
     }
-    // The one step that grows with the game (a stat per entry, nothing read) runs beside the reads.
-    const entries = check.begin(this.folder.dir, memo.entries.keys, decodeSignatures(memo.entries.signatures));
-    const kept = this.readKept(memo);
-    return kept && entries.finish() ? kept : undefined;
+    // The one step that grows with the game: a stat per entry, nothing read.
+    if (!sameFolders(this.folder.dir, memo.entries.keys, decodeSignatures(memo.entries.signatures))) return undefined;
+    return this.readKept(memo);
   }
 
   private readKept(memo: StoredMemo): KeptBuild | undefined {
@@ -243,10 +239,9 @@ function encodeSignatures(sigs: Float64Array): string {
   return bytes.toString('base64');
 }
 
-/** Into shared memory: a helper thread reads them where they are (fs/folder-check.ts). */
 function decodeSignatures(text: string): Float64Array {
   const bytes = Buffer.from(text, 'base64');
-  const out = new Float64Array(new SharedArrayBuffer(bytes.length - (bytes.length % 8)));
+  const out = new Float64Array(Math.floor(bytes.length / 8));
   if (os.endianness() === 'LE') new Uint8Array(out.buffer).set(bytes.subarray(0, out.byteLength));
   else for (let i = 0; i < out.length; i++) out[i] = bytes.readDoubleLE(i * 8);
   return out;

@@ -3,7 +3,6 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin, ResolvedConfig } from 'vite';
 import { BuildMemo } from '../core/build-memo.js';
-import { startFolderCheck, type FolderCheck } from '../core/fs/folder-check.js';
 import { CacheFolder, resolveCacheDir } from '../core/cache/folder.js';
 import { RetroSpritesError, userMessage } from '../core/errors.js';
 import { formatCost } from '../core/generate/cost.js';
@@ -68,8 +67,6 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
   const packUrls = new Map<string, string>();
   let loadedCode: string | undefined;
   let dtsWritten = false;
-  /** A build's helper thread for the kept build's entry check, started while Vite still loads. */
-  let folderCheck: FolderCheck | undefined;
   const projectRoot = () => resolve(config.root, options.root ?? '.');
 
   const createSession = async (extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate' | 'pngEffort' | 'atlasMemo'>) => {
@@ -121,14 +118,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
     const context = buildContext(options, root, { base: packPath, assetsDir: dir, mode: config.mode });
     const folder = new CacheFolder(resolveCacheDir(root, options.cacheDir, process.env));
     const memo = context === undefined ? undefined : new BuildMemo(folder, context);
-    const check = folderCheck;
-    folderCheck = undefined;
-    let kept;
-    try {
-      kept = await memo?.find(check);
-    } finally {
-      check?.close();
-    }
+    const kept = await memo?.find();
     const art = kept && artOfKept(kept);
     if (art) {
       if (art.notice) config.logger.info(`retro-sprites: ${art.notice}`);
@@ -173,10 +163,6 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
     name: PLUGIN_NAME,
     // One instance for every environment of a build, so an SSR build after the client's reuses its art.
     sharedDuringBuild: true,
-
-    config(_config, env) {
-      if (env.command === 'build') folderCheck = startFolderCheck();
-    },
 
     configResolved(resolved) {
       config = resolved;
