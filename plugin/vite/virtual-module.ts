@@ -1,3 +1,4 @@
+import { byName } from '../core/order.js';
 import { PACK_SECTION } from '../core/phaser/pack-json.js';
 import type { AssetKeys } from '../core/phaser/render.js';
 import type { SpriteRef, TilesetRef } from '../client/index.js';
@@ -25,7 +26,7 @@ export function virtualKeys(requests: readonly KeyedRequest[], keys: AssetKeys):
   const frames: Record<string, Record<string, string>> = {};
   for (const atlas of [...keys.atlases].sort()) frames[atlas] = identity(keys.frames[atlas] ?? []);
   const sprites: Record<string, SpriteRef> = {};
-  const sorted = [...requests].sort((a, b) => a.atlas.localeCompare(b.atlas) || a.sprite.localeCompare(b.sprite));
+  const sorted = [...requests].sort((a, b) => byName(a.atlas, b.atlas) || byName(a.sprite, b.sprite));
   for (const r of sorted) {
     // A sprite name used in two atlases is reachable as `<atlas>_<sprite>` for the second one.
     // Own keys only: `constructor` or `toString` is a sprite's name, not something every object has.
@@ -45,7 +46,7 @@ export function virtualKeys(requests: readonly KeyedRequest[], keys: AssetKeys):
 /** `tilesets.<sprite>` (or `<atlas>_<sprite>` for a name two atlases share). */
 function tilesetRefs(keys: AssetKeys): Record<string, TilesetRef> {
   const out: Record<string, TilesetRef> = {};
-  const sorted = [...(keys.tilesets ?? [])].sort((a, b) => a.atlas.localeCompare(b.atlas) || a.sprite.localeCompare(b.sprite));
+  const sorted = [...(keys.tilesets ?? [])].sort((a, b) => byName(a.atlas, b.atlas) || byName(a.sprite, b.sprite));
   for (const t of sorted) {
     const name = t.sprite in out ? `${t.atlas}_${t.sprite}` : t.sprite;
     const { atlas: _atlas, sprite: _sprite, ...ref } = t;

@@ -34,6 +34,15 @@ describe('the keys of virtual:retro-sprites', () => {
     expect(Object.keys(k.sprites).sort()).toEqual(['coin', 'grass', 'hero', 'hero_walk', 'items_hero']);
   });
 
+  it('orders sprites and decides which of two same names is the second by code point, on every machine and locale', () => {
+    const named = (atlas: string, names: string[]) => Object.fromEntries(names.map((n) => [n, { frames: [n], animations: [], actions: {}, images: [] }]));
+    const names = ['b', 'B', '_a', 'a'];
+    const mixed: AssetKeys = { atlases: ['Zoo', 'apes'], frames: { Zoo: names, apes: ['b'] }, animations: [], images: [], sprites: { Zoo: named('Zoo', names), apes: named('apes', ['b']) } };
+    const v = virtualKeys([...names.map((n) => request('Zoo', n)), request('apes', 'b')], mixed);
+    // localeCompare would put "apes" first (and "_a", "a" before "B"); code points put "Zoo" first.
+    expect(Object.keys(v.sprites)).toEqual(['B', '_a', 'a', 'b', 'apes_b']);
+  });
+
   it('lists frames in natural order and animations by action and direction', () => {
     expect(k.sprites.coin).toEqual({ atlas: 'items', frame: 'coin_1', frames: ['coin_1', 'coin_2', 'coin_10'] });
     expect(k.sprites.hero_walk).toEqual({ atlas: 'heroes', frame: 'hero_walk/down/0', animations: { walk: { down: 'hero_walk_down' } } });
