@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { readBody } from '../core/net/read-body.js';
+import type { ApiPayload } from '../core/payload.js';
 import { EmulatorApi, type Answer, type Dialect } from './api.js';
+import { drawAhead } from './images.js';
 import { corrupt, FaultPlan, immediateFault, seededRandom, type FaultRule } from './faults.js';
 import { EmulatorV2, fromV1Refusal, type LedgerCharge } from './v2.js';
 
@@ -139,7 +141,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
     const { latencyMs, fault } = plan.take(path);
     const delay = latencyMs + (opts.latencyMs ?? 0);
-    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (delay > 0 && !fault && req.method === 'POST' && (path === '/v1/inferences' || path === '/v2/inferences') && !p.check_cost) {
+      drawAhead(p as unknown as ApiPayload);
+    }
+    if (delay > 0) await new Promise((r) => setTimeout(r, Math.max(0, delay - (Date.now() - started))));
     const note = fault ? ` [fault ${fault.kind}]` : '';
 
     if (fault?.kind === 'task-failed') {

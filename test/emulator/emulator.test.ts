@@ -132,6 +132,20 @@ describe('the emulator speaks the seed contract', () => {
   });
 });
 
+describe('latency', () => {
+  it('answers with the same art whether it drew during the wait or not, and charges once', async () => {
+    await start();
+    const direct = (await post({ ...corgi, seed: 11 })).json.base64_images;
+    await emu!.close();
+    await start({ latencyMs: 80 });
+    const waited = await post({ ...corgi, seed: 11 });
+    expect(waited.json.base64_images).toEqual(direct);
+    expect(waited.json.remaining_credits).toBe(999);
+    // A payload the API refuses is refused after the wait as before, drawing nothing ahead.
+    expect((await post({ ...corgi, width: 0 })).status).toBe(400);
+  });
+});
+
 describe('fault injection', () => {
   it('reads the documented spec syntax', () => {
     expect(parseFaultSpec('429:2*3, 500@0.25, latency:150, 429:date5, reset')).toEqual([
