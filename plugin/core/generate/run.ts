@@ -289,6 +289,7 @@ async function generateMisses(run: Lookups, opts: RunOptions): Promise<RunResult
       return true;
     },
   );
-  while (saving.size > 0) await Promise.all(saving);
+  // The answers still being saved: a run ends once all it paid for is kept.
+  await Promise.all(saving);
   return await finish();
 }
