@@ -12,8 +12,8 @@ export interface BuildArt {
   files: { fileName: string; kind: string; bytes: Uint8Array }[];
   /** The virtual module's key tables, as JSON text. */
   tables: VirtualTables;
-  /** The virtual module's declarations (`retro-sprites.d.ts`). */
-  dts: string;
+  /** The virtual module's declarations (`retro-sprites.d.ts`), unless the plugin writes none (`dts: false`). */
+  dts?: string;
   warnings: Diagnostic[];
   /** Every file the art is made from (`vite build --watch` rebuilds when one changes). */
   watch: string[];
@@ -25,12 +25,13 @@ export interface BuildArt {
 /** The face's part of a kept build, beside its files and its texts (the tables and the declarations). */
 type KeptData = Omit<BuildArt, 'files' | 'tables' | 'dts'>;
 
-export function artOfSnapshot(snapshot: Snapshot, notice: string | undefined): BuildArt {
+export function artOfSnapshot(snapshot: Snapshot, notice: string | undefined, withDts: boolean): BuildArt {
   const keys = virtualKeys(snapshot.requests, snapshot.keys);
   return {
     files: snapshot.files.map(({ fileName, kind, bytes }) => ({ fileName, kind, bytes })),
     tables: virtualTables(keys),
-    dts: declarations(keys),
+    // Megabytes in a large game: not made, kept or read back when no file is written.
+    ...(withDts ? { dts: declarations(keys) } : {}),
     warnings: snapshot.plan.warnings,
     watch: watchedFiles(snapshot),
     sprites: snapshot.requests.length,
@@ -40,18 +41,18 @@ export function artOfSnapshot(snapshot: Snapshot, notice: string | undefined): B
 
 export function keptOfArt(art: BuildArt): KeptBuild {
   const { files, tables, dts, ...data } = art;
-  return { files, texts: { ...tables, dts }, data: data satisfies KeptData };
+  return { files, texts: { ...tables, ...(dts === undefined ? {} : { dts }) }, data: data satisfies KeptData };
 }
 
 /** A kept build as art; undefined when its data is not what keptOfArt writes (the memo is sealed, this is belt and braces). */
 export function artOfKept(kept: KeptBuild): BuildArt | undefined {
   const d = kept.data as Partial<KeptData> | null;
   const t = kept.texts;
-  if (!d || typeof d !== 'object' || typeof t.dts !== 'string' || !TABLE_NAMES.every((name) => typeof t[name] === 'string')) return undefined;
+  if (!d || typeof d !== 'object' || (t.dts !== undefined && typeof t.dts !== 'string') || !TABLE_NAMES.every((name) => typeof t[name] === 'string')) return undefined;
   const tables = Object.fromEntries(TABLE_NAMES.map((name) => [name, t[name]!])) as VirtualTables;
   if (!Array.isArray(d.warnings) || !Array.isArray(d.watch) || !d.watch.every((f) => typeof f === 'string') || typeof d.sprites !== 'number') return undefined;
   if (d.notice !== undefined && typeof d.notice !== 'string') return undefined;
-  return { files: kept.files, tables, dts: t.dts, warnings: d.warnings, watch: d.watch, sprites: d.sprites, notice: d.notice };
+  return { files: kept.files, tables, ...(t.dts === undefined ? {} : { dts: t.dts }), warnings: d.warnings, watch: d.watch, sprites: d.sprites, notice: d.notice };
 }
 
 /** This package's version: its package.json is one folder up from source, two from dist. */

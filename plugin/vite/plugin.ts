@@ -126,7 +126,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       return art;
     }
     const snapshot = await buildSnapshot(ctx, { fileName: (logical, bytes) => `${dir}/${hashedName(logical, bytes)}`, packPath });
-    const made = artOfSnapshot(snapshot, session?.project.providerNotice);
+    const made = artOfSnapshot(snapshot, session?.project.providerNotice, options.dts !== false);
     if (memo) {
       const { manifestSearchDirs } = await import('../core/manifest/search-dirs.js');
       const dirs = await manifestSearchDirs(root, options.manifests, [folder.dir]);
@@ -189,7 +189,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
         // Vite turns this placeholder into the pack's final URL, honouring `base`.
         if (f.kind === 'pack') packUrls.set(env.name, `__VITE_ASSET__${ref}__`);
       }
-      await writeDts(art.dts);
+      if (art.dts !== undefined) await writeDts(art.dts);
     },
 
     resolveId: {

@@ -90,6 +90,23 @@ describe('vite build with retroSprites()', () => {
     expect(errors.join('\n')).toMatch(/Property 'heroo' does not exist/);
   });
 
+  it('with dts: false writes no declarations, and keeps none with the build it keeps', async () => {
+    const root = await tempDir();
+    await writeProject(root, GAME_FILES);
+    await buildWithPlugin(root, { dts: false });
+    const first = await listFiles(join(root, 'dist'));
+    // A second build after a pause: the first one's output is kept and emitted again.
+    await new Promise((r) => setTimeout(r, 1100));
+    await buildWithPlugin(root, { dts: false });
+    const logger = await buildWithPlugin(root, { dts: false });
+    expect(logger.lines.join('\n')).toMatch(/unchanged since the last build/);
+    expect(await listFiles(join(root, 'dist'))).toEqual(first);
+    expect((await listFiles(root)).filter((f) => f.endsWith('.d.ts'))).toEqual([]);
+    // Nothing the kept build holds is a declaration file.
+    const kept = join(root, 'manifests/.retro-cache/.builds/files');
+    for (const f of await readdir(kept)) expect(await readFile(join(kept, f), 'utf8').catch(() => '')).not.toContain('declare module "virtual:retro-sprites"');
+  });
+
   it('ships only the key tables the game imports (rolldown drops the rest)', async () => {
     const animationList = JSON.stringify(['coin', 'walker_down', 'walker_left', 'walker_right', 'walker_up']);
     const bundle = async (main: string): Promise<string> => {
