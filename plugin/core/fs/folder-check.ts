@@ -1,4 +1,5 @@
 import { lstatSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 
 /**
  * Checks that thousands of cache entries' folders still have the stat signatures stored for them
@@ -20,11 +21,16 @@ const KEY_CHARS = 64;
 export function sameFolders(root: string, keys: string, sigs: Float64Array): boolean {
   const noThrow = { throwIfNoEntry: false } as const;
   const n = keys.length / KEY_CHARS;
+  // The kernel walks every component of every path: from the working folder (a build's is usually
+  // the project) that is two, not the seven or more of the absolute path; 15 % of the check. The
+  // loop is synchronous, so the working folder cannot change under it.
+  const rel = relative(process.cwd(), root);
+  const base = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? root : rel;
   for (let i = 0; i < n; i++) {
     const key = keys.slice(i * KEY_CHARS, (i + 1) * KEY_CHARS);
     let st;
     try {
-      st = lstatSync(`${root}/${key.slice(0, 2)}/${key}`, noThrow);
+      st = lstatSync(`${base}/${key.slice(0, 2)}/${key}`, noThrow);
     } catch {
       return false;
     }

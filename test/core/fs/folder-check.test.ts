@@ -54,6 +54,25 @@ describe('the entries check', () => {
     expect(run(d)).toBe(false);
   });
 
+  it('gives the same answers from inside the cache folder, its parent, or anywhere else', async () => {
+    const c = await cache();
+    const back = process.cwd();
+    try {
+      for (const cwd of [c.root, join(c.root, '..'), join(c.root, c.keys[0]!.slice(0, 2))]) {
+        process.chdir(cwd);
+        expect(run(c)).toBe(true);
+      }
+      await unlink(join(c.dir(9), '0.png'));
+      await writeFile(join(c.dir(9), '0.png'), 'new art');
+      for (const cwd of [c.root, join(c.root, '..')]) {
+        process.chdir(cwd);
+        expect(run(c)).toBe(false);
+      }
+    } finally {
+      process.chdir(back);
+    }
+  });
+
   it('passes with no entries at all', async () => {
     expect(sameFolders('/nonexistent', '', new Float64Array(0))).toBe(true);
   });
