@@ -27,17 +27,17 @@ const { output } = await bundle.write({ dir: out, format: 'esm' });
 await bundle.close();
 
 // The bundled dependencies' licenses travel with their code.
-const packages = new Map();
+const packages = new Set();
 for (const chunk of output) {
   for (const id of chunk.type === 'chunk' ? chunk.moduleIds : []) {
     const at = id.lastIndexOf('/node_modules/');
     if (at < 0) continue;
     const rest = id.slice(at + '/node_modules/'.length).split('/');
     const dir = id.slice(0, at + '/node_modules/'.length) + rest.slice(0, rest[0].startsWith('@') ? 2 : 1).join('/');
-    packages.set(dir, true);
+    packages.add(dir);
   }
 }
-const sections = [...packages.keys()].sort().map((dir) => {
+const sections = [...packages].sort().map((dir) => {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const file = ['LICENSE', 'LICENSE.md', 'license', 'LICENSE.txt'].map((f) => join(dir, f)).find(existsSync);
   const text = file ? readFileSync(file, 'utf8').trim() : `(no license file; package.json says ${pkg.license})`;
