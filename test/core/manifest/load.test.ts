@@ -16,11 +16,16 @@ function knight() {
   return encodePng({ width: 2, height: 1, data: new Uint8Array([255, 0, 0, 255, 0, 0, 255, 128]) });
 }
 
+/** The good fixture project, with the images its manifests reference. */
+async function copyGood(p: TempProject): Promise<void> {
+  await fs.cp(path.join(FIXTURES, 'good'), p.root, { recursive: true });
+  await p.write('manifests/refs/knight.png', knight());
+  await p.write('manifests/palette.png', encodePng(solid(2, 2, [10, 20, 30, 255])));
+}
+
 beforeAll(async () => {
   project = await tempProject();
-  await fs.cp(path.join(FIXTURES, 'good'), project.root, { recursive: true });
-  await project.write('manifests/refs/knight.png', knight());
-  await project.write('manifests/palette.png', encodePng(solid(2, 2, [10, 20, 30, 255])));
+  await copyGood(project);
   plan = await loadManifests({ root: project.root });
 });
 afterAll(() => project.remove());
@@ -118,9 +123,7 @@ describe('a long-lived project reloads its manifests (the dev server, on every s
   test("an unchanged file's sprites are not worked out again, and an edited file's are", async () => {
     const p = await tempProject();
     try {
-      await fs.cp(path.join(FIXTURES, 'good'), p.root, { recursive: true });
-      await p.write('manifests/refs/knight.png', knight());
-      await p.write('manifests/palette.png', encodePng(solid(2, 2, [10, 20, 30, 255])));
+      await copyGood(p);
       const parses = new LastParses();
       const first = await loadManifests({ root: p.root, parses });
       const world = path.join(p.root, 'manifests/world.yaml');
@@ -140,9 +143,7 @@ describe('a long-lived project reloads its manifests (the dev server, on every s
   test('a changed input image reaches its sprite even though the manifest naming it is unchanged', async () => {
     const p = await tempProject();
     try {
-      await fs.cp(path.join(FIXTURES, 'good'), p.root, { recursive: true });
-      await p.write('manifests/refs/knight.png', knight());
-      await p.write('manifests/palette.png', encodePng(solid(2, 2, [10, 20, 30, 255])));
+      await copyGood(p);
       const parses = new LastParses();
       const first = await loadManifests({ root: p.root, parses });
       // Replaced as an image editor saves it; characters.yaml stays byte for byte the same.
