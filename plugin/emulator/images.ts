@@ -22,7 +22,8 @@ export const EMULATOR_SEED_SALT = 7919;
  * Answers drawn while their request waits out the emulator's latency (`drawAhead`), so drawing
  * (a few ms a request, one request after another on the server's thread) is not added on top of
  * the latency it was asked to have: the real API's latency already includes making the image.
- * By the payload's JSON; each is taken once; a handful at most.
+ * By the payload's JSON; each is taken once; a handful at most. Shared by the emulators of one
+ * process on purpose: the art is a function of the payload alone.
  */
 const drawnAhead = new Map<string, GeneratedImage[]>();
 const MAX_DRAWN_AHEAD = 64;
