@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { PLUGIN_VERSION } from '../core/version.js';
 import type { KeptBuild } from '../core/build-memo.js';
 import type { Diagnostic } from '../core/errors.js';
 import type { Snapshot } from '../core/session.js';
@@ -55,17 +55,6 @@ export function artOfKept(kept: KeptBuild): BuildArt | undefined {
   return { files: kept.files, tables, ...(t.dts === undefined ? {} : { dts: t.dts }), warnings: d.warnings, watch: d.watch, sprites: d.sprites, notice: d.notice };
 }
 
-/** This package's version: its package.json is one folder up from source, two from dist. */
-const PLUGIN_VERSION = (() => {
-  const require = createRequire(import.meta.url);
-  for (const rel of ['../../package.json', '../package.json']) {
-    try {
-      const pkg = require(rel) as { name?: string; version?: string };
-      if (pkg.name === 'vite-plugin-retro-sprites') return pkg.version ?? '';
-    } catch {}
-  }
-  return '';
-})();
 
 /**
  * Everything besides the manifests and the cache that decides what a build emits: the plugin's

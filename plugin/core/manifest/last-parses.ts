@@ -1,4 +1,5 @@
-import { parseWithCache, type ParseCache } from './parse-cache.js';
+import { readKeptRequests, type KeptFile } from './kept-requests.js';
+import { parseWithCache, textHash, type ParseCache } from './parse-cache.js';
 import { parseManifestText } from './yaml-source.js';
 
 type Parse = ReturnType<typeof parseManifestText>;
@@ -10,6 +11,7 @@ type Parse = ReturnType<typeof parseManifestText>;
 export class LastParses {
   private readonly byFile = new Map<string, { text: string; result: Parse }>();
   private readonly derived = new WeakMap<object, unknown>();
+  private readonly kept = new Map<string, { text: string; allowUnknownStyles: boolean; file: Promise<KeptFile | undefined> }>();
 
   /**
    * What loading made of a parse (its top level checked, its sprites' requests), made once and
@@ -35,5 +37,14 @@ export class LastParses {
     const result = await parseWithCache(file, text, cache);
     this.byFile.set(file, { text, result });
     return result;
+  }
+
+  /** The file's requests kept across processes (kept-requests.ts), looked up once while its text is unchanged. */
+  keptRequests(file: string, text: string, allowUnknownStyles: boolean, cache: ParseCache): Promise<KeptFile | undefined> {
+    const last = this.kept.get(file);
+    if (last && last.text === text && last.allowUnknownStyles === allowUnknownStyles) return last.file;
+    const kept = readKeptRequests(cache, file, textHash(text), allowUnknownStyles);
+    this.kept.set(file, { text, allowUnknownStyles, file: kept });
+    return kept;
   }
 }

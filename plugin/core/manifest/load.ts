@@ -7,7 +7,8 @@ import { ManifestError, type Diagnostic } from '../errors.js';
 import { formatLocation, type SourceLocation } from '../location.js';
 import type { GenerationRequest } from '../request.js';
 import { buildRequest, type SpriteInput } from './build-request.js';
-import type { ParseCache } from './parse-cache.js';
+import { keepRequests, type KeptSprite } from './kept-requests.js';
+import { textHash, type ParseCache } from './parse-cache.js';
 import { validateEntry, show } from './entry-issues.js';
 import { isInside, readInputImage, type ResolvedInput } from './input-file.js';
 import { nameProblem } from './names.js';
@@ -53,6 +54,20 @@ interface FileSprites {
 
 type Built = Awaited<ReturnType<typeof buildRequest>>;
 
+/** One file's sprites in this load: to build from their entries, or already built (kept-requests.ts). */
+interface LoadedFile {
+  file: string;
+  atlas: string;
+  /** Absent for a file whose requests were kept: it was not parsed. */
+  top?: FileSprites;
+  built: FileDerived['built'];
+  /** This load's copies: a duplicate across files is switched off for this load only. */
+  sprites: { name: string; location: SourceLocation; entry?: ManifestEntry; ready?: Built }[];
+  /** The text's hash, when its requests are to be kept once built. */
+  keep?: string;
+  topDiagnostics: Diagnostic[];
+}
+
 /** One parse's top level and requests, reused while the file's text is unchanged (LastParses). */
 interface FileDerived {
   top: FileSprites | undefined;
@@ -94,10 +109,18 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
   }
 
   const parses = opts.parses ?? new LastParses();
-  const parsed: (FileSprites & { built: FileDerived['built'] })[] = [];
+  const allowUnknownStyles = opts.allowUnknownStyles ?? false;
+  const parsed: LoadedFile[] = [];
   for (const file of files) {
     const text = await readText(file, diagnostics);
     if (text === undefined) continue;
+    const kept = opts.parseCache ? await parses.keptRequests(file, text, allowUnknownStyles, opts.parseCache) : undefined;
+    if (kept) {
+      diagnostics.push(...kept.topDiagnostics);
+      const sprites = kept.sprites.map((s) => ({ name: s.name, location: s.location, ready: { request: s.request, diagnostics: s.diagnostics } }));
+      parsed.push({ file, atlas: kept.atlas, built: new Map(), sprites, topDiagnostics: kept.topDiagnostics });
+      continue;
+    }
     const result = opts.parseCache ? await parses.parseKept(file, text, opts.parseCache) : parses.parse(file, text);
     diagnostics.push(...result.diagnostics);
     const source = result.source;
@@ -107,14 +130,17 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
       return { top: readTopLevel(source, topDiagnostics), topDiagnostics, built: new Map() };
     });
     diagnostics.push(...derived.topDiagnostics);
-    // The sprites are copied: a duplicate across files is switched off for this load only.
-    if (derived.top) parsed.push({ ...derived.top, sprites: derived.top.sprites.map((s) => ({ ...s })), built: derived.built });
+    const top = derived.top;
+    if (!top) continue;
+    parsed.push({
+      file, atlas: top.atlas, top, built: derived.built, sprites: top.sprites.map((s) => ({ ...s })), topDiagnostics: derived.topDiagnostics,
+      ...(opts.parseCache && result.diagnostics.length === 0 ? { keep: textHash(text) } : {}),
+    });
   }
 
   checkDuplicates(parsed, root, diagnostics);
 
   const cache = new Map<string, Promise<ResolvedInput>>();
-  const allowUnknownStyles = opts.allowUnknownStyles ?? false;
   const ctx = {
     allowUnknownStyles,
     readInput(written: string, manifestFile: string) {
@@ -134,12 +160,17 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
     if (r.request) requests.push(r.request);
   };
   const jobs: Promise<void>[] = [];
-  for (const fsprites of parsed) {
-    if (!fsprites.defaultsValid) continue; // its errors are reported; checking on would repeat them per sprite
-    for (const sprite of fsprites.sprites) {
-      if (!sprite.entry) continue;
+  for (const loaded of parsed) {
+    const top = loaded.top;
+    for (const sprite of loaded.sprites) {
+      if (sprite.ready) {
+        take(sprite.ready);
+        continue;
+      }
+      // A file whose defaults are wrong has its errors reported; checking on would repeat them per sprite.
+      if (!top?.defaultsValid || !sprite.entry) continue;
       const memo = `${allowUnknownStyles}\0${sprite.name}`;
-      const kept = fsprites.built.get(memo);
+      const kept = loaded.built.get(memo);
       if (kept) {
         take(kept);
         continue;
@@ -148,21 +179,22 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
       const spriteCtx = { allowUnknownStyles, readInput: (written: string, manifestFile: string) => ((readsFiles = true), ctx.readInput(written, manifestFile)) };
       const input: SpriteInput = {
         sprite: sprite.name,
-        atlas: fsprites.atlas,
-        file: fsprites.src.file,
+        atlas: top.atlas,
+        file: top.src.file,
         location: sprite.location,
         entry: sprite.entry,
-        defaults: fsprites.defaults,
-        entryLoc: (key) => locate(fsprites.src, ['sprites', sprite.name, key]),
-        defaultsLoc: (key) => locate(fsprites.src, ['defaults', key]),
+        defaults: top.defaults,
+        entryLoc: (key) => locate(top.src, ['sprites', sprite.name, key]),
+        defaultsLoc: (key) => locate(top.src, ['defaults', key]),
       };
       jobs.push(buildRequest(input, spriteCtx).then((r) => {
-        if (!readsFiles) fsprites.built.set(memo, r);
+        if (!readsFiles) loaded.built.set(memo, r);
         take(r);
       }));
     }
   }
   await Promise.all(jobs);
+  if (opts.parseCache) await keepCleanFiles(parsed, allowUnknownStyles, opts.parseCache);
 
   diagnostics.splice(0, diagnostics.length, ...mergeRepeats(diagnostics));
   diagnostics.sort(byLocation);
@@ -174,6 +206,26 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
     files,
     atlases: [...new Set(parsed.map((p) => p.atlas))].sort(cmp),
   };
+}
+
+/**
+ * Keeps the requests of each freshly built file that loaded cleanly: every sprite built, without an
+ * error and without reading another file (kept-requests.ts says why).
+ */
+async function keepCleanFiles(parsed: LoadedFile[], allowUnknownStyles: boolean, cache: ParseCache): Promise<void> {
+  const writes: Promise<void>[] = [];
+  for (const loaded of parsed) {
+    if (loaded.keep === undefined || !loaded.top?.defaultsValid || loaded.topDiagnostics.some((d) => d.severity === 'error')) continue;
+    const sprites: KeptSprite[] = [];
+    for (const s of loaded.top.sprites) {
+      const built = s.entry && loaded.built.get(`${allowUnknownStyles}\0${s.name}`);
+      if (!built?.request || built.diagnostics.some((d) => d.severity === 'error')) break;
+      sprites.push({ name: s.name, location: s.location, request: built.request, diagnostics: built.diagnostics });
+    }
+    if (sprites.length !== loaded.top.sprites.length) continue;
+    writes.push(keepRequests(cache, loaded.file, loaded.keep, allowUnknownStyles, { atlas: loaded.atlas, topDiagnostics: loaded.topDiagnostics, sprites }));
+  }
+  await Promise.all(writes);
 }
 
 async function readText(file: string, diagnostics: Diagnostic[]): Promise<string | undefined> {
@@ -298,7 +350,7 @@ function readTopLevel(src: YamlSource, diagnostics: Diagnostic[]): FileSprites |
 }
 
 /** A sprite name is unique within its atlas, across every file that feeds it. */
-function checkDuplicates(parsed: FileSprites[], root: string, diagnostics: Diagnostic[]): void {
+function checkDuplicates(parsed: LoadedFile[], root: string, diagnostics: Diagnostic[]): void {
   const seen = new Map<string, SourceLocation>();
   for (const f of parsed) {
     for (const s of f.sprites) {
@@ -316,6 +368,7 @@ function checkDuplicates(parsed: FileSprites[], root: string, diagnostics: Diagn
         hint: 'rename one of them; names are unique across all manifests of an atlas',
       });
       s.entry = undefined;
+      s.ready = undefined;
     }
   }
 }

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { isMap, type Document, type LineCounter } from 'yaml';
-import { atomicWrite } from '../fs/atomic-write.js';
-import { openSealed, seal } from '../fs/seal.js';
-import { readRegular } from '../fs/untrusted-fs.js';
+import { readSealedJson, writeSealedJson } from '../fs/sealed-json.js';
 import type { SourceLocation } from '../location.js';
 import { nodeAt, nodeLocation, parseManifestText, type NodeRole, type YamlSource } from './yaml-source.js';
 
@@ -24,7 +22,7 @@ import { nodeAt, nodeLocation, parseManifestText, type NodeRole, type YamlSource
  * shape is exactly what is written here; anything else is a miss, and the file is parsed.
  */
 
-const FORMAT = 2;
+const FORMAT = 3;
 /** Larger than any cached parse of a 1 MiB manifest could be. */
 const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 
@@ -38,7 +36,8 @@ interface Locations {
 
 export type ParseResult = ReturnType<typeof parseManifestText>;
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+/** What a manifest's kept derivations are keyed by. */
+export const textHash = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export interface ParseCache {
   /** The folder (local, git-ignored) the parses are kept in. */
@@ -50,7 +49,7 @@ export interface ParseCache {
 /** The parse of `text` (the content of `file`), from the cache when a valid entry is there; else parsed and kept. */
 export async function parseWithCache(file: string, text: string, cache: ParseCache): Promise<ParseResult> {
   const dir = cache.dir;
-  const hash = sha256(text);
+  const hash = textHash(text);
   const path = join(dir, `${hash}.json`);
   const kept = await read(path, hash);
   if (kept) return { source: cachedSource(file, text, kept.value, kept.locations), diagnostics: [] };
@@ -66,36 +65,15 @@ export async function parseWithCache(file: string, text: string, cache: ParseCac
 }
 
 async function read(path: string, hash: string): Promise<{ value: Record<string, unknown>; locations: Locations } | undefined> {
-  const read = await readRegular(path, MAX_ENTRY_BYTES);
   // Sealed: a parse committed by a pull request could make a known manifest build (and buy) other sprites.
-  const opened = 'bytes' in read ? await openSealed(basename(path), read.bytes) : undefined;
-  if (!opened) return undefined;
-  const text = Buffer.from(opened.buffer, opened.byteOffset, opened.byteLength).toString('utf8');
-  const nl = text.indexOf('\n');
-  if (nl < 0) return undefined;
-  // First line: the header, naming the text's hash and the body's; then the body.
-  let header: unknown;
-  try {
-    header = JSON.parse(text.slice(0, nl));
-  } catch {
-    return undefined;
-  }
-  const body = text.slice(nl + 1);
-  if (!isRecord(header) || header.format !== FORMAT || header.text !== hash || header.body !== sha256(body)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
+  const parsed = await readSealedJson(path, { format: FORMAT, key: hash }, MAX_ENTRY_BYTES);
   if (!isRecord(parsed) || !isRecord(parsed.value) || !validLocations(parsed.locations)) return undefined;
   return { value: parsed.value, locations: parsed.locations };
 }
 
 async function write(dir: string, path: string, hash: string, value: unknown, locations: Locations): Promise<void> {
-  const body = JSON.stringify({ value, locations });
   await mkdir(dir, { recursive: true });
-  await atomicWrite(path, await seal(basename(path), Buffer.from(`${JSON.stringify({ format: FORMAT, text: hash, body: sha256(body) })}\n${body}`)));
+  await writeSealedJson(path, { format: FORMAT, key: hash }, JSON.stringify({ value, locations }));
 }
 
 /** The locations a clean load asks for, found the way `locate` finds them. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../fs/atomic-write.js';
-import { openSealed, seal } from '../fs/seal.js';
+import { readSealedJson, writeSealedJson } from '../fs/sealed-json.js';
 import { FOLDER, racy, signature, type Signature } from '../fs/stat-signature.js';
 import { readRegular } from '../fs/untrusted-fs.js';
 import type { RgbaImage } from '../image/bitmap.js';
@@ -86,26 +86,8 @@ export class AtlasMemo {
    * bytes handed to the renderer; undefined unless everything verifies.
    */
   async load(atlas: string, key: string): Promise<BuiltAtlas | undefined> {
-    const name = `${key}.json`;
-    const read = await readRegular(join(this.dir, name), 64 * 1024 * 1024);
-    if (!('bytes' in read)) return undefined;
-    const file = read.bytes;
     // Sealed: a memo committed by a pull request (its key is computable from public inputs) never ships its pages.
-    const opened = await openSealed(name, file);
-    if (!opened) return undefined;
-    const text = Buffer.from(opened.buffer, opened.byteOffset, opened.byteLength).toString('utf8');
-    const nl = text.indexOf('\n');
-    if (nl < 0) return undefined;
-    let header: unknown;
-    let stored: unknown;
-    try {
-      header = JSON.parse(text.slice(0, nl));
-      const body = text.slice(nl + 1);
-      if (!isRecord(header) || header.format !== MEMO_FORMAT || header.key !== key || header.body !== sha256(body)) return undefined;
-      stored = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
+    const stored = await readSealedJson(join(this.dir, `${key}.json`), { format: MEMO_FORMAT, key }, 64 * 1024 * 1024);
     if (!validStored(stored, atlas)) return undefined;
     const images = [...stored.pages, ...stored.images.map((i) => i.image)];
     const bytes = new Map<string, Uint8Array>();
@@ -153,8 +135,7 @@ export class AtlasMemo {
         const png = encodedPage(image, this.effort)!;
         await atomicWrite(join(this.dir, `${sha256(png)}.png`), png);
       }
-      const name = `${key}.json`;
-      await atomicWrite(join(this.dir, name), await seal(name, Buffer.from(`${JSON.stringify({ format: MEMO_FORMAT, key, body: sha256(body) })}\n${body}`)));
+      await writeSealedJson(join(this.dir, `${key}.json`), { format: MEMO_FORMAT, key }, body);
     } catch {
       // Derived data never fails a build.
     }

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { atomicWrite } from './atomic-write.js';
+import { openSealed, seal } from './seal.js';
+import { readRegular } from './untrusted-fs.js';
+
+/**
+ * One derived JSON value kept in a local folder of the cache (`.parses/`, `.atlases/`): a first
+ * line naming what it is (its format and the key it was written for) and the hash of the body,
+ * then the body, the whole file sealed (seal.ts). A reader gets the body only when the seal is
+ * this machine's for this file name, the header names the format and key it asks for, and the
+ * body is the one the header names; anything else is a miss, never an error.
+ */
+export interface SealedHeader {
+  format: number;
+  key: string;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The parsed body, or undefined for a missing, foreign, stale or damaged file. */
+export async function readSealedJson(path: string, want: SealedHeader, maxBytes: number): Promise<unknown> {
+  const read = await readRegular(path, maxBytes);
+  const opened = 'bytes' in read ? await openSealed(basename(path), read.bytes) : undefined;
+  if (!opened) return undefined;
+  const text = Buffer.from(opened.buffer, opened.byteOffset, opened.byteLength).toString('utf8');
+  const nl = text.indexOf('\n');
+  if (nl < 0) return undefined;
+  try {
+    const header: unknown = JSON.parse(text.slice(0, nl));
+    const body = text.slice(nl + 1);
+    if (!isRecord(header) || header.format !== want.format || header.key !== want.key || header.body !== sha256(body)) return undefined;
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `body` (JSON text) under its header, sealed, atomically. The folder must exist. */
+export async function writeSealedJson(path: string, header: SealedHeader, body: string): Promise<void> {
+  const bytes = Buffer.from(`${JSON.stringify({ format: header.format, key: header.key, body: sha256(body) })}\n${body}`);
+  await atomicWrite(path, await seal(basename(path), bytes));
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

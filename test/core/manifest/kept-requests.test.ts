@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManifestError } from '../../../plugin/core/errors.js';
+import { seal } from '../../../plugin/core/fs/seal.js';
+import { loadManifests } from '../../../plugin/core/manifest/index.js';
+
+// After one sprite's edit, every other manifest's requests come from what the last process built
+// (kept-requests.ts). The reference is the full load: a load through the kept requests must give
+// exactly what checking and building every sprite gives (requests, warnings, locations).
+
+const MANIFEST = [
+  'atlas: heroes',
+  'defaults:',
+  '  seed: 7',
+  '  size: 32',
+  'sprites:',
+  '  knight:',
+  '    prompt: a knight with a red cape',
+  '    remove_bg: true',
+  '  slime:',
+  '    prompt: green slime',
+  '    size: 24',
+  '  blink:',
+  '    prompt: blinking eye',
+  '    animation: true', // a warning: one image makes a one-frame animation
+  '',
+].join('\n');
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+async function temp(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+async function project(files: Record<string, string | Buffer>): Promise<string> {
+  const root = await temp('retro-sprites-kept-requests-');
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(join(root, name, '..'), { recursive: true });
+    await writeFile(join(root, name), text);
+  }
+  return root;
+}
+
+/** Each call is a new process's load: no in-process memo is shared between two calls. */
+const load = (root: string, keep?: string, allowUnknownStyles = false) =>
+  loadManifests({ root, allowUnknownStyles, ...(keep ? { parseCache: { dir: keep } } : {}) });
+const keptIn = async (keep: string) => (await readdir(keep).catch(() => [] as string[])).filter((n) => n.endsWith('.requests.json'));
+const errorOf = async (p: Promise<unknown>) => p.then(() => { throw new Error('no error'); }, (e: unknown) => e as ManifestError);
+
+/** The kept entry rewritten to give `slime` another prompt, its hashes made again; sealed with this machine's key or not. */
+async function poison(keep: string, sealed: boolean): Promise<void> {
+  const [name] = await keptIn(keep);
+  const path = join(keep, name!);
+  const file = await readFile(path);
+  const text = file.subarray(0, file.length - 32).toString('utf8');
+  const body = text.slice(text.indexOf('\n') + 1).replace('green slime', 'blue slime');
+  const header = { ...JSON.parse(text.slice(0, text.indexOf('\n'))), body: createHash('sha256').update(body).digest('hex') };
+  const rewritten = Buffer.from(`${JSON.stringify(header)}\n${body}`);
+  await writeFile(path, sealed ? await seal(name!, rewritten) : rewritten);
+}
+const slimePrompt = async (root: string, keep: string, allow = false) =>
+  (await load(root, keep, allow)).requests.find((r) => r.sprite === 'slime')!.payload.prompt;
+
+describe('each manifest\'s requests, kept across processes', () => {
+  it('a later load gives exactly the requests, warnings and locations of checking and building every sprite', async () => {
+    const keep = await temp('retro-sprites-parses-');
+    const root = await project({ 'manifests/heroes.yaml': MANIFEST });
+    const full = await load(root);
+    expect(full.warnings.map((w) => w.code)).toEqual(['one-frame-animation']);
+    await load(root, keep);
+    expect(await keptIn(keep)).toHaveLength(1);
+    const kept = await load(root, keep);
+    expect(kept).toEqual(full);
+    expect(kept.requests.find((r) => r.sprite === 'knight')!.fieldSources.seed).toEqual({ file: full.files[0], line: 3, column: 9 });
+  });
+
+  it('is what the next load reads: an entry sealed on this machine is taken as written, one without the seal is not', async () => {
+    // Proof that the kept requests are used (nothing is parsed or built): a rewritten entry, sealed
+    // with this machine's key, changes the prompt the next load sees. Without the seal (a pull
+    // request cannot make one) the file is checked and built again.
+    const keep = await temp('retro-sprites-parses-');
+    const root = await project({ 'manifests/heroes.yaml': MANIFEST });
+    await load(root, keep);
+    await poison(keep, false);
+    expect(await slimePrompt(root, keep)).toBe('green slime');
+    await poison(keep, true);
+    expect(await slimePrompt(root, keep)).toBe('blue slime');
+  });
+
+  it('stands only for the same bytes at the same path with the same allowUnknownStyles', async () => {
+    const keep = await temp('retro-sprites-parses-');
+    const root = await project({ 'manifests/heroes.yaml': MANIFEST });
+    await load(root, keep);
+    await poison(keep, true);
+    expect(await slimePrompt(root, keep)).toBe('blue slime');
+    expect(await slimePrompt(root, keep, true)).toBe('green slime');
+    const moved = await project({ 'manifests/heroes.yaml': MANIFEST });
+    expect(await slimePrompt(moved, keep)).toBe('green slime');
+    await writeFile(join(root, 'manifests/heroes.yaml'), MANIFEST.replace('red cape', 'blue cape'));
+    const edited = await load(root, keep);
+    expect(edited.requests.find((r) => r.sprite === 'slime')!.payload.prompt).toBe('green slime');
+    expect(edited.requests.find((r) => r.sprite === 'knight')!.payload.prompt).toBe('a knight with a blue cape');
+  });
+
+  it('keeps nothing for a sprite that reads an input image (the image can change while the manifest does not)', async () => {
+    const png = new PNG({ width: 1, height: 1 });
+    png.data.set([200, 0, 0, 255]);
+    const keep = await temp('retro-sprites-parses-');
+    const root = await project({
+      'manifests/heroes.yaml': `${MANIFEST}  statue:\n    prompt: stone statue\n    input_image: ../art/statue.png\n`,
+      'art/statue.png': PNG.sync.write(png),
+    });
+    await load(root, keep);
+    expect(await keptIn(keep)).toEqual([]);
+    png.data.set([0, 200, 0, 255]);
+    await writeFile(join(root, 'art/statue.png'), PNG.sync.write(png));
+    const image = (await load(root, keep)).requests.find((r) => r.sprite === 'statue')!.payload.input_image!;
+    expect([...PNG.sync.read(Buffer.from(image, 'base64')).data]).toEqual([0, 200, 0, 255]);
+  });
+
+  it('keeps nothing for a file with an error, and a duplicate across two kept files is still found', async () => {
+    const keep = await temp('retro-sprites-parses-');
+    const bad = await project({ 'manifests/heroes.yaml': MANIFEST.replace('    size: 24', '    size: -3') });
+    await errorOf(load(bad, keep));
+    expect(await keptIn(keep)).toEqual([]);
+
+    const root = await project({
+      'manifests/heroes.yaml': MANIFEST,
+      'manifests/more.yaml': 'atlas: more\nsprites:\n  slime:\n    prompt: red slime\n    size: 16\n',
+    });
+    await load(root, keep);
+    expect(await keptIn(keep)).toHaveLength(2);
+    // Both files kept clean on their own, then loaded together: the names clash.
+    const heroes = join(root, 'manifests/heroes.yaml');
+    await rm(heroes);
+    await writeFile(join(root, 'manifests/more.yaml'), 'atlas: heroes\nsprites:\n  slime:\n    prompt: red slime\n    size: 16\n');
+    await load(root, keep);
+    await writeFile(heroes, MANIFEST);
+    expect(await keptIn(keep)).toHaveLength(3);
+    const again = await errorOf(load(root, keep));
+    expect(again.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['duplicate-sprite']);
+    expect(again.diagnostics.find((d) => d.severity === 'error')!.location).toMatchObject({ file: join(root, 'manifests/more.yaml'), line: 3, column: 3 });
+  });
+
+  it('a cache folder that cannot be written keeps nothing and fails nothing', async () => {
+    const root = await project({ 'manifests/heroes.yaml': MANIFEST, 'not-a-folder': 'a file' });
+    const keep = join(root, 'not-a-folder', '.parses');
+    expect(await load(root, keep)).toEqual(await load(root));
+  });
+});
