@@ -3,12 +3,11 @@ import { basename, dirname, join } from 'node:path';
 import { shortKey } from '../cache-key.js';
 import { RetroSpritesError } from '../errors.js';
 import type { GeneratedImage, GenerationResult } from '../providers/provider.js';
-import { runPool } from '../pool.js';
 import { sha256Hex } from './hash.js';
 import { CacheFolder, isCacheKey } from './folder.js';
 import { KeyLocks } from './lock.js';
 import { CACHE_FORMAT, type CacheRecord, type CachedFile } from './record.js';
-import { ensureRealFolder, isPlainName, kindOf, readRegular } from '../fs/untrusted-fs.js';
+import { ensureRealFolder, isPlainName, kindOf, kindOfSync, readRegularSync } from '../fs/untrusted-fs.js';
 import { printable } from '../printable.js';
 import { MAX_DECODE_PIXELS } from '../image/png.js';
 
@@ -101,26 +100,36 @@ export class CacheStore {
   async lookup(key: string): Promise<CacheLookup> {
     assertKey(key);
     await this.checkRoot();
+    return this.settle(key, this.probe(key));
+  }
+
+  /**
+   * An entry's verdict, read synchronously: its files are small and local, and each read through
+   * the event loop costs a thread-pool round trip (ten per entry) that is longer than the read.
+   */
+  private probe(key: string): CacheLookup | { aside: string; reason: string } {
     const shard = this.folder.shardDir(key);
     const dir = this.entryDir(key);
-    let shardKind: string;
     let kind: string;
     try {
-      shardKind = await kindOf(shard);
+      const shardKind = kindOfSync(shard);
       if (shardKind === 'missing') return { status: 'miss' };
-      if (shardKind !== 'folder') return this.setAside(key, shard, `its shard ${basename(shard)} is ${describeKind(shardKind)}, not a folder`);
-      kind = await kindOf(dir);
+      if (shardKind !== 'folder') return { aside: shard, reason: `its shard ${basename(shard)} is ${describeKind(shardKind)}, not a folder` };
+      kind = kindOfSync(dir);
     } catch (err) {
-      return this.setAside(key, dir, `it cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      return { aside: dir, reason: `it cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
     }
     if (kind === 'missing') return { status: 'miss' };
-    if (kind !== 'folder') return this.setAside(key, dir, `the entry is ${describeKind(kind)}, not a folder`);
-    const record = await readRegular(join(dir, 'record.json'), MAX_RECORD_BYTES);
-    if ('missing' in record) return this.setAside(key, dir, 'record.json is missing');
-    if ('problem' in record) return this.setAside(key, dir, `record.json ${record.problem}`);
-    const problem = await this.verify(key, dir, record.bytes.toString('utf8'));
-    if (typeof problem === 'string') return this.setAside(key, dir, problem);
-    return { status: 'hit', entry: problem };
+    if (kind !== 'folder') return { aside: dir, reason: `the entry is ${describeKind(kind)}, not a folder` };
+    const record = readRegularSync(join(dir, 'record.json'), MAX_RECORD_BYTES);
+    if ('missing' in record) return { aside: dir, reason: 'record.json is missing' };
+    if ('problem' in record) return { aside: dir, reason: `record.json ${record.problem}` };
+    const verdict = this.verify(key, dir, record.bytes.toString('utf8'));
+    return typeof verdict === 'string' ? { aside: dir, reason: verdict } : { status: 'hit', entry: verdict };
+  }
+
+  private settle(key: string, found: CacheLookup | { aside: string; reason: string }): Promise<CacheLookup> | CacheLookup {
+    return 'aside' in found ? this.setAside(key, found.aside, found.reason) : found;
   }
 
   private rootChecked = false;
@@ -137,19 +146,18 @@ export class CacheStore {
     this.rootChecked = kind === 'folder';
   }
 
-  /**
-   * Looks many keys up at once, a bounded number at a time: reads are mostly waiting on the disk,
-   * and a warm build of thousands of sprites should not wait for them one by one.
-   */
-  async lookupMany(keys: readonly string[], concurrency = 16): Promise<Map<string, CacheLookup>> {
+  /** Looks many keys up, each once. */
+  async lookupMany(keys: readonly string[]): Promise<Map<string, CacheLookup>> {
     const out = new Map<string, CacheLookup>();
-    await runPool([...new Set(keys)], concurrency, async (key) => {
-      out.set(key, await this.lookup(key));
-    });
+    await this.checkRoot();
+    for (const key of new Set(keys)) {
+      assertKey(key);
+      out.set(key, await this.settle(key, this.probe(key)));
+    }
     return out;
   }
 
-  private async verify(key: string, dir: string, recordText: string): Promise<CacheEntry | string> {
+  private verify(key: string, dir: string, recordText: string): CacheEntry | string {
     let record: CacheRecord;
     try {
       record = JSON.parse(recordText) as CacheRecord;
@@ -172,7 +180,7 @@ export class CacheStore {
     if (new Set(record.files.map((f) => f.name)).size !== record.files.length) return 'record.json lists a file twice';
     const images: GeneratedImage[] = [];
     for (const f of record.files) {
-      const read = await readRegular(join(dir, f.name), fileLimit(f));
+      const read = readRegularSync(join(dir, f.name), fileLimit(f));
       if ('missing' in read) return `${f.name} is missing`;
       if ('problem' in read) return `${f.name} ${read.problem}`;
       const bytes = read.bytes;

@@ -1,4 +1,4 @@
-import { close as fsClose, closeSync, constants, fstat, fstatSync, open as fsOpen, openSync, read as fsRead, readSync, type Stats } from 'node:fs';
+import { close as fsClose, closeSync, constants, fstat, fstatSync, lstatSync, open as fsOpen, openSync, read as fsRead, readSync, type Stats } from 'node:fs';
 import { lstat, mkdir } from 'node:fs/promises';
 import { RetroSpritesError } from '../errors.js';
 
@@ -109,18 +109,36 @@ export function readRegularSync(path: string, maxBytes: number): ReadOutcome {
   }
 }
 
+export type Kind = 'missing' | 'folder' | 'link' | 'file' | 'other';
+
 /** What is at `path`, without following a link. */
-export async function kindOf(path: string): Promise<'missing' | 'folder' | 'link' | 'file' | 'other'> {
+export async function kindOf(path: string): Promise<Kind> {
   try {
-    const st = await lstat(path);
-    if (st.isSymbolicLink()) return 'link';
-    if (st.isDirectory()) return 'folder';
-    return st.isFile() ? 'file' : 'other';
+    return kindOfStats(await lstat(path));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
-    throw err;
+    return missingOr(err);
   }
+}
+
+/** `kindOf` without the event loop. */
+export function kindOfSync(path: string): Kind {
+  try {
+    return kindOfStats(lstatSync(path));
+  } catch (err) {
+    return missingOr(err);
+  }
+}
+
+function kindOfStats(st: Stats): Kind {
+  if (st.isSymbolicLink()) return 'link';
+  if (st.isDirectory()) return 'folder';
+  return st.isFile() ? 'file' : 'other';
+}
+
+function missingOr(err: unknown): 'missing' {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+  throw err;
 }
 
 /**

@@ -13,8 +13,8 @@ export class RemoteBackedStore extends CacheStore {
     this.remote = remote;
   }
 
-  override async lookupMany(keys: readonly string[], concurrency = 16): Promise<Map<string, CacheLookup>> {
-    const out = await super.lookupMany(keys, concurrency);
+  override async lookupMany(keys: readonly string[]): Promise<Map<string, CacheLookup>> {
+    const out = await super.lookupMany(keys);
     const missing = [...out].filter(([, l]) => l.status !== 'hit').map(([k]) => k);
     const fetched = await this.remote.fetchMany(missing, this);
     for (const [key, got] of fetched) if (got.status === 'hit') out.set(key, { status: 'hit', entry: got.entry });
