@@ -2,6 +2,7 @@ import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { RetroSpritesError } from '../errors.js';
 import type { RgbaImage } from './bitmap.js';
+import { decodePlainPng } from './png-plain-decode.js';
 
 /** Decoding refuses images larger than this many pixels before allocating them. */
 export const MAX_DECODE_PIXELS = 4096 * 4096;
@@ -29,8 +30,11 @@ export function decodePng(bytes: Uint8Array, what = 'image'): RgbaImage {
       `${what} claims ${size.width}x${size.height} pixels; refusing to decode more than ${MAX_DECODE_PIXELS} pixels`,
     );
   }
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const plain = decodePlainPng(buf);
+  if (plain) return plain;
   try {
-    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const png = PNG.sync.read(buf);
     return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
   } catch (err) {
     const bomb = inflatesPast(bytes);
