@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The command is compiled and bundled to dist/cli-bundle/ by `npm install` (the workspace's prepare
-// script) or on publish (scripts/bundle-cli.mjs says why it is one bundle).
-import { main } from '../dist/cli-bundle/main.js';
+// The command is compiled and bundled to dist/bundle/ by `npm install` (the workspace's prepare
+// script) or on publish (scripts/bundle.mjs says why it is one bundle).
+import { main } from '../dist/bundle/main.js';
 
 // `retro-sprites check | head`: the reader has gone, which is not an error of ours. The run goes on
 // (a generate must still save what it paid for); only its output is dropped.
