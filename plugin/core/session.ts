@@ -3,6 +3,7 @@ import { userMessage, type Face } from './errors.js';
 import type { SpriteFailure } from './generate/errors.js';
 import type { ProgressReporter, RunSummary } from './generate/progress.js';
 import { startGeneration, type RunResult } from './generate/run.js';
+import type { RgbaImage } from './image/bitmap.js';
 import type { PngEffort } from './image/png-encode.js';
 import type { ManifestPlan } from './manifest/index.js';
 import type { AtlasOptions, BuiltAtlas, SpriteSource } from './phaser/atlas.js';
@@ -257,13 +258,22 @@ export class SpriteSession {
     });
     const live = new Set(requests.map(spriteId));
     for (const id of this.shown.keys()) if (!live.has(id)) this.shown.delete(id);
-    const { atlases: built, rebuilt } = this.builder.build(groups, (s) => origin.get(s) ?? '');
-    const atlases = [...built, ...[...kept.values()].map((k) => k.atlas)];
     const effort = this.opts.pngEffort ?? 'small';
-    // Kept atlases carry their encodings; only built ones go through the page store.
+    // Kept atlases carry their encodings; only built ones go through the page store. Each rebuilt
+    // atlas's pages are looked up and compressed while the next atlas is built.
+    const stored = new Set<RgbaImage>();
+    const encoding: Promise<void>[] = [];
+    const encode = (images: RgbaImage[]) =>
+      encoding.push(this.pages.load(images, effort).then(async (found) => {
+        for (const image of found) stored.add(image);
+        await encodePagesAhead(images, effort);
+      }));
+    const { atlases: built, rebuilt } = await this.builder.build(groups, (s) => origin.get(s) ?? '', (atlas) => encode(bitmapsOf([atlas])));
+    const done = new Set(rebuilt);
+    encode(bitmapsOf(built.filter((a) => !done.has(a.atlas))));
+    await Promise.all(encoding);
+    const atlases = [...built, ...[...kept.values()].map((k) => k.atlas)];
     const bitmaps = bitmapsOf(built);
-    const stored = await this.pages.load(bitmaps, effort);
-    await encodePagesAhead(bitmaps, effort);
     const { files, keys, pack } = renderFiles(atlases, {
       fileName: this.opts.fileName,
       packPath: this.opts.packPath,
@@ -284,7 +294,6 @@ export class SpriteSession {
       }
     }
     if (this.memo && !this.opts.placeholdersFirst) {
-      const done = new Set(rebuilt);
       const fresh = built.filter((a) => done.has(a.atlas) && requests.every((r) => r.atlas !== a.atlas || this.entries.has(r.key)));
       for (const a of fresh) {
         // Keyed as the entries stood when the refresh began: one changed since is racy, and not kept.

@@ -28,8 +28,16 @@ export class AtlasBuilder {
     private readonly keep: { keepDecoded?: boolean } = {},
   ) {}
 
-  /** Returns every atlas and the names of those that had to be rebuilt. */
-  build(groups: Map<string, SpriteSource[]>, keyOf: (s: SpriteSource) => string): { atlases: BuiltAtlas[]; rebuilt: string[] } {
+  /**
+   * Returns every atlas and the names of those that had to be rebuilt. `onBuilt` hears of each
+   * rebuilt atlas as soon as it is made, and the event loop runs before the next: its pages can be
+   * compressing on the thread pool while this thread packs the next atlas.
+   */
+  async build(
+    groups: Map<string, SpriteSource[]>,
+    keyOf: (s: SpriteSource) => string,
+    onBuilt: (atlas: BuiltAtlas) => void = () => undefined,
+  ): Promise<{ atlases: BuiltAtlas[]; rebuilt: string[] }> {
     const atlases: BuiltAtlas[] = [];
     const rebuilt: string[] = [];
     for (const [name, sprites] of groups) {
@@ -58,6 +66,8 @@ export class AtlasBuilder {
       this.memo.set(name, { signature, atlas, ...(decoded ? { decoded } : {}) });
       atlases.push(atlas);
       rebuilt.push(name);
+      onBuilt(atlas);
+      await new Promise(setImmediate);
     }
     for (const name of [...this.memo.keys()]) if (!groups.has(name)) this.memo.delete(name);
     return { atlases, rebuilt };

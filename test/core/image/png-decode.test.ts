@@ -148,7 +148,7 @@ describe('PNG decoding, damaged files', () => {
 
   it('a flipped byte fails its CRC: never decoded directly, and refused with the file named', () => {
     const bad = Buffer.from(good);
-    bad[good.length - 20] ^= 0x40; // inside IDAT
+    bad[good.length - 20] = bad[good.length - 20]! ^ 0x40; // inside IDAT
     expect(decodePlainPng(bad)).toBeUndefined();
     expect(() => decodePng(bad, 'answer 0.png')).toThrow(RetroSpritesError);
     expect(() => decodePng(bad, 'answer 0.png')).toThrow(/answer 0\.png is not a valid PNG/);
