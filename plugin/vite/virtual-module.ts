@@ -68,9 +68,10 @@ function spriteRef(r: KeyedRequest, keys: AssetKeys): SpriteRef {
   return ref;
 }
 
-/** Frame names in natural order (`coin_2` before `coin_10`). */
+/** Frame names in natural order (`coin_2` before `coin_10`). One collator: `localeCompare` with options makes one per call. */
+const natural = new Intl.Collator('en', { numeric: true }).compare;
 function sortFrames(list: string[]): string[] {
-  return [...list].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return [...list].sort(natural);
 }
 
 export const TABLE_NAMES = ['atlases', 'frames', 'animations', 'images', 'sprites', 'tilesets'] as const;
