@@ -18,6 +18,8 @@ export function canonicalJson(value: unknown): string {
   return write(value, []);
 }
 
+// Plain loops and concatenation: a build keys every sprite before anything is warm, and this runs
+// thousands of times in V8's interpreter before it is ever optimized.
 function write(value: unknown, stack: object[]): string {
   if (value === null) return 'null';
   switch (typeof value) {
@@ -37,11 +39,22 @@ function write(value: unknown, stack: object[]): string {
   stack.push(obj);
   let out: string;
   if (Array.isArray(obj)) {
-    out = '[' + obj.map((v) => (v === undefined ? 'null' : write(v, stack))).join(',') + ']';
+    out = '[';
+    for (let i = 0; i < obj.length; i++) {
+      const v: unknown = obj[i];
+      out += (i ? ',' : '') + (v === undefined ? 'null' : write(v, stack));
+    }
+    out += ']';
   } else {
     const rec = obj as Record<string, unknown>;
-    const keys = Object.keys(rec).filter((k) => rec[k] !== undefined).sort();
-    out = '{' + keys.map((k) => JSON.stringify(k) + ':' + write(rec[k], stack)).join(',') + '}';
+    const keys = Object.keys(rec).sort();
+    out = '{';
+    for (const k of keys) {
+      const v = rec[k];
+      if (v === undefined) continue;
+      out += (out.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + write(v, stack);
+    }
+    out += '}';
   }
   stack.pop();
   return out;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
 import { cacheKey, canonicalJson } from '../../plugin/core/cache-key.js';
 import { encodePng } from '../../plugin/core/image/png.js';
@@ -15,6 +16,22 @@ describe('canonicalJson', () => {
   test('keeps null, which the API reads differently from absent', () => {
     expect(canonicalJson({ upscale_output_factor: null })).toBe('{"upscale_output_factor":null}');
     expect(canonicalJson({ upscale_output_factor: null })).not.toBe(canonicalJson({}));
+  });
+  test('for any JSON value: means what JSON.stringify writes of it, whatever order its keys were in', () => {
+    // The reference for the value is JSON.stringify itself (escaping, numbers, dropped undefined
+    // members, array holes as null); the order independence is checked on a copy with every
+    // object's keys in reverse.
+    const reversed = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reversed) : v && typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v).reverse().map((k) => [k, reversed((v as Record<string, unknown>)[k])]))
+        : v;
+    const member = fc.oneof(fc.jsonValue(), fc.constant(undefined));
+    fc.assert(fc.property(fc.oneof(fc.jsonValue(), fc.dictionary(fc.string(), member), fc.array(member)), (v) => {
+      const out = canonicalJson(v);
+      expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify(v)));
+      expect(canonicalJson(reversed(v))).toBe(out);
+      expect(canonicalJson(JSON.parse(out))).toBe(out);
+    }), { numRuns: 500 });
   });
   test('refuses values JSON cannot carry rather than colliding them', () => {
     expect(() => canonicalJson({ seed: Number.NaN })).toThrow(TypeError);
