@@ -6,7 +6,7 @@ import { isCacheKey, type CacheFolder } from './cache/folder.js';
 import { atomicWrite } from './fs/atomic-write.js';
 import { openSealed, seal } from './fs/seal.js';
 import { sameFolders } from './fs/folder-check.js';
-import { FOLDER, racy, sameSignature, signature, type Signature } from './fs/stat-signature.js';
+import { entrySignature, FOLDER, racy, sameSignature, signature, type EntrySignatures, type Signature } from './fs/stat-signature.js';
 import { readRegular, readRegularSync } from './fs/untrusted-fs.js';
 
 /**
@@ -51,6 +51,8 @@ export interface BuildInputs {
   keys: readonly string[];
   /** When the build started (ms since the epoch): an input changed after it is not trusted. */
   startedAt: number;
+  /** The entries' signatures as the build first saw them (stat-signature.ts); the rest are taken now. */
+  signatures?: EntrySignatures;
 }
 
 /** One file of a build's output. */
@@ -176,7 +178,7 @@ export class BuildMemo {
       const keys = [...new Set(inputs.keys)].sort();
       const signatures = new Float64Array(4 * keys.length);
       for (let i = 0; i < keys.length; i++) {
-        const sig = isCacheKey(keys[i]!) ? signature(this.folder.entryDir(keys[i]!)) : undefined;
+        const sig = isCacheKey(keys[i]!) ? entrySignature(inputs.signatures, keys[i]!, this.folder.entryDir(keys[i]!)) : undefined;
         if (sig?.[0] !== FOLDER || racy(sig, inputs.startedAt)) return false;
         signatures.set(sig, 4 * i);
       }

@@ -17,6 +17,7 @@ import { spriteSourcesByAtlas } from './phaser/sprite-sources.js';
 import { loadProjectPlan, openProject, runOptionsOf, type Project, type ProjectOptions } from './project.js';
 import type { GeneratedImage } from './providers/provider.js';
 import type { KeyedRequest } from './request.js';
+import type { EntrySignatures } from './fs/stat-signature.js';
 
 export type SpriteStatus = 'cached' | 'generated' | 'generating' | 'failed';
 
@@ -67,6 +68,8 @@ export interface Snapshot {
   keys: AssetKeys;
   summary?: RunSummary;
   failures: SpriteFailure[];
+  /** The cache entries' signatures as this refresh first saw them, for what keeps its output by them. */
+  signatures: EntrySignatures;
 }
 
 export interface RefreshOptions {
@@ -88,6 +91,8 @@ export class SpriteSession {
   private readonly pages: PageStore;
   private readonly memo?: AtlasMemo;
   private refreshStartedAt = 0;
+  /** The entries' signatures as the current refresh first saw them. */
+  private signatures: EntrySignatures = new Map();
   private readonly entries = new Map<string, CacheEntry>();
   private readonly standIns = new Map<string, GeneratedImage[]>();
   /** The art each sprite (`atlas/sprite`) last showed with, kept while its new art is missing. */
@@ -149,6 +154,7 @@ export class SpriteSession {
 
   private async doRefresh(options: RefreshOptions): Promise<Snapshot> {
     this.refreshStartedAt = Date.now();
+    this.signatures = new Map();
     const { plan, requests: all } = await loadProjectPlan(this.project);
     const { standIn } = this.project;
     // Atlases whose output is kept for exactly these inputs need neither their images nor a build.
@@ -204,7 +210,7 @@ export class SpriteSession {
     const byAtlas = new Map<string, KeyedRequest[]>();
     for (const r of requests) byAtlas.set(r.atlas, [...(byAtlas.get(r.atlas) ?? []), r]);
     for (const [name, group] of byAtlas) {
-      const key = this.memo.keyOf(name, group);
+      const key = this.memo.keyOf(name, group, undefined, this.signatures);
       const atlas = key ? await this.memo.load(name, key) : undefined;
       if (key && atlas) kept.set(name, { key, atlas });
     }
@@ -297,13 +303,13 @@ export class SpriteSession {
       const fresh = built.filter((a) => done.has(a.atlas) && requests.every((r) => r.atlas !== a.atlas || this.entries.has(r.key)));
       for (const a of fresh) {
         // Keyed as the entries stood when the refresh began: one changed since is racy, and not kept.
-        const key = this.memo.keyOf(a.atlas, requests.filter((r) => r.atlas === a.atlas), this.refreshStartedAt);
+        const key = this.memo.keyOf(a.atlas, requests.filter((r) => r.atlas === a.atlas), this.refreshStartedAt, this.signatures);
         if (key) await this.memo.save(key, a);
       }
     }
     const held = all.length - requests.length;
     const summary = result?.summary && held ? { ...result.summary, sprites: result.summary.sprites + held, cached: result.summary.cached + held } : result?.summary;
-    const snapshot: Snapshot = { plan, requests: all, files, pack, keys, summary, failures: result?.failures ?? [] };
+    const snapshot: Snapshot = { plan, requests: all, files, pack, keys, summary, failures: result?.failures ?? [], signatures: this.signatures };
     this.current = snapshot;
     return snapshot;
   }

@@ -130,7 +130,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
     if (memo) {
       const { manifestSearchDirs } = await import('../core/manifest/search-dirs.js');
       const dirs = await manifestSearchDirs(root, options.manifests, [folder.dir]);
-      if (dirs) await memo.save({ files: made.watch, dirs, keys: snapshot.requests.map((r) => r.key), startedAt }, keptOfArt(made));
+      if (dirs) await memo.save({ files: made.watch, dirs, keys: snapshot.requests.map((r) => r.key), startedAt, signatures: snapshot.signatures }, keptOfArt(made));
     }
     return made;
   }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { BuildMemo, type KeptBuild } from '../../plugin/core/build-memo.js';
 import { CacheFolder } from '../../plugin/core/cache/folder.js';
+import { entrySignature, type EntrySignatures } from '../../plugin/core/fs/stat-signature.js';
 import { useTempDirs } from '../helpers/tmp.js';
 
 const tempDir = useTempDirs();
@@ -43,6 +44,19 @@ describe('a whole build kept by its inputs', () => {
     expect(kept?.files.map((f) => [f.fileName, f.kind, Buffer.from(f.bytes).toString()])).toEqual([['assets/heroes-abc.png', 'atlas-image', 'v1']]);
     expect(kept?.texts).toEqual(build('v1').texts);
     expect(kept?.data).toEqual({ sprites: 2 });
+  });
+
+  it('is keyed by each entry as the build first saw it: one replaced after that (as git replaces files) makes the next build a miss', async () => {
+    const { folder, memo, inputs } = await project();
+    const signatures: EntrySignatures = new Map();
+    for (const key of inputs.keys) entrySignature(signatures, key, folder.entryDir(key));
+    // A teammate's regenerated sprite lands after the build looked at the entry, before it saves.
+    await rm(join(folder.entryDir(KEY_A), '0.png'));
+    await writeFile(join(folder.entryDir(KEY_A), '0.png'), 'new art');
+    // Its mtime set back to before the build: only the signature taken first tells the change.
+    await utimes(folder.entryDir(KEY_A), new Date(inputs.startedAt - 60_000), new Date(inputs.startedAt - 60_000));
+    expect(await memo.save({ ...inputs, signatures }, build('v1'))).toBe(true);
+    expect(await memo.find()).toBeUndefined();
   });
 
   it('is a miss once a manifest changes, a manifest is added, or the options differ', async () => {

@@ -12,7 +12,7 @@ function snapshot(pack: PackEntry[], json: Record<string, unknown>): Snapshot {
     kind: fileName.endsWith('.anims.json') ? 'anims' : 'atlas',
     json: value,
   }));
-  return { plan: { requests: [], warnings: [], files: [], atlases: [] }, requests: [], files, pack, keys: { atlases: [], frames: {}, animations: [], images: [], sprites: {} }, failures: [] };
+  return { plan: { requests: [], warnings: [], files: [], atlases: [] }, requests: [], files, pack, keys: { atlases: [], frames: {}, animations: [], images: [], sprites: {} }, failures: [], signatures: new Map() };
 }
 
 const heroes = (hash: string): PackEntry => ({ type: 'atlas', key: 'heroes', textureURL: `heroes-${hash}.png`, atlasURL: `heroes-${hash}.json` });

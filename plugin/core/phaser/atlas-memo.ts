@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../fs/atomic-write.js';
 import { readSealedJson, writeSealedJson } from '../fs/sealed-json.js';
-import { FOLDER, racy, signature, type Signature } from '../fs/stat-signature.js';
+import { entrySignature, FOLDER, racy, type EntrySignatures, type Signature } from '../fs/stat-signature.js';
 import { readRegular } from '../fs/untrusted-fs.js';
 import type { RgbaImage } from '../image/bitmap.js';
 import type { PngEffort } from '../image/png-encode.js';
@@ -66,12 +66,12 @@ export class AtlasMemo {
    * The memo key of one atlas's sprites; undefined when a sprite has no cache entry (it must be
    * generated) or an entry changed as recently as `since` (racy: see fs/stat-signature.ts). Pass
    * the time the build started when keeping what it built: an entry that changed while it ran must
-   * not key output made from what it held before.
+   * not key output made from what it held before. `book`: the build's signatures (stat-signature.ts).
    */
-  keyOf(atlas: string, requests: readonly KeyedRequest[], since = Date.now()): string | undefined {
+  keyOf(atlas: string, requests: readonly KeyedRequest[], since = Date.now(), book?: EntrySignatures): string | undefined {
     const entries = new Map<string, Signature>();
     for (const key of new Set(requests.map((r) => r.key))) {
-      const sig = signature(this.place.entryDir(key));
+      const sig = entrySignature(book, key, this.place.entryDir(key));
       if (sig?.[0] !== FOLDER || racy(sig, since)) return undefined;
       entries.set(key, sig);
     }
