@@ -47,4 +47,9 @@ export class LastParses {
     this.kept.set(file, { text, allowUnknownStyles, file: kept });
     return kept;
   }
+
+  /** What keeping the file's requests kept: the next load of this text takes it, and keeps nothing again. */
+  keptAs(file: string, text: string, allowUnknownStyles: boolean, kept: KeptFile): void {
+    this.kept.set(file, { text, allowUnknownStyles, file: Promise.resolve(kept) });
+  }
 }

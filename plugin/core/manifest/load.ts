@@ -63,8 +63,8 @@ interface LoadedFile {
   built: FileDerived['built'];
   /** This load's copies: a duplicate across files is switched off for this load only. */
   sprites: { name: string; location: SourceLocation; entry?: ManifestEntry; ready?: Built }[];
-  /** The text's hash, when its requests are to be kept once built. */
-  keep?: string;
+  /** The text (and its hash), when its requests are to be kept once built. */
+  keep?: { text: string; hash: string };
   topDiagnostics: Diagnostic[];
 }
 
@@ -134,7 +134,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
     if (!top) continue;
     parsed.push({
       file, atlas: top.atlas, top, built: derived.built, sprites: top.sprites.map((s) => ({ ...s })), topDiagnostics: derived.topDiagnostics,
-      ...(opts.parseCache && result.diagnostics.length === 0 ? { keep: textHash(text) } : {}),
+      ...(opts.parseCache && result.diagnostics.length === 0 ? { keep: { text, hash: textHash(text) } } : {}),
     });
   }
 
@@ -194,7 +194,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
     }
   }
   await Promise.all(jobs);
-  if (opts.parseCache) await keepCleanFiles(parsed, allowUnknownStyles, opts.parseCache);
+  if (opts.parseCache) await keepCleanFiles(parsed, allowUnknownStyles, opts.parseCache, parses);
 
   diagnostics.splice(0, diagnostics.length, ...mergeRepeats(diagnostics));
   diagnostics.sort(byLocation);
@@ -212,7 +212,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
  * Keeps the requests of each freshly built file that loaded cleanly: every sprite built, without an
  * error and without reading another file (kept-requests.ts says why).
  */
-async function keepCleanFiles(parsed: LoadedFile[], allowUnknownStyles: boolean, cache: ParseCache): Promise<void> {
+async function keepCleanFiles(parsed: LoadedFile[], allowUnknownStyles: boolean, cache: ParseCache, parses: LastParses): Promise<void> {
   const writes: Promise<void>[] = [];
   for (const loaded of parsed) {
     if (loaded.keep === undefined || !loaded.top?.defaultsValid || loaded.topDiagnostics.some((d) => d.severity === 'error')) continue;
@@ -223,7 +223,10 @@ async function keepCleanFiles(parsed: LoadedFile[], allowUnknownStyles: boolean,
       sprites.push({ name: s.name, location: s.location, request: built.request, diagnostics: built.diagnostics });
     }
     if (sprites.length !== loaded.top.sprites.length) continue;
-    writes.push(keepRequests(cache, loaded.file, loaded.keep, allowUnknownStyles, { atlas: loaded.atlas, topDiagnostics: loaded.topDiagnostics, sprites }));
+    const kept = { atlas: loaded.atlas, topDiagnostics: loaded.topDiagnostics, sprites };
+    // Once per text: a long-lived project's next loads of this file take the kept requests.
+    parses.keptAs(loaded.file, loaded.keep.text, allowUnknownStyles, kept);
+    writes.push(keepRequests(cache, loaded.file, loaded.keep.hash, allowUnknownStyles, kept));
   }
   await Promise.all(writes);
 }

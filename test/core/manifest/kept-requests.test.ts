@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManifestError } from '../../../plugin/core/errors.js';
 import { seal } from '../../../plugin/core/fs/seal.js';
 import { loadManifests } from '../../../plugin/core/manifest/index.js';
+import { LastParses } from '../../../plugin/core/manifest/last-parses.js';
 
 // After one sprite's edit, every other manifest's requests come from what the last process built
 // (kept-requests.ts). The reference is the full load: a load through the kept requests must give
@@ -149,6 +150,18 @@ describe('each manifest\'s requests, kept across processes', () => {
     const again = await errorOf(load(root, keep));
     expect(again.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['duplicate-sprite']);
     expect(again.diagnostics.find((d) => d.severity === 'error')!.location).toMatchObject({ file: join(root, 'manifests/more.yaml'), line: 3, column: 3 });
+  });
+
+  it('a long-lived project (the dev server) keeps each text once, and its next loads give the same request objects', async () => {
+    const keep = await temp('retro-sprites-parses-');
+    const root = await project({ 'manifests/heroes.yaml': MANIFEST });
+    const parses = new LastParses();
+    const first = await loadManifests({ root, parses, parseCache: { dir: keep } });
+    const [name] = await keptIn(keep);
+    const written = await stat(join(keep, name!));
+    const again = await loadManifests({ root, parses, parseCache: { dir: keep } });
+    expect((await stat(join(keep, name!))).ino).toBe(written.ino); // not written again (atomic writes make a new inode)
+    expect(again.requests[0]).toBe(first.requests[0]);
   });
 
   it('a cache folder that cannot be written keeps nothing and fails nothing', async () => {
