@@ -22,7 +22,12 @@ export interface VirtualKeys {
 }
 
 export function virtualKeys(requests: readonly KeyedRequest[], keys: AssetKeys): VirtualKeys {
-  const identity = (list: readonly string[]) => Object.fromEntries([...list].sort().map((k) => [k, k]));
+  const identity = (list: readonly string[]) => {
+    const out: Record<string, string> = {};
+    // What Object.fromEntries makes, without its pairs; `__proto__` (refused in manifests) would be an own key too.
+    for (const k of inCodeUnitOrder(list)) k === '__proto__' ? Object.defineProperty(out, k, { value: k, enumerable: true, writable: true, configurable: true }) : (out[k] = k);
+    return out;
+  };
   const frames: Record<string, Record<string, string>> = {};
   for (const atlas of [...keys.atlases].sort()) frames[atlas] = identity(keys.frames[atlas] ?? []);
   const sprites: Record<string, SpriteRef> = {};
@@ -41,6 +46,12 @@ export function virtualKeys(requests: readonly KeyedRequest[], keys: AssetKeys):
     sprites,
     tilesets: tilesetRefs(keys),
   };
+}
+
+/** The list sorted as `Array.prototype.sort` sorts strings; the renderer's lists mostly come sorted, and checking is cheaper than sorting. */
+function inCodeUnitOrder(list: readonly string[]): readonly string[] {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]! > list[i]!) return [...list].sort();
+  return list;
 }
 
 /** `tilesets.<sprite>` (or `<atlas>_<sprite>` for a name two atlases share). */

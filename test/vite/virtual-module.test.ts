@@ -43,6 +43,12 @@ describe('the keys of virtual:retro-sprites', () => {
     expect(Object.keys(v.sprites)).toEqual(['B', '_a', 'a', 'b', 'apes_b']);
   });
 
+  it('keys the frame table of each atlas in code-unit order, whether its frames came sorted or not', () => {
+    expect(Object.keys(k.frames.items!)).toEqual(['coin_1', 'coin_10', 'coin_2']);
+    expect(Object.keys(k.frames.heroes!)).toEqual(['hero', 'hero_walk/down/0']);
+    expect(k.frames.items).toEqual({ coin_1: 'coin_1', coin_10: 'coin_10', coin_2: 'coin_2' });
+  });
+
   it('lists frames in natural order and animations by action and direction', () => {
     expect(k.sprites.coin).toEqual({ atlas: 'items', frame: 'coin_1', frames: ['coin_1', 'coin_2', 'coin_10'] });
     expect(k.sprites.hero_walk).toEqual({ atlas: 'heroes', frame: 'hero_walk/down/0', animations: { walk: { down: 'hero_walk_down' } } });
