@@ -7,7 +7,7 @@ import { atomicWrite } from './fs/atomic-write.js';
 import { openSealed, seal } from './fs/seal.js';
 import { sameFolders } from './fs/folder-check.js';
 import { entrySignature, FOLDER, racy, sameSignature, signature, type EntrySignatures, type Signature } from './fs/stat-signature.js';
-import { readRegular, readRegularSync } from './fs/untrusted-fs.js';
+import { readRegularSync } from './fs/untrusted-fs.js';
 
 /**
  * A whole build's output kept by its inputs, so an unchanged `vite build` parses no manifest,
@@ -158,7 +158,8 @@ export class BuildMemo {
   private async writeBlob(bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
     const hash = sha256(bytes);
     const path = join(this.filesDir, hash);
-    const have = await readRegular(path, MAX_FILE_BYTES);
+    // Read on this thread, as find() reads them: a build keeps tens of files, each a pool round trip otherwise.
+    const have = readRegularSync(path, MAX_FILE_BYTES);
     if (!('bytes' in have) || sha256(have.bytes) !== hash) await atomicWrite(path, bytes);
     return { sha256: hash, size: bytes.length };
   }
@@ -186,7 +187,7 @@ export class BuildMemo {
       const files: [string, string][] = [];
       for (const path of [...new Set(inputs.files)].sort()) {
         const sig = signature(path);
-        const read = await readRegular(path, MAX_FILE_BYTES);
+        const read = readRegularSync(path, MAX_FILE_BYTES);
         if (!sig || racy(sig, inputs.startedAt) || !('bytes' in read)) return false;
         files.push([path, sha256(read.bytes)]);
       }
