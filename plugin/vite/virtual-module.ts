@@ -24,8 +24,11 @@ export interface VirtualKeys {
 export function virtualKeys(requests: readonly KeyedRequest[], keys: AssetKeys): VirtualKeys {
   const identity = (list: readonly string[]) => {
     const out: Record<string, string> = {};
-    // What Object.fromEntries makes, without its pairs; `__proto__` (refused in manifests) would be an own key too.
-    for (const k of inCodeUnitOrder(list)) k === '__proto__' ? Object.defineProperty(out, k, { value: k, enumerable: true, writable: true, configurable: true }) : (out[k] = k);
+    for (const k of inCodeUnitOrder(list)) {
+      // What Object.fromEntries makes, without its pairs: `__proto__` (refused in manifests) too is an own key.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: k, enumerable: true, writable: true, configurable: true });
+      else out[k] = k;
+    }
     return out;
   };
   const frames: Record<string, Record<string, string>> = {};
