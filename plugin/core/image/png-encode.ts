@@ -139,9 +139,11 @@ function rgbaCandidates(image: RgbaImage, filters: readonly FilterMode[]): Candi
 /** Prefixes every row with its filter byte; `adaptive` picks per row the filter with the least sum of |bytes|. */
 function filterRows(rows: Uint8Array, stride: number, height: number, bpp: number, mode: FilterMode): Uint8Array {
   const out = new Uint8Array((stride + 1) * height);
+  // The row above the first is all zeros (PNG's definition), so every row has one.
+  const zeros = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
     const row = rows.subarray(y * stride, (y + 1) * stride);
-    const up = y > 0 ? rows.subarray((y - 1) * stride, y * stride) : undefined;
+    const up = y > 0 ? rows.subarray((y - 1) * stride, y * stride) : zeros;
     const type = mode === 'none' ? 0 : bestFilter(row, up, bpp);
     out[y * (stride + 1)] = type;
     applyFilter(type, row, up, bpp, out.subarray(y * (stride + 1) + 1));
@@ -150,31 +152,40 @@ function filterRows(rows: Uint8Array, stride: number, height: number, bpp: numbe
 }
 
 /** |v| of a filtered byte read as signed: the usual estimate of how well a row will compress. */
-const cost = (v: number): number => {
-  const b = v & 0xff;
-  return b < 128 ? b : 256 - b;
-};
+const COST = Uint8Array.from({ length: 256 }, (_, b) => (b < 128 ? b : 256 - b));
+const cost = (v: number): number => COST[v & 0xff]!;
+
+// The loops below are the encoder's hot path (every byte of every page): the first pixel of a
+// row, which has no left neighbour, gets a loop of its own, so the main loops carry no branches.
 
 /**
  * The filter type (0..4) whose output has the least cost, the lowest type on a tie. All five are
  * scored in one pass over the row, without writing any of them (a page is millions of bytes).
  */
-function bestFilter(row: Uint8Array, up: Uint8Array | undefined, bpp: number): number {
+function bestFilter(row: Uint8Array, up: Uint8Array, bpp: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
   let s4 = 0;
-  for (let i = 0; i < row.length; i++) {
+  for (let i = 0; i < bpp; i++) {
     const x = row[i]!;
-    const a = i >= bpp ? row[i - bpp]! : 0;
-    const b = up ? up[i]! : 0;
-    const c = up && i >= bpp ? up[i - bpp]! : 0;
-    s0 += x < 128 ? x : 256 - x;
+    const b = up[i]!;
+    s0 += cost(x);
+    s1 += cost(x);
+    s2 += cost(x - b);
+    s3 += cost(x - (b >> 1));
+    s4 += cost(x - b); // paeth(0, b, 0) is b
+  }
+  for (let i = bpp; i < row.length; i++) {
+    const x = row[i]!;
+    const a = row[i - bpp]!;
+    const b = up[i]!;
+    s0 += cost(x);
     s1 += cost(x - a);
     s2 += cost(x - b);
     s3 += cost(x - ((a + b) >> 1));
-    s4 += cost(x - paeth(a, b, c));
+    s4 += cost(x - paeth(a, b, up[i - bpp]!));
   }
   let best = 0;
   let score = s0;
@@ -185,24 +196,27 @@ function bestFilter(row: Uint8Array, up: Uint8Array | undefined, bpp: number): n
   return best;
 }
 
-function applyFilter(type: number, row: Uint8Array, up: Uint8Array | undefined, bpp: number, out: Uint8Array): void {
-  if (type === 0) {
-    out.set(row);
-    return;
-  }
-  for (let i = 0; i < row.length; i++) {
-    const a = i >= bpp ? row[i - bpp]! : 0;
-    const b = up ? up[i]! : 0;
-    const c = up && i >= bpp ? up[i - bpp]! : 0;
-    const x = row[i]!;
-    let v: number;
-    switch (type) {
-      case 1: v = x - a; break;
-      case 2: v = x - b; break;
-      case 3: v = x - ((a + b) >> 1); break;
-      default: v = x - paeth(a, b, c); break;
-    }
-    out[i] = v & 0xff;
+/** Writes `row` filtered with `type` into `out` (a Uint8Array: each difference is kept mod 256). */
+function applyFilter(type: number, row: Uint8Array, up: Uint8Array, bpp: number, out: Uint8Array): void {
+  const n = row.length;
+  switch (type) {
+    case 0:
+      out.set(row);
+      return;
+    case 1:
+      for (let i = 0; i < bpp; i++) out[i] = row[i]!;
+      for (let i = bpp; i < n; i++) out[i] = row[i]! - row[i - bpp]!;
+      return;
+    case 2:
+      for (let i = 0; i < n; i++) out[i] = row[i]! - up[i]!;
+      return;
+    case 3:
+      for (let i = 0; i < bpp; i++) out[i] = row[i]! - (up[i]! >> 1);
+      for (let i = bpp; i < n; i++) out[i] = row[i]! - ((row[i - bpp]! + up[i]!) >> 1);
+      return;
+    default:
+      for (let i = 0; i < bpp; i++) out[i] = row[i]! - up[i]!; // paeth(0, b, 0) is b
+      for (let i = bpp; i < n; i++) out[i] = row[i]! - paeth(row[i - bpp]!, up[i]!, up[i - bpp]!);
   }
 }
 
