@@ -106,15 +106,20 @@ export class CacheStore {
   /**
    * An entry's verdict, read synchronously: its files are small and local, and each read through
    * the event loop costs a thread-pool round trip (ten per entry) that is longer than the read.
+   * `folders`: shards already seen to be folders in this pass (256 shards hold thousands of entries;
+   * only a folder is remembered, so a shard set aside is looked at again).
    */
-  private probe(key: string): CacheLookup | { aside: string; reason: string } {
+  private probe(key: string, folders?: Set<string>): CacheLookup | { aside: string; reason: string } {
     const shard = this.folder.shardDir(key);
     const dir = this.entryDir(key);
     let kind: string;
     try {
-      const shardKind = kindOfSync(shard);
-      if (shardKind === 'missing') return { status: 'miss' };
-      if (shardKind !== 'folder') return { aside: shard, reason: `its shard ${basename(shard)} is ${describeKind(shardKind)}, not a folder` };
+      if (!folders?.has(shard)) {
+        const shardKind = kindOfSync(shard);
+        if (shardKind === 'missing') return { status: 'miss' };
+        if (shardKind !== 'folder') return { aside: shard, reason: `its shard ${basename(shard)} is ${describeKind(shardKind)}, not a folder` };
+        folders?.add(shard);
+      }
       kind = kindOfSync(dir);
     } catch (err) {
       return { aside: dir, reason: `it cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
@@ -150,9 +155,10 @@ export class CacheStore {
   async lookupMany(keys: readonly string[]): Promise<Map<string, CacheLookup>> {
     const out = new Map<string, CacheLookup>();
     await this.checkRoot();
+    const folders = new Set<string>();
     for (const key of new Set(keys)) {
       assertKey(key);
-      out.set(key, await this.settle(key, this.probe(key)));
+      out.set(key, await this.settle(key, this.probe(key, folders)));
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CacheStore } from '../../../plugin/core/cache/store.js';
@@ -84,6 +84,25 @@ describe('the cache a team commits to git', () => {
     expect(await store.keys()).toEqual([KEY]);
     const shard = await readdir(join(store.dir, 'ab'));
     expect(shard).toEqual([KEY]); // no temp folder left behind
+  });
+
+  it('looks many keys of one shard up in a pass, and sees a shard turned into a link on the next pass (real rename and symlink, as a checkout would leave them)', async () => {
+    const root = await tempDir();
+    const store = new CacheStore(root);
+    const keys = [KEY, 'ab' + '1'.repeat(62), 'ab' + '2'.repeat(62)];
+    for (const k of keys) await store.put(k, result(), meta);
+    const first = await store.lookupMany(keys);
+    expect(keys.map((k) => first.get(k)?.status)).toEqual(['hit', 'hit', 'hit']);
+
+    const elsewhere = join(root, 'elsewhere');
+    await rename(join(store.dir, 'ab'), elsewhere);
+    await symlink(elsewhere, join(store.dir, 'ab'), 'dir');
+    const second = await store.lookupMany(keys);
+    const statuses = keys.map((k) => second.get(k)?.status);
+    // The link is set aside once; the keys after it find no shard.
+    expect(statuses).toEqual(['corrupt', 'miss', 'miss']);
+    const firstLookup = second.get(KEY);
+    if (firstLookup?.status === 'corrupt') expect(firstLookup.corrupt.reason).toMatch(/its shard ab is a (symbolic )?link/);
   });
 });
 
