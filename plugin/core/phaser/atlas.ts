@@ -23,6 +23,29 @@ export interface SpriteSource {
   images: GeneratedImage[];
 }
 
+/** A frame ready to be placed: its pixels as they go on a page (trimmed), and where they sit in the frame. */
+export interface CutFrame {
+  name: string;
+  pixels: RgbaImage;
+  /** Where `pixels` sit inside the untrimmed frame (Phaser's `spriteSourceSize`). */
+  box: Box;
+  sourceSize: { w: number; h: number };
+  pivot?: { x: number; y: number };
+  scale9Borders?: { x: number; y: number; w: number; h: number };
+}
+
+/**
+ * A sprite taken from its atlas's last build instead of its answer (atlas-memo.ts): what it
+ * became there, and its frames as they lay on that build's pages.
+ */
+export interface CarriedSprite {
+  request: GenerationRequest;
+  output: SpriteOutput;
+  frames: CutFrame[];
+  animations: AnimationSpec[];
+  images: NamedImage[];
+}
+
 /** Where one frame of an atlas lies, in the terms of Phaser's JSON Hash. */
 export interface AtlasFrame {
   name: string;
