@@ -6,7 +6,7 @@ import { startGeneration, type RunResult } from './generate/run.js';
 import type { RgbaImage } from './image/bitmap.js';
 import type { PngEffort } from './image/png-encode.js';
 import type { ManifestPlan } from './manifest/index.js';
-import type { AtlasOptions, BuiltAtlas, SpriteSource } from './phaser/atlas.js';
+import type { AtlasOptions, BuiltAtlas, CarriedSprite, SpriteSource } from './phaser/atlas.js';
 import { AtlasBuilder } from './phaser/atlas-builder.js';
 import { AtlasMemo } from './phaser/atlas-memo.js';
 import type { PackEntry } from './phaser/pack-json.js';
@@ -157,9 +157,10 @@ export class SpriteSession {
     this.signatures = new Map();
     const { plan, requests: all } = await loadProjectPlan(this.project);
     const { standIn } = this.project;
-    // Atlases whose output is kept for exactly these inputs need neither their images nor a build.
-    const kept = !this.current && !options.refresh?.size ? await this.keptAtlases(all) : new Map<string, { key: string; atlas: BuiltAtlas }>();
-    const requests = kept.size ? all.filter((r) => !kept.has(r.atlas)) : all;
+    // Atlases whose output is kept for exactly these inputs need neither their images nor a build;
+    // in the others, sprites unchanged since the atlas's last output are carried from its pages.
+    const { kept, carried } = !this.current && !options.refresh?.size ? await this.lastOutputs(all) : { kept: new Map<string, { key: string; atlas: BuiltAtlas }>(), carried: new Map<string, CarriedSprite[]>() };
+    const requests = toBuild(all, kept, carried);
     const run = await startGeneration(requests, {
       ...runOptionsOf(this.project),
       refresh: options.refresh,
@@ -188,7 +189,7 @@ export class SpriteSession {
       this.background = run.result.then(
         async (result) => {
           this.learn(result);
-          const snapshot = await this.queue.then(() => this.snapshot(plan, all, result, kept));
+          const snapshot = await this.queue.then(() => this.snapshot(plan, all, result, kept, carried));
           this.opts.onUpdate?.(snapshot);
         },
         (err: Error) => {
@@ -196,25 +197,38 @@ export class SpriteSession {
           this.opts.reporter?.warn?.(this.say(err));
         },
       );
-      return this.snapshot(plan, all, undefined, kept);
+      return this.snapshot(plan, all, undefined, kept, carried);
     }
     const result = await run.result;
     this.learn(result);
-    return this.snapshot(plan, all, result, kept);
+    return this.snapshot(plan, all, result, kept, carried);
   }
 
-  /** The kept output of every atlas whose inputs are unchanged (atlas memo on, first refresh). */
-  private async keptAtlases(requests: KeyedRequest[]): Promise<Map<string, { key: string; atlas: BuiltAtlas }>> {
+  /**
+   * The kept output of every atlas whose inputs are unchanged, and of each other atlas the sprites
+   * its last output can carry (atlas memo on, first refresh).
+   */
+  private async lastOutputs(requests: KeyedRequest[]): Promise<{ kept: Map<string, { key: string; atlas: BuiltAtlas }>; carried: Map<string, CarriedSprite[]> }> {
     const kept = new Map<string, { key: string; atlas: BuiltAtlas }>();
-    if (!this.memo) return kept;
+    const carried = new Map<string, CarriedSprite[]>();
+    if (!this.memo) return { kept, carried };
     const byAtlas = new Map<string, KeyedRequest[]>();
-    for (const r of requests) byAtlas.set(r.atlas, [...(byAtlas.get(r.atlas) ?? []), r]);
+    for (const r of requests) {
+      const group = byAtlas.get(r.atlas);
+      if (group) group.push(r);
+      else byAtlas.set(r.atlas, [r]);
+    }
     for (const [name, group] of byAtlas) {
       const key = this.memo.keyOf(name, group, undefined, this.signatures);
       const atlas = key ? await this.memo.load(name, key) : undefined;
-      if (key && atlas) kept.set(name, { key, atlas });
+      if (key && atlas) {
+        kept.set(name, { key, atlas });
+        continue;
+      }
+      const sprites = await this.memo.carry(name, group, this.signatures);
+      if (sprites.length > 0) carried.set(name, sprites);
     }
-    return kept;
+    return { kept, carried };
   }
 
   /** Takes in what a run found and made; each sprite's state says what became of its key. */
@@ -242,8 +256,9 @@ export class SpriteSession {
     all: KeyedRequest[],
     result?: RunResult,
     kept: ReadonlyMap<string, { key: string; atlas: BuiltAtlas }> = new Map(),
+    carried: ReadonlyMap<string, CarriedSprite[]> = new Map(),
   ): Promise<Snapshot> {
-    const requests = kept.size ? all.filter((r) => !kept.has(r.atlas)) : all;
+    const requests = toBuild(all, kept, carried);
     // What each source was drawn from, so the atlas builder repacks only atlases whose art changed.
     const origin = new Map<SpriteSource, string>();
     const groups = spriteSourcesByAtlas(requests, (request) => {
@@ -274,7 +289,7 @@ export class SpriteSession {
         for (const image of found) stored.add(image);
         await encodePagesAhead(images, effort);
       }));
-    const { atlases: built, rebuilt } = await this.builder.build(groups, (s) => origin.get(s) ?? '', (atlas) => encode(bitmapsOf([atlas])));
+    const { atlases: built, rebuilt } = await this.builder.build(groups, (s) => origin.get(s) ?? '', (atlas) => encode(bitmapsOf([atlas])), carried);
     const done = new Set(rebuilt);
     encode(bitmapsOf(built.filter((a) => !done.has(a.atlas))));
     await Promise.all(encoding);
@@ -303,8 +318,8 @@ export class SpriteSession {
       const fresh = built.filter((a) => done.has(a.atlas) && requests.every((r) => r.atlas !== a.atlas || this.entries.has(r.key)));
       for (const a of fresh) {
         // Keyed as the entries stood when the refresh began: one changed since is racy, and not kept.
-        const key = this.memo.keyOf(a.atlas, requests.filter((r) => r.atlas === a.atlas), this.refreshStartedAt, this.signatures);
-        if (key) await this.memo.save(key, a);
+        const inputs = this.memo.inputsOf(a.atlas, all.filter((r) => r.atlas === a.atlas), this.refreshStartedAt, this.signatures);
+        if (inputs) await this.memo.save(inputs, a);
       }
     }
     const held = all.length - requests.length;
@@ -323,6 +338,13 @@ export class SpriteSession {
     const s = this.states.get(id);
     if (s && s.request.key === r.key) this.states.set(id, { ...s, status: 'failed', error });
   }
+}
+
+/** The sprites to obtain and build from their art: neither in a kept atlas nor carried. */
+function toBuild(all: KeyedRequest[], kept: ReadonlyMap<string, unknown>, carried: ReadonlyMap<string, CarriedSprite[]>): KeyedRequest[] {
+  if (kept.size === 0 && carried.size === 0) return all;
+  const carriedIds = new Set([...carried.values()].flatMap((sprites) => sprites.map((s) => spriteId(s.request))));
+  return all.filter((r) => !kept.has(r.atlas) && !carriedIds.has(spriteId(r)));
 }
 
 /** The run sees only the sprites of atlases not kept; the user is told about all of them. */

@@ -1,6 +1,6 @@
 import { byName } from '../order.js';
 import type { GeneratedImage } from '../providers/provider.js';
-import type { AtlasOptions, BuiltAtlas, SpriteSource } from './atlas.js';
+import type { AtlasOptions, BuiltAtlas, CarriedSprite, SpriteSource } from './atlas.js';
 import { buildAtlas } from './build.js';
 import { decodeFrames, type DecodedAnswer } from './frames.js';
 
@@ -31,18 +31,26 @@ export class AtlasBuilder {
   /**
    * Returns every atlas and the names of those that had to be rebuilt. `onBuilt` hears of each
    * rebuilt atlas as soon as it is made, and the event loop runs before the next: its pages can be
-   * compressing on the thread pool while this thread packs the next atlas.
+   * compressing on the thread pool while this thread packs the next atlas. `carried`: sprites an
+   * atlas takes from its last build (atlas-memo.ts), beside or instead of its group.
    */
   async build(
-    groups: Map<string, SpriteSource[]>,
+    groups: ReadonlyMap<string, SpriteSource[]>,
     keyOf: (s: SpriteSource) => string,
     onBuilt: (atlas: BuiltAtlas) => void = () => undefined,
+    carried: ReadonlyMap<string, CarriedSprite[]> = new Map(),
   ): Promise<{ atlases: BuiltAtlas[]; rebuilt: string[] }> {
     const atlases: BuiltAtlas[] = [];
     const rebuilt: string[] = [];
-    for (const [name, sprites] of groups) {
+    const names = [...new Set([...groups.keys(), ...carried.keys()])].sort(byName);
+    for (const name of names) {
+      const sprites = groups.get(name) ?? [];
+      const kept = carried.get(name) ?? [];
       const signature = JSON.stringify(
-        sprites.map((s) => [s.request.sprite, keyOf(s), s.request.options] as const).sort((a, b) => byName(a[0], b[0])),
+        [
+          ...sprites.map((s) => [s.request.sprite, keyOf(s), s.request.options] as const),
+          ...kept.map((s) => [s.request.sprite, `carried:${s.request.key}`, s.request.options] as const),
+        ].sort((a, b) => byName(a[0], b[0])),
       );
       const known = this.memo.get(name);
       if (known && known.signature === signature) {
@@ -58,10 +66,10 @@ export class AtlasBuilder {
           const got = now.get(image) ?? last?.get(image) ?? decodeFrames(image, what);
           now.set(image, got);
           return got;
-        });
+        }, kept);
         decoded = now;
       } else {
-        atlas = buildAtlas(name, sprites, this.options);
+        atlas = buildAtlas(name, sprites, this.options, decodeFrames, kept);
       }
       this.memo.set(name, { signature, atlas, ...(decoded ? { decoded } : {}) });
       atlases.push(atlas);
@@ -69,7 +77,7 @@ export class AtlasBuilder {
       onBuilt(atlas);
       await new Promise(setImmediate);
     }
-    for (const name of [...this.memo.keys()]) if (!groups.has(name)) this.memo.delete(name);
+    for (const name of [...this.memo.keys()]) if (!groups.has(name) && !carried.has(name)) this.memo.delete(name);
     return { atlases, rebuilt };
   }
 }

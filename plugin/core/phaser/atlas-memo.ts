@@ -3,15 +3,16 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../fs/atomic-write.js';
 import { readSealedJson, writeSealedJson } from '../fs/sealed-json.js';
-import { entrySignature, FOLDER, racy, type EntrySignatures, type Signature } from '../fs/stat-signature.js';
+import { entrySignature, FOLDER, racy, sameSignature, type EntrySignatures, type Signature } from '../fs/stat-signature.js';
 import { readRegular } from '../fs/untrusted-fs.js';
 import type { RgbaImage } from '../image/bitmap.js';
 import type { PngEffort } from '../image/png-encode.js';
-import { pngSize } from '../image/png.js';
+import { decodePng, pngSize } from '../image/png.js';
+import { crop } from '../image/trim.js';
 import { byName } from '../order.js';
 import { runPool } from '../pool.js';
-import type { KeyedRequest } from '../request.js';
-import type { AtlasOptions, BuiltAtlas } from './atlas.js';
+import type { KeyedRequest, SpriteOptions } from '../request.js';
+import type { AtlasFrame, AtlasOptions, BuiltAtlas, CarriedSprite } from './atlas.js';
 import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
 
 /**
@@ -22,6 +23,12 @@ import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
  * animations, what each sprite became) and the encoded PNG of every page and tiling image, each
  * named by its sha256.
  *
+ * After an edit, the atlas's last output still holds every sprite that did not change: each one
+ * whose inputs are those it was built from is carried from the kept pages (its frames cut back out
+ * of them) instead of being read, verified and decoded from its cache entry. It gives the frames
+ * its answer would, so the atlas is the one a build with nothing kept makes. A pointer per atlas
+ * (by name and options) names its last output.
+ *
  * Derived and local (`.atlases/` in the cache folder, git-ignored), and read as untrusted: an entry
  * is used only when it carries this machine's seal (fs/seal.ts), its header names this format and these inputs, its body matches its own hash,
  * its shape is what is written here, and every PNG it names is there with that sha256 and that
@@ -29,16 +36,32 @@ import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
  */
 
 /** Bumped whenever what buildAtlas or the renderer make from the same inputs changes. */
-const MEMO_FORMAT = 4;
+const MEMO_FORMAT = 5;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
+
+/** One sprite's part of a memo key: its name, content key, options and its entry's signature. */
+type SpriteInput = [sprite: string, key: string, options: SpriteOptions, signature: Signature];
+
+/** What an atlas's output is kept by. */
+export interface AtlasInputs {
+  key: string;
+  sprites: SpriteInput[];
+}
 
 interface StoredImage { width: number; height: number; png: string }
 interface StoredAtlas {
   atlas: Omit<BuiltAtlas, 'pages' | 'images' | 'tilesets'> & { tilesets: [] };
   pages: StoredImage[];
   images: { name: string; image: StoredImage }[];
+  inputs: SpriteInput[];
+}
+
+/** A stored atlas with the PNG bytes it names, all verified. */
+interface ReadAtlas {
+  stored: StoredAtlas;
+  png: (image: StoredImage) => Uint8Array;
 }
 
 /** Where the memo lives and how it reads the cache (the cache folder's layout is not the memo's to know). */
@@ -63,12 +86,13 @@ export class AtlasMemo {
   }
 
   /**
-   * The memo key of one atlas's sprites; undefined when a sprite has no cache entry (it must be
-   * generated) or an entry changed as recently as `since` (racy: see fs/stat-signature.ts). Pass
-   * the time the build started when keeping what it built: an entry that changed while it ran must
-   * not key output made from what it held before. `book`: the build's signatures (stat-signature.ts).
+   * The memo key of one atlas's sprites and what went into it; undefined when a sprite has no cache
+   * entry (it must be generated) or an entry changed as recently as `since` (racy: see
+   * fs/stat-signature.ts). Pass the time the build started when keeping what it built: an entry
+   * that changed while it ran must not key output made from what it held before. `book`: the
+   * build's signatures (stat-signature.ts).
    */
-  keyOf(atlas: string, requests: readonly KeyedRequest[], since = Date.now(), book?: EntrySignatures): string | undefined {
+  inputsOf(atlas: string, requests: readonly KeyedRequest[], since = Date.now(), book?: EntrySignatures): AtlasInputs | undefined {
     const entries = new Map<string, Signature>();
     for (const key of new Set(requests.map((r) => r.key))) {
       const sig = entrySignature(book, key, this.place.entryDir(key));
@@ -76,9 +100,13 @@ export class AtlasMemo {
       entries.set(key, sig);
     }
     const sprites = requests
-      .map((r) => [r.sprite, r.key, r.options, entries.get(r.key)] as const)
+      .map((r): SpriteInput => [r.sprite, r.key, r.options, entries.get(r.key)!])
       .sort((a, b) => byName(a[0], b[0]));
-    return sha256(JSON.stringify({ format: MEMO_FORMAT, atlas, options: this.options, effort: this.effort, sprites }));
+    return { key: sha256(JSON.stringify({ format: MEMO_FORMAT, atlas, options: this.options, effort: this.effort, sprites })), sprites };
+  }
+
+  keyOf(atlas: string, requests: readonly KeyedRequest[], since = Date.now(), book?: EntrySignatures): string | undefined {
+    return this.inputsOf(atlas, requests, since, book)?.key;
   }
 
   /**
@@ -86,6 +114,82 @@ export class AtlasMemo {
    * bytes handed to the renderer; undefined unless everything verifies.
    */
   async load(atlas: string, key: string): Promise<BuiltAtlas | undefined> {
+    const read = await this.read(atlas, key);
+    if (!read) return undefined;
+    const { stored, png } = read;
+    const standIn = (s: StoredImage): RgbaImage => {
+      // No pixels: the renderer only asks a page its size and its encoding, handed in here.
+      const image: RgbaImage = { width: s.width, height: s.height, data: new Uint8Array(0) };
+      rememberEncodedPage(image, this.effort, png(s));
+      return image;
+    };
+    const { inputs: _inputs, ...rest } = stored;
+    return {
+      ...rest.atlas,
+      pages: rest.pages.map(standIn),
+      images: rest.images.map((i) => ({ name: i.name, image: standIn(i.image) })),
+      tilesets: [],
+    };
+  }
+
+  /**
+   * The sprites of `requests` that the atlas's last kept output was built from exactly as they are
+   * now (name, content key, options and entry signature), as the frames that output holds for
+   * them: the rest of the atlas need not be read or decoded again. Empty when there is no such
+   * output or it does not verify.
+   */
+  async carry(atlas: string, requests: readonly KeyedRequest[], book?: EntrySignatures): Promise<CarriedSprite[]> {
+    const last = await readSealedJson(this.lastPath(atlas), { format: MEMO_FORMAT, key: this.slotOf(atlas) }, 4096);
+    if (!isRecord(last) || typeof last.key !== 'string' || !HEX64.test(last.key)) return [];
+    const read = await this.read(atlas, last.key);
+    if (!read) return [];
+    const { stored, png } = read;
+    const before = new Map(stored.inputs.map((input) => [input[0], input]));
+    const same = requests.filter((r) => {
+      const input = before.get(r.sprite);
+      if (!input || input[1] !== r.key || JSON.stringify(input[2]) !== JSON.stringify(r.options)) return false;
+      const sig = entrySignature(book, r.key, this.place.entryDir(r.key));
+      return sig !== undefined && sameSignature(sig, input[3]);
+    });
+    if (same.length === 0) return [];
+    let pages: RgbaImage[];
+    let tiles: Map<string, RgbaImage>;
+    try {
+      pages = stored.pages.map((p) => decodePng(png(p)));
+      tiles = new Map(stored.images.map((i) => [i.name, decodePng(png(i.image))]));
+    } catch {
+      return [];
+    }
+    const frames = new Map(stored.atlas.frames.map((f) => [f.name, f]));
+    const animations = new Map(stored.atlas.animations.map((a) => [a.key, a]));
+    const carried: CarriedSprite[] = [];
+    for (const request of same) {
+      const output = stored.atlas.sprites[request.sprite];
+      const own = output?.frames.map((name) => frames.get(name));
+      const anims = output?.animations.map((k) => animations.get(k));
+      const images = output?.images.map((name) => ({ name, image: tiles.get(name) }));
+      if (!output || !own?.every((f) => f && f.frame.w === f.spriteSourceSize.w && f.frame.h === f.spriteSourceSize.h)) return [];
+      if (!anims?.every(Boolean) || !images?.every((i) => i.image)) return [];
+      carried.push({
+        request,
+        output,
+        frames: (own as AtlasFrame[]).map((f) => ({
+          name: f.name,
+          pixels: crop(pages[f.page]!, f.frame),
+          box: f.spriteSourceSize,
+          sourceSize: f.sourceSize,
+          ...(f.pivot ? { pivot: f.pivot } : {}),
+          ...(f.scale9Borders ? { scale9Borders: f.scale9Borders } : {}),
+        })),
+        animations: anims as BuiltAtlas['animations'],
+        images: images as BuiltAtlas['images'],
+      });
+    }
+    return carried;
+  }
+
+  /** The stored atlas and every PNG it names, when all verify. */
+  private async read(atlas: string, key: string): Promise<ReadAtlas | undefined> {
     // Sealed: a memo committed by a pull request (its key is computable from public inputs) never ships its pages.
     const stored = await readSealedJson(join(this.dir, `${key}.json`), { format: MEMO_FORMAT, key }, 64 * 1024 * 1024);
     if (!validStored(stored, atlas)) return undefined;
@@ -99,23 +203,27 @@ export class AtlasMemo {
       else bytes.set(png, new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
     });
     if (!ok) return undefined;
-    const standIn = (s: StoredImage): RgbaImage | undefined => {
-      const png = bytes.get(s.png)!;
-      const size = pngSize(png);
-      if (!size || size.width !== s.width || size.height !== s.height) return undefined;
-      // No pixels: the renderer only asks a page its size and its encoding, handed in here.
-      const image: RgbaImage = { width: s.width, height: s.height, data: new Uint8Array(0) };
-      rememberEncodedPage(image, this.effort, png);
-      return image;
-    };
-    const pages = stored.pages.map(standIn);
-    const tiles = stored.images.map((i) => ({ name: i.name, image: standIn(i.image) }));
-    if (pages.some((p) => !p) || tiles.some((t) => !t.image)) return undefined;
-    return { ...stored.atlas, pages: pages as RgbaImage[], images: tiles as BuiltAtlas['images'], tilesets: [] };
+    for (const image of images) {
+      const size = pngSize(bytes.get(image.png)!);
+      if (!size || size.width !== image.width || size.height !== image.height) return undefined;
+    }
+    return { stored, png: (image) => bytes.get(image.png)! };
   }
 
-  /** Keeps a freshly built atlas, after the renderer encoded it. Best effort: a lost write is a later rebuild. */
-  async save(key: string, built: BuiltAtlas): Promise<void> {
+  /** The atlas's place among kept outputs whatever its sprites: its name, the atlas options and the PNG effort. */
+  private slotOf(atlas: string): string {
+    return sha256(JSON.stringify({ format: MEMO_FORMAT, atlas, options: this.options, effort: this.effort }));
+  }
+
+  private lastPath(atlas: string): string {
+    return join(this.dir, `last-${this.slotOf(atlas)}.json`);
+  }
+
+  /**
+   * Keeps a freshly built atlas, after the renderer encoded it, as the atlas's last output. Best
+   * effort: a lost write is a later rebuild.
+   */
+  async save(inputs: AtlasInputs, built: BuiltAtlas): Promise<void> {
     // Tilesets carry bitmaps of their own that the memo does not store yet: such an atlas always
     // takes the full path.
     if (built.tilesets.length > 0) return;
@@ -127,7 +235,7 @@ export class AtlasMemo {
     const images = built.images.map((i) => ({ name: i.name, image: toStored(i.image) }));
     if (pages.some((p) => !p) || images.some((i) => !i.image)) return;
     const { pages: _p, images: _i, ...atlas } = built;
-    const body = JSON.stringify({ atlas, pages, images } satisfies { atlas: unknown; pages: unknown; images: unknown });
+    const body = JSON.stringify({ atlas, pages, images, inputs: inputs.sprites } satisfies Record<keyof StoredAtlas, unknown>);
     try {
       await this.place.beforeWrite();
       await mkdir(this.dir, { recursive: true });
@@ -135,7 +243,8 @@ export class AtlasMemo {
         const png = encodedPage(image, this.effort)!;
         await atomicWrite(join(this.dir, `${sha256(png)}.png`), png);
       }
-      await writeSealedJson(join(this.dir, `${key}.json`), { format: MEMO_FORMAT, key }, body);
+      await writeSealedJson(join(this.dir, `${inputs.key}.json`), { format: MEMO_FORMAT, key: inputs.key }, body);
+      await writeSealedJson(this.lastPath(built.atlas), { format: MEMO_FORMAT, key: this.slotOf(built.atlas) }, JSON.stringify({ key: inputs.key }));
     } catch {
       // Derived data never fails a build.
     }
@@ -150,11 +259,14 @@ const isSize = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 
 const isCount = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0;
 const isBox = (b: unknown): boolean => isRecord(b) && isCount(b.x) && isCount(b.y) && isCount(b.w) && isCount(b.h);
 const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const isSignature = (v: unknown): boolean => Array.isArray(v) && v.length === 4 && v.every((n) => typeof n === 'number');
+const isInput = (v: unknown): boolean =>
+  Array.isArray(v) && v.length === 4 && typeof v[0] === 'string' && typeof v[1] === 'string' && HEX64.test(v[1]) && isRecord(v[2]) && isSignature(v[3]);
 const isImage = (i: unknown): i is StoredImage => isRecord(i) && isSize(i.width) && isSize(i.height) && typeof i.png === 'string' && HEX64.test(i.png);
 
 /** The shape save() writes, and frames that lie on their pages. */
 function validStored(v: unknown, atlas: string): v is StoredAtlas {
-  if (!isRecord(v) || !isRecord(v.atlas) || !Array.isArray(v.pages) || !Array.isArray(v.images)) return false;
+  if (!isRecord(v) || !isRecord(v.atlas) || !Array.isArray(v.pages) || !Array.isArray(v.images) || !Array.isArray(v.inputs) || !v.inputs.every(isInput)) return false;
   if (!v.pages.every(isImage) || !v.images.every((i) => isRecord(i) && typeof i.name === 'string' && isImage(i.image))) return false;
   const a = v.atlas;
   if (!Array.isArray(a.tilesets) || a.tilesets.length !== 0) return false;

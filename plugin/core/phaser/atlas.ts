@@ -1,7 +1,7 @@
 import type { RgbaImage } from '../image/bitmap.js';
 import type { Box } from '../image/trim.js';
 import type { GeneratedImage } from '../providers/provider.js';
-import type { GenerationRequest } from '../request.js';
+import type { GenerationRequest, KeyedRequest } from '../request.js';
 import type { AnimationSpec, NamedImage } from './frames.js';
 import type { BuiltTileset } from '../tileset/sheet.js';
 
@@ -39,7 +39,7 @@ export interface CutFrame {
  * became there, and its frames as they lay on that build's pages.
  */
 export interface CarriedSprite {
-  request: GenerationRequest;
+  request: KeyedRequest;
   output: SpriteOutput;
   frames: CutFrame[];
   animations: AnimationSpec[];

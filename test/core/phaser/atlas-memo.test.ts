@@ -1,6 +1,8 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { decodePng } from '../../../plugin/core/image/png.js';
 import { SpriteSession, type Snapshot } from '../../../plugin/core/session.js';
@@ -33,6 +35,8 @@ async function generated(root: string): Promise<void> {
 }
 const bytesOf = (s: Snapshot) => Object.fromEntries(s.files.map((f) => [f.fileName, Buffer.from(f.bytes).toString('base64')]));
 const memoFiles = async (root: string) => (await readdir(join(root, CACHE, '.atlases')).catch(() => [] as string[])).sort();
+/** The kept outputs, one per atlas build (each atlas also has a `last-` pointer to its latest). */
+const memoRecords = async (root: string) => (await memoFiles(root)).filter((f) => f.endsWith('.json') && !f.startsWith('last-'));
 const imageFiles = async (root: string) => {
   const out: string[] = [];
   for (const shard of (await readdir(join(root, CACHE))).filter((d) => /^[0-9a-f]{2}$/.test(d))) {
@@ -49,7 +53,7 @@ describe('an unchanged build takes each atlas from the memo', () => {
     await writeProject(root, MANIFESTS);
     await generated(root);
     const first = await build(root);
-    expect((await memoFiles(root)).filter((f) => f.endsWith('.json'))).toHaveLength(2);
+    expect(await memoRecords(root)).toHaveLength(2);
     // Proof that no image is read: overwrite them all in place (their entries' folders, whose
     // signatures key the memo, stay as they were). The memo's own PNGs are verified instead.
     for (const f of await imageFiles(root)) await writeFile(f, 'not an image');
@@ -83,7 +87,7 @@ describe('an unchanged build takes each atlas from the memo', () => {
     // The new gem was written by that very build (racy): the build after it keeps the new gems atlas.
     await sleep(100);
     await build(root);
-    expect((await memoFiles(root)).filter((f) => f.endsWith('.json'))).toHaveLength(3);
+    expect(await memoRecords(root)).toHaveLength(3);
   });
 
   it('never ships a damaged memo: any damage is a miss, and the full path ships the right bytes', async () => {
@@ -119,7 +123,6 @@ describe('an unchanged build takes each atlas from the memo', () => {
     await writeProject(root, MANIFESTS);
     const truth = bytesOf(await build(root));
     const dir = join(root, CACHE, '.atlases');
-    const { createHash } = await import('node:crypto');
     for (const f of (await memoFiles(root)).filter((x) => x.endsWith('.json'))) {
       const text = await readFile(join(dir, f), 'utf8');
       const header = JSON.parse(text.slice(0, text.indexOf('\n')));
@@ -129,5 +132,86 @@ describe('an unchanged build takes each atlas from the memo', () => {
       await writeFile(join(dir, f), `${JSON.stringify({ ...header, body: createHash('sha256').update(body).digest('hex') })}\n${body}`);
     }
     expect(bytesOf(await build(root))).toEqual(truth);
+  });
+});
+
+// Every kind of frame a sprite can leave on a page: trimmed, several images, an animation, a pivot,
+// a nine-slice panel (never trimmed, with borders) and a tiling sprite's standalone image.
+const MIXED = {
+  'manifests/hud.yaml':
+    'atlas: hud\nsprites:\n' +
+    '  coin:\n    prompt: gold coin\n    size: 16\n    num_images: 3\n    animation: true\n    frame_rate: 6\n' +
+    '  hero:\n    prompt: small knight\n    size: 32\n    origin: [0.5, 1]\n' +
+    '  panel:\n    prompt: stone panel\n    size: 24\n    nine_slice: { left: 3, right: 3, top: 3, bottom: 3 }\n' +
+    '  floor:\n    prompt: floor tile\n    size: 16\n    tile_x: true\n' +
+    '  gem:\n    prompt: red gem\n    size: 16\n',
+};
+
+describe('after an edit, the rest of the atlas is carried from its last kept pages', () => {
+  /** The project generated and built once with the memo, and a copy of it for the reference. */
+  async function twoCopies() {
+    const root = await tempDir();
+    await writeProject(root, MIXED);
+    await generated(root);
+    await build(root);
+    const reference = await tempDir();
+    await cp(root, reference, { recursive: true });
+    await rm(join(reference, CACHE, '.atlases'), { recursive: true });
+    const edit = async (dir: string) => writeFile(join(dir, 'manifests/hud.yaml'), MIXED['manifests/hud.yaml'].replace('red gem', 'blue gem'));
+    await edit(root);
+    await edit(reference);
+    // The reference is the full path: every sprite decoded from its cache entry, nothing kept.
+    const truth = bytesOf(await new SpriteSession({ root: reference, provider: 'placeholder' }).refresh());
+    return { root, truth };
+  }
+
+  it('ships the bytes a build with nothing kept ships, reading only the edited sprite from the cache', async () => {
+    const { root, truth } = await twoCopies();
+    // Proof that the unchanged sprites are not read: their images are overwritten in place (their
+    // entries' folders keep their signatures). Read, they would be corrupt and generated again.
+    for (const f of await imageFiles(root)) await writeFile(f, 'not an image');
+    const next = await build(root);
+    expect(bytesOf(next)).toEqual(truth);
+    expect(next.summary).toMatchObject({ sprites: 5, cached: 4, toGenerate: 1 });
+  });
+
+  it('a damaged or foreign last output is not carried: the atlas is built from the cache, right', async () => {
+    const damages: [string, (f: string) => boolean, (b: Buffer) => Buffer][] = [
+      ['a page PNG with a flipped byte', (f) => f.endsWith('.png'), (b) => { const c = Buffer.from(b); c[c.length - 20]! ^= 0xff; return c; }],
+      ['a record whose body was edited', (f) => f.endsWith('.json') && !f.startsWith('last-'), (b) => Buffer.from(b.toString('utf8').replace('"occupancy":', '"occupancy":0.5,"was":'))],
+      ['a pointer whose seal is gone', (f) => f.startsWith('last-'), (b) => b.subarray(0, b.length - 32)],
+    ];
+    for (const [what, which, damage] of damages) {
+      const { root, truth } = await twoCopies();
+      const dir = join(root, CACHE, '.atlases');
+      for (const f of (await memoFiles(root)).filter(which)) await writeFile(join(dir, f), damage(await readFile(join(dir, f))));
+      const next = await build(root);
+      expect(bytesOf(next), what).toEqual(truth);
+      expect(next.summary, what).toMatchObject({ sprites: 5, cached: 4, toGenerate: 1 });
+    }
+  });
+
+  it('a sprite whose entry was replaced (a teammate regenerated it) is read again, not carried', async () => {
+    const { root } = await twoCopies();
+    const before = await build(root);
+    await sleep(100);
+    // New art for the hero's key, written the way git checks files out: unlink, then create anew,
+    // so the entry's folder signature moves (pngjs writes the swapped-channel image).
+    const hero = before.requests.find((r) => r.sprite === 'hero')!;
+    const dir = join(root, CACHE, hero.key.slice(0, 2), hero.key);
+    const png = PNG.sync.read(await readFile(join(dir, '0.png')));
+    for (let i = 0; i < png.data.length; i += 4) [png.data[i], png.data[i + 2]] = [png.data[i + 2]!, png.data[i]!];
+    const art = PNG.sync.write(png);
+    const record = JSON.parse(await readFile(join(dir, 'record.json'), 'utf8'));
+    record.files[0].sha256 = createHash('sha256').update(art).digest('hex');
+    for (const [name, bytes] of [['0.png', art], ['record.json', JSON.stringify(record, null, 2) + '\n']] as const) {
+      await rm(join(dir, name));
+      await writeFile(join(dir, name), bytes);
+    }
+    const next = await build(root);
+    expect(next.summary).toMatchObject({ sprites: 5, toGenerate: 0 });
+    expect(bytesOf(next)).not.toEqual(bytesOf(before));
+    // The same bytes as the full path.
+    expect(bytesOf(next)).toEqual(bytesOf(await new SpriteSession({ root, provider: 'placeholder' }).refresh()));
   });
 });
