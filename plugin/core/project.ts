@@ -12,6 +12,7 @@ import { PriceBook } from './generate/estimate.js';
 import type { InFlight } from './generate/obtain.js';
 import type { RunOptions } from './generate/run.js';
 import { LastParses } from './manifest/last-parses.js';
+import type { PayloadKeys } from './manifest/kept-requests.js';
 import { selectProvider, type ApiTuning, type StandIn } from './providers/select.js';
 import type { KeyedRequest } from './request.js';
 import type { ApiPayload } from './payload.js';
@@ -125,6 +126,16 @@ export interface LoadedPlan {
 
 /** Loads every manifest and keys each request under the project's provider. */
 export async function loadProjectPlan(project: Project): Promise<LoadedPlan> {
+  const identity = { id: project.provider.id, version: project.provider.version };
+  const keys: PayloadKeys = {
+    name: `${identity.id}@${identity.version}`,
+    of(payload) {
+      let key = project.keys.get(payload);
+      if (key === undefined) project.keys.set(payload, (key = cacheKey(payload, identity)));
+      return key;
+    },
+    know: (payload, key) => void project.keys.set(payload, key),
+  };
   const cacheRel = isAbsolute(project.cacheDir) ? project.cacheDir : resolve(project.root, project.cacheDir);
   const plan = await loadManifests({
     root: project.root,
@@ -134,13 +145,8 @@ export async function loadProjectPlan(project: Project): Promise<LoadedPlan> {
     ignore: cacheRel.startsWith(project.root) ? [`${cacheRel.slice(project.root.length + 1)}/**`] : [],
     // Kept only where the cache folder already is: loading manifests (a dry run, a check) creates nothing.
     parseCache: { dir: project.store.folder.parsesDir, beforeWrite: () => access(project.store.folder.dir).then(() => project.store.folder.ensureIgnoreFile()) },
+    keys,
   });
-  const identity = { id: project.provider.id, version: project.provider.version };
-  const keyOf = (payload: ApiPayload): string => {
-    let key = project.keys.get(payload);
-    if (key === undefined) project.keys.set(payload, (key = cacheKey(payload, identity)));
-    return key;
-  };
-  const requests = plan.requests.map((r) => ({ ...r, key: keyOf(r.payload) }));
+  const requests = plan.requests.map((r) => ({ ...r, key: keys.of(r.payload) }));
   return { plan, requests };
 }

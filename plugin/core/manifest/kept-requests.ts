@@ -22,7 +22,8 @@ import type { ParseCache } from './parse-cache.js';
  * sealed like every derived file (fs/sealed-json.ts); anything that does not open is a miss.
  */
 
-const FORMAT = 1;
+const FORMAT = 2;
+const HEX64 = /^[0-9a-f]{64}$/;
 /** Larger than the requests of a 1 MiB manifest could be. */
 const MAX_ENTRY_BYTES = 32 * 1024 * 1024;
 
@@ -42,6 +43,18 @@ export interface KeptFile {
   sprites: KeptSprite[];
 }
 
+/**
+ * How requests are keyed (cache-key.ts, under one provider). Keys are kept beside the requests
+ * under its name and used only under the same one: keying 8000 payloads is 50 ms of a build.
+ */
+export interface PayloadKeys {
+  /** Names how keys are made (the provider's id and version). */
+  readonly name: string;
+  of(payload: ApiPayload): string;
+  /** Makes a payload's key known without computing it: one kept with its requests. */
+  know(payload: ApiPayload, key: string): void;
+}
+
 type Loc = [line: number, column: number];
 /** One sprite as stored: every location is in the manifest itself, so it keeps only line and column. */
 type StoredSprite = [name: string, at: Loc, payload: ApiPayload, options: SpriteOptions, fields: Record<string, Loc>, diagnostics: Diagnostic[]];
@@ -49,6 +62,8 @@ interface Stored {
   atlas: string;
   top: Diagnostic[];
   sprites: StoredSprite[];
+  /** The sprites' keys in order, under the keying named. */
+  keys?: { name: string; list: string[] };
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -58,19 +73,24 @@ function entryOf(cache: ParseCache, file: string, textHash: string, allowUnknown
   return { path: join(cache.dir, `${key}.requests.json`), key };
 }
 
-/** The file's kept requests for exactly this text, path and setting; undefined when there are none that open. */
-export async function readKeptRequests(cache: ParseCache, file: string, textHash: string, allowUnknownStyles: boolean): Promise<KeptFile | undefined> {
+/**
+ * The file's kept requests for exactly this text, path and setting; undefined when there are none
+ * that open. Their kept keys are made known to `keys` when they were made its way.
+ */
+export async function readKeptRequests(cache: ParseCache, file: string, textHash: string, allowUnknownStyles: boolean, keys?: PayloadKeys): Promise<KeptFile | undefined> {
   const { path, key } = entryOf(cache, file, textHash, allowUnknownStyles);
   const stored = await readSealedJson(path, { format: FORMAT, key }, MAX_ENTRY_BYTES);
   if (!validStored(stored)) return undefined;
   const loc = (l: Loc): SourceLocation => ({ file, line: l[0], column: l[1] });
+  const known = keys && stored.keys?.name === keys.name ? stored.keys.list : undefined;
   return {
     atlas: stored.atlas,
     topDiagnostics: stored.top,
-    sprites: stored.sprites.map(([name, at, payload, options, fields, diagnostics]) => {
+    sprites: stored.sprites.map(([name, at, payload, options, fields, diagnostics], i) => {
       const location = loc(at);
       const fieldSources: GenerationRequest['fieldSources'] = {};
       for (const [k, l] of Object.entries(fields)) fieldSources[k] = loc(l);
+      if (known) keys!.know(payload, known[i]!);
       return { name, location, diagnostics, request: { sprite: name, atlas: stored.atlas, payload, options, source: location, fieldSources, dependencies: [] } };
     }),
   };
@@ -80,7 +100,7 @@ export async function readKeptRequests(cache: ParseCache, file: string, textHash
  * Keeps a file's requests when they can stand for it: each sprite built, reading no other file,
  * every location in the file itself. Best effort: a lost write is a later rebuild.
  */
-export async function keepRequests(cache: ParseCache, file: string, textHash: string, allowUnknownStyles: boolean, kept: KeptFile): Promise<void> {
+export async function keepRequests(cache: ParseCache, file: string, textHash: string, allowUnknownStyles: boolean, kept: KeptFile, keys?: PayloadKeys): Promise<void> {
   const here = (l: SourceLocation | undefined): l is SourceLocation => l !== undefined && l.file === file;
   const same = (a: SourceLocation, b: SourceLocation) => a.file === b.file && a.line === b.line && a.column === b.column;
   const sprites: StoredSprite[] = [];
@@ -98,7 +118,8 @@ export async function keepRequests(cache: ParseCache, file: string, textHash: st
   try {
     await cache.beforeWrite?.();
     await mkdir(cache.dir, { recursive: true });
-    await writeSealedJson(path, { format: FORMAT, key }, JSON.stringify({ atlas: kept.atlas, top: kept.topDiagnostics, sprites } satisfies Stored));
+    const keyed = keys ? { keys: { name: keys.name, list: kept.sprites.map((s) => keys.of(s.request.payload)) } } : {};
+    await writeSealedJson(path, { format: FORMAT, key }, JSON.stringify({ atlas: kept.atlas, top: kept.topDiagnostics, sprites, ...keyed } satisfies Stored));
   } catch {
     // A read-only cache folder (CI) just builds every time.
   }
@@ -111,6 +132,11 @@ const isLoc = (l: unknown): l is Loc => Array.isArray(l) && l.length === 2 && is
 /** The shape keepRequests writes (the entry is sealed; this is belt and braces). */
 function validStored(v: unknown): v is Stored {
   if (!isRecord(v) || typeof v.atlas !== 'string' || !Array.isArray(v.top) || !Array.isArray(v.sprites)) return false;
+  if (v.keys !== undefined) {
+    const k = v.keys as { name?: unknown; list?: unknown };
+    if (!isRecord(k) || typeof k.name !== 'string' || !Array.isArray(k.list) || k.list.length !== v.sprites.length) return false;
+    if (!k.list.every((key) => typeof key === 'string' && HEX64.test(key))) return false;
+  }
   return v.sprites.every(
     (s: unknown) => Array.isArray(s) && s.length === 6 && typeof s[0] === 'string' && isLoc(s[1]) && isRecord(s[2]) && isRecord(s[3])
       && isRecord(s[4]) && Object.values(s[4]).every(isLoc) && Array.isArray(s[5]),

@@ -1,4 +1,4 @@
-import { readKeptRequests, type KeptFile } from './kept-requests.js';
+import { readKeptRequests, type KeptFile, type PayloadKeys } from './kept-requests.js';
 import { parseWithCache, textHash, type ParseCache } from './parse-cache.js';
 import { parseManifestText } from './yaml-source.js';
 
@@ -40,10 +40,10 @@ export class LastParses {
   }
 
   /** The file's requests kept across processes (kept-requests.ts), looked up once while its text is unchanged. */
-  keptRequests(file: string, text: string, allowUnknownStyles: boolean, cache: ParseCache): Promise<KeptFile | undefined> {
+  keptRequests(file: string, text: string, allowUnknownStyles: boolean, cache: ParseCache, keys?: PayloadKeys): Promise<KeptFile | undefined> {
     const last = this.kept.get(file);
     if (last && last.text === text && last.allowUnknownStyles === allowUnknownStyles) return last.file;
-    const kept = readKeptRequests(cache, file, textHash(text), allowUnknownStyles);
+    const kept = readKeptRequests(cache, file, textHash(text), allowUnknownStyles, keys);
     this.kept.set(file, { text, allowUnknownStyles, file: kept });
     return kept;
   }

@@ -7,7 +7,7 @@ import { ManifestError, type Diagnostic } from '../errors.js';
 import { formatLocation, type SourceLocation } from '../location.js';
 import type { GenerationRequest } from '../request.js';
 import { buildRequest, type SpriteInput } from './build-request.js';
-import { keepRequests, type KeptSprite } from './kept-requests.js';
+import { keepRequests, type KeptSprite, type PayloadKeys } from './kept-requests.js';
 import { textHash, type ParseCache } from './parse-cache.js';
 import { validateEntry, show } from './entry-issues.js';
 import { isInside, readInputImage, type ResolvedInput } from './input-file.js';
@@ -31,6 +31,8 @@ export interface LoadOptions {
   parses?: LastParses;
   /** Where parses are kept across processes, by the files' hashes (parse-cache.ts). */
   parseCache?: ParseCache;
+  /** How the caller keys requests: kept requests keep their keys too (kept-requests.ts). */
+  keys?: PayloadKeys;
 }
 
 export interface ManifestPlan {
@@ -114,7 +116,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
   for (const file of files) {
     const text = await readText(file, diagnostics);
     if (text === undefined) continue;
-    const kept = opts.parseCache ? await parses.keptRequests(file, text, allowUnknownStyles, opts.parseCache) : undefined;
+    const kept = opts.parseCache ? await parses.keptRequests(file, text, allowUnknownStyles, opts.parseCache, opts.keys) : undefined;
     if (kept) {
       diagnostics.push(...kept.topDiagnostics);
       const sprites = kept.sprites.map((s) => ({ name: s.name, location: s.location, ready: { request: s.request, diagnostics: s.diagnostics } }));
@@ -194,7 +196,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
     }
   }
   await Promise.all(jobs);
-  if (opts.parseCache) await keepCleanFiles(parsed, allowUnknownStyles, opts.parseCache, parses);
+  if (opts.parseCache) await keepCleanFiles(parsed, allowUnknownStyles, opts.parseCache, parses, opts.keys);
 
   diagnostics.splice(0, diagnostics.length, ...mergeRepeats(diagnostics));
   diagnostics.sort(byLocation);
@@ -212,7 +214,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
  * Keeps the requests of each freshly built file that loaded cleanly: every sprite built, without an
  * error and without reading another file (kept-requests.ts says why).
  */
-async function keepCleanFiles(parsed: LoadedFile[], allowUnknownStyles: boolean, cache: ParseCache, parses: LastParses): Promise<void> {
+async function keepCleanFiles(parsed: LoadedFile[], allowUnknownStyles: boolean, cache: ParseCache, parses: LastParses, keys?: PayloadKeys): Promise<void> {
   const writes: Promise<void>[] = [];
   for (const loaded of parsed) {
     if (loaded.keep === undefined || !loaded.top?.defaultsValid || loaded.topDiagnostics.some((d) => d.severity === 'error')) continue;
@@ -226,7 +228,7 @@ async function keepCleanFiles(parsed: LoadedFile[], allowUnknownStyles: boolean,
     const kept = { atlas: loaded.atlas, topDiagnostics: loaded.topDiagnostics, sprites };
     // Once per text: a long-lived project's next loads of this file take the kept requests.
     parses.keptAs(loaded.file, loaded.keep.text, allowUnknownStyles, kept);
-    writes.push(keepRequests(cache, loaded.file, loaded.keep.hash, allowUnknownStyles, kept));
+    writes.push(keepRequests(cache, loaded.file, loaded.keep.hash, allowUnknownStyles, kept, keys));
   }
   await Promise.all(writes);
 }

@@ -6,7 +6,10 @@ import { PNG } from 'pngjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManifestError } from '../../../plugin/core/errors.js';
 import { seal } from '../../../plugin/core/fs/seal.js';
+import { cacheKey } from '../../../plugin/core/cache-key.js';
 import { loadManifests } from '../../../plugin/core/manifest/index.js';
+import type { PayloadKeys } from '../../../plugin/core/manifest/kept-requests.js';
+import type { ApiPayload } from '../../../plugin/core/payload.js';
 import { LastParses } from '../../../plugin/core/manifest/last-parses.js';
 
 // After one sprite's edit, every other manifest's requests come from what the last process built
@@ -162,6 +165,36 @@ describe('each manifest\'s requests, kept across processes', () => {
     const again = await loadManifests({ root, parses, parseCache: { dir: keep } });
     expect((await stat(join(keep, name!))).ino).toBe(written.ino); // not written again (atomic writes make a new inode)
     expect(again.requests[0]).toBe(first.requests[0]);
+  });
+
+  it('keeps each sprite\'s cache key beside it, used only under the same keying', async () => {
+    /** Keys as a project makes them under one provider, counting the ones it had to compute. */
+    const keying = (id: string) => {
+      const computed: ApiPayload[] = [];
+      const known = new Map<ApiPayload, string>();
+      const keys: PayloadKeys = {
+        name: `${id}@1`,
+        of: (p) => known.get(p) ?? (computed.push(p), cacheKey(p, { id, version: '1' })),
+        know: (p, key) => void known.set(p, key),
+      };
+      return { keys, computed, known };
+    };
+    const keep = await temp('retro-sprites-parses-');
+    const root = await project({ 'manifests/heroes.yaml': MANIFEST });
+    const first = keying('placeholder');
+    await loadManifests({ root, parseCache: { dir: keep }, keys: first.keys });
+    expect(first.computed).toHaveLength(3);
+
+    // The next process computes none of them, and knows exactly the keys cacheKey gives.
+    const next = keying('placeholder');
+    const plan = await loadManifests({ root, parseCache: { dir: keep }, keys: next.keys });
+    expect(next.computed).toHaveLength(0);
+    for (const r of plan.requests) expect(next.known.get(r.payload)).toBe(cacheKey(r.payload, { id: 'placeholder', version: '1' }));
+
+    // Another provider's keys are other keys: none is taken from the entry.
+    const other = keying('retrodiffusion');
+    await loadManifests({ root, parseCache: { dir: keep }, keys: other.keys });
+    expect(other.known.size).toBe(0);
   });
 
   it('a cache folder that cannot be written keeps nothing and fails nothing', async () => {
