@@ -6,18 +6,16 @@ import { zlibSliced, zlibSlicedSync } from './zlib-slices.js';
 /**
  * A compact, lossless, deterministic PNG writer for atlas pages. Pixel art rarely has more than 256
  * colours, so a page is written with a palette (PLTE + tRNS, at the smallest bit depth that holds
- * it) when it can be, and as RGBA otherwise. Each candidate filtering is compressed and the smallest
- * file kept; zlib at a fixed level gives the same bytes for the same pixels every time.
+ * it) when it can be, and as RGBA otherwise. The filtering (none, or adaptive per row) is the one
+ * whose bytes compress smaller on a fixed sample of the rows; zlib at a fixed level gives the same
+ * bytes for the same pixels every time.
  */
 export function encodePngCompact(image: RgbaImage, opts: { effort?: PngEffort } = {}): Uint8Array {
-  const candidates = candidatesOf(image, opts.effort ?? 'small');
-  let best: Compressed | undefined;
-  for (const c of candidates) {
-    const idat = deflateSync(c.raw, TRIAL);
-    if (!best || idat.length < best.idat.length) best = { ...c, idat };
-  }
-  if ((opts.effort ?? 'small') === 'small') best!.idat = zlibSlicedSync(best!.raw, FINAL);
-  return assemble(best!);
+  const effort = opts.effort ?? 'small';
+  const layout = layoutOf(image, effort);
+  const trials = layout.modes.length > 1 ? layout.modes.map((mode) => deflateSync(sampleOf(layout, mode), TRIAL).length) : [];
+  const raw = filterRows(layout, pick(layout.modes, trials));
+  return assemble(layout, effort === 'small' ? zlibSlicedSync(raw, FINAL) : deflateSync(raw, TRIAL));
 }
 
 /**
@@ -25,39 +23,62 @@ export function encodePngCompact(image: RgbaImage, opts: { effort?: PngEffort } 
  * encoded together compress side by side on every core (the filters still run here).
  */
 export async function encodePngCompactAsync(image: RgbaImage, opts: { effort?: PngEffort } = {}): Promise<Uint8Array> {
-  const candidates = candidatesOf(image, opts.effort ?? 'small');
-  const trials = await Promise.all(candidates.map((c) => deflateAsync(c.raw, TRIAL)));
-  let best: Compressed | undefined;
-  candidates.forEach((c, i) => {
-    if (!best || trials[i]!.length < best.idat.length) best = { ...c, idat: trials[i]! };
-  });
-  if ((opts.effort ?? 'small') === 'small') best!.idat = await zlibSliced(best!.raw, FINAL);
-  return assemble(best!);
+  const effort = opts.effort ?? 'small';
+  const layout = layoutOf(image, effort);
+  const trials = layout.modes.length > 1 ? await Promise.all(layout.modes.map(async (mode) => (await deflateAsync(sampleOf(layout, mode), TRIAL)).length)) : [];
+  const raw = filterRows(layout, pick(layout.modes, trials));
+  return assemble(layout, effort === 'small' ? await zlibSliced(raw, FINAL) : await deflateAsync(raw, TRIAL));
 }
 
-// zlib's level 9 costs ~4x level 6 on these pages for ~4% fewer bytes: candidates are compared
-// at level 6, and only the winner is compressed again at 9, when the output is for shipping, in
+// zlib's level 9 costs ~4x level 6 on these pages for ~4% fewer bytes: filterings are compared at
+// level 6 on a sample, and only the winner is compressed, at 9 when the output is for shipping, in
 // slices that compress side by side (zlib-slices.ts).
 const TRIAL = { level: 6 };
 const FINAL = { level: 9, memLevel: 9 };
 const deflateAsync = promisify(deflate);
 
-type Compressed = Candidate & { idat: Buffer };
+/**
+ * The sample the filterings are compared on: bands of 16 rows, one in every four (each row
+ * filtered against the real row above it), so the comparison costs a quarter of the page and the
+ * adaptive filter is run in full only when it wins. An image of up to 64 rows is its own sample.
+ */
+const BAND_ROWS = 16;
+const BAND_EVERY = 4;
 
-function candidatesOf(image: RgbaImage, effort: PngEffort): Candidate[] {
-  const palette = buildPalette(image);
-  // Adaptive filtering on pixel art rarely beats no filter: `fast` (a page re-encoded on every dev
-  // edit) tries no filter only. The order breaks ties between equally small candidates.
-  return palette
-    ? indexedCandidates(image, palette, effort === 'fast' ? ['none'] : ['none', 'adaptive'])
-    : rgbaCandidates(image, effort === 'fast' ? ['none'] : ['adaptive', 'none']);
+/** The lowest-cost mode, the first on a tie (the modes' order breaks ties). */
+function pick(modes: readonly FilterMode[], sizes: readonly number[]): FilterMode {
+  let best = 0;
+  for (let i = 1; i < sizes.length; i++) if (sizes[i]! < sizes[best]!) best = i;
+  return modes[best]!;
 }
 
-function assemble(best: Compressed): Uint8Array {
-  const chunks: Uint8Array[] = [PNG_SIGNATURE, chunk('IHDR', best.ihdr)];
-  if (best.plte) chunks.push(chunk('PLTE', best.plte));
-  if (best.trns && best.trns.length > 0) chunks.push(chunk('tRNS', best.trns));
-  chunks.push(chunk('IDAT', best.idat), chunk('IEND', new Uint8Array(0)));
+/** An image's rows as PNG lays them out before filtering, with its header chunks and the filterings to try. */
+interface Layout {
+  ihdr: Uint8Array;
+  plte?: Uint8Array;
+  trns?: Uint8Array;
+  rows: Uint8Array;
+  stride: number;
+  height: number;
+  /** Bytes per pixel as filters see it (1 for packed indices). */
+  bpp: number;
+  /** In the order that breaks ties. */
+  modes: readonly FilterMode[];
+}
+
+function layoutOf(image: RgbaImage, effort: PngEffort): Layout {
+  const palette = buildPalette(image);
+  // Adaptive filtering on pixel art rarely beats no filter: `fast` (a page re-encoded on every dev
+  // edit) tries no filter only.
+  if (palette) return indexedLayout(image, palette, effort === 'fast' ? ['none'] : ['none', 'adaptive']);
+  return { ihdr: ihdr(image.width, image.height, 8, 6), rows: image.data, stride: image.width * 4, height: image.height, bpp: 4, modes: effort === 'fast' ? ['none'] : ['adaptive', 'none'] };
+}
+
+function assemble(layout: Layout, idat: Uint8Array): Uint8Array {
+  const chunks: Uint8Array[] = [PNG_SIGNATURE, chunk('IHDR', layout.ihdr)];
+  if (layout.plte) chunks.push(chunk('PLTE', layout.plte));
+  if (layout.trns && layout.trns.length > 0) chunks.push(chunk('tRNS', layout.trns));
+  chunks.push(chunk('IDAT', idat), chunk('IEND', new Uint8Array(0)));
   return concat(chunks);
 }
 
@@ -90,8 +111,6 @@ function buildPalette(image: RgbaImage): Palette | undefined {
   return { colours, indexOf: new Map(colours.map((c, i) => [c, i])) };
 }
 
-interface Candidate { ihdr: Uint8Array; raw: Uint8Array; plte?: Uint8Array; trns?: Uint8Array }
-
 function ihdr(width: number, height: number, depth: number, colourType: number): Uint8Array {
   const out = new Uint8Array(13);
   const view = new DataView(out.buffer);
@@ -102,7 +121,7 @@ function ihdr(width: number, height: number, depth: number, colourType: number):
   return out;
 }
 
-function indexedCandidates(image: RgbaImage, palette: Palette, filters: readonly FilterMode[]): Candidate[] {
+function indexedLayout(image: RgbaImage, palette: Palette, modes: readonly FilterMode[]): Layout {
   const n = palette.colours.length;
   const depth = n <= 2 ? 1 : n <= 4 ? 2 : n <= 16 ? 4 : 8;
   const { width, height } = image;
@@ -127,30 +146,46 @@ function indexedCandidates(image: RgbaImage, palette: Palette, filters: readonly
     plte[i * 3 + 2] = (c >>> 8) & 0xff;
     if (i < translucent) trns[i] = c & 0xff;
   });
-  const header = ihdr(width, height, depth, 3);
   // The PNG spec recommends no filtering for palette images; adaptive filtering sometimes wins anyway.
-  return filters.map((mode) => ({ ihdr: header, plte, trns, raw: filterRows(rows, stride, height, 1, mode) }));
+  return { ihdr: ihdr(width, height, depth, 3), plte, trns, rows, stride, height, bpp: 1, modes };
 }
 
-function rgbaCandidates(image: RgbaImage, filters: readonly FilterMode[]): Candidate[] {
-  const header = ihdr(image.width, image.height, 8, 6);
-  const stride = image.width * 4;
-  return filters.map((mode) => ({ ihdr: header, raw: filterRows(image.data, stride, image.height, 4, mode) }));
+/** Every row filtered: what IDAT compresses. */
+function filterRows(layout: Layout, mode: FilterMode): Uint8Array {
+  const out = new Uint8Array((layout.stride + 1) * layout.height);
+  filterBand(layout, mode, 0, layout.height, out, 0);
+  return out;
 }
 
-/** Prefixes every row with its filter byte; `adaptive` picks per row the filter with the least sum of |bytes|. */
-function filterRows(rows: Uint8Array, stride: number, height: number, bpp: number, mode: FilterMode): Uint8Array {
-  const out = new Uint8Array((stride + 1) * height);
+/** The rows of the sample (BAND_ROWS), filtered as they are in the whole image. */
+function sampleOf(layout: Layout, mode: FilterMode): Uint8Array {
+  const period = BAND_ROWS * BAND_EVERY;
+  if (layout.height <= period) return filterRows(layout, mode);
+  const bands: [number, number][] = [];
+  for (let y = 0; y < layout.height; y += period) bands.push([y, Math.min(layout.height, y + BAND_ROWS)]);
+  const out = new Uint8Array(bands.reduce((n, [a, b]) => n + (b - a) * (layout.stride + 1), 0));
+  let at = 0;
+  for (const [a, b] of bands) at = filterBand(layout, mode, a, b, out, at);
+  return out;
+}
+
+/**
+ * Writes rows y0..y1 into `out` from `at`, each prefixed with its filter byte (`adaptive` picks per
+ * row the filter with the least sum of |bytes|); returns where it stopped.
+ */
+function filterBand(layout: Layout, mode: FilterMode, y0: number, y1: number, out: Uint8Array, at: number): number {
+  const { rows, stride, bpp } = layout;
   // The row above the first is all zeros (PNG's definition), so every row has one.
   const zeros = new Uint8Array(stride);
-  for (let y = 0; y < height; y++) {
+  for (let y = y0; y < y1; y++) {
     const row = rows.subarray(y * stride, (y + 1) * stride);
     const up = y > 0 ? rows.subarray((y - 1) * stride, y * stride) : zeros;
     const type = mode === 'none' ? 0 : bestFilter(row, up, bpp);
-    out[y * (stride + 1)] = type;
-    applyFilter(type, row, up, bpp, out.subarray(y * (stride + 1) + 1));
+    out[at] = type;
+    applyFilter(type, row, up, bpp, out.subarray(at + 1, at + 1 + stride));
+    at += stride + 1;
   }
-  return out;
+  return at;
 }
 
 /** |v| of a filtered byte read as signed: the usual estimate of how well a row will compress. */

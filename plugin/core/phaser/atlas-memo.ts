@@ -36,7 +36,7 @@ import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
  */
 
 /** Bumped whenever what buildAtlas or the renderer make from the same inputs changes. */
-const MEMO_FORMAT = 6;
+const MEMO_FORMAT = 7;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');

@@ -12,9 +12,9 @@ import { openSealed, seal } from '../fs/seal.js';
 
 /**
  * Bumped when the PNG writer's output for the same pixels changes, per effort (2: pages carry a
- * seal; fast 3: no adaptive filtering; small 3: the final compression in slices).
+ * seal; fast 3: no adaptive filtering; small 3: the final compression in slices; small 4: filterings compared on a sample).
  */
-const ENCODER_VERSION: Record<PngEffort, number> = { small: 3, fast: 3 };
+const ENCODER_VERSION: Record<PngEffort, number> = { small: 4, fast: 3 };
 
 /** Every bitmap of these atlases that is written as a PNG: pages and tiling images. */
 export function bitmapsOf(atlases: readonly BuiltAtlas[]): RgbaImage[] {

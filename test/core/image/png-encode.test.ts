@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../plugin/core/image/bitmap.js';
 import { decodePng, encodePng } from '../../../plugin/core/image/png.js';
@@ -86,6 +86,28 @@ describe('atlas pages are written as small, lossless PNGs', () => {
     const types = new Set(Array.from({ length: 61 }, (_, y) => raw[y * (97 * 4 + 1)]));
     expect(types.size).toBeGreaterThanOrEqual(3);
     expect(Buffer.from(decodePng(png).data).equals(Buffer.from(img.data))).toBe(true);
+  });
+
+  it('on a tall page the filtering is chosen on a sample of its rows, and it is the one a whole-page trial picks', async () => {
+    const rawOf = (png: Uint8Array) => {
+      const idatAt = Buffer.from(png).indexOf('IDAT');
+      return inflateSync(Buffer.from(png.subarray(idatAt + 4, idatAt + 4 + new DataView(png.buffer, png.byteOffset).getUint32(idatAt - 4))));
+    };
+    // 300 rows: five bands of the sample, and rows between them that its trial never sees.
+    const smooth = image(120, 300, (x, y) => [x, y & 255, (x + y) & 255, 255]);
+    const blocks = image(120, 300, (x, y) => [((x >> 3) * 40) & 255, ((y >> 3) * 70) & 255, (((x >> 3) ^ (y >> 3)) * 9) & 255, 255]);
+    for (const img of [smooth, blocks]) {
+      const png = encodePngCompact(img);
+      expect(header(png).colourType).toBe(6);
+      // Adaptive won the sample (some row is filtered). The whole page, compared as zlib compresses
+      // it, agrees: its filtered rows against the same rows unfiltered.
+      const adaptive = rawOf(png);
+      expect(Array.from({ length: 300 }, (_, y) => adaptive[y * 481]).some((t) => t !== 0)).toBe(true);
+      const none = Buffer.concat(Array.from({ length: 300 }, (_, y) => Buffer.concat([Buffer.from([0]), Buffer.from(img.data.subarray(y * 480, (y + 1) * 480))])));
+      expect(deflateSync(adaptive, { level: 6 }).length).toBeLessThan(deflateSync(none, { level: 6 }).length);
+      expect(Buffer.from(decodePng(png).data).equals(Buffer.from(img.data))).toBe(true);
+      expect(Buffer.from(await encodePngCompactAsync(img)).equals(Buffer.from(png))).toBe(true);
+    }
   });
 
   it('encodes to the same bytes on the thread pool as on the calling thread, indexed and RGBA, both efforts', async () => {
