@@ -159,8 +159,8 @@ export class SpriteSession {
     const { standIn } = this.project;
     // Atlases whose output is kept for exactly these inputs need neither their images nor a build;
     // in the others, sprites unchanged since the atlas's last output are carried from its pages.
-    const { kept, carried } = !this.current && !options.refresh?.size ? await this.lastOutputs(all) : { kept: new Map<string, { key: string; atlas: BuiltAtlas }>(), carried: new Map<string, CarriedSprite[]>() };
-    const requests = toBuild(all, kept, carried);
+    const last = !this.current && !options.refresh?.size ? await this.lastOutputs(all) : noOutputs();
+    const requests = toBuild(all, last);
     const run = await startGeneration(requests, {
       ...runOptionsOf(this.project),
       refresh: options.refresh,
@@ -189,7 +189,7 @@ export class SpriteSession {
       this.background = run.result.then(
         async (result) => {
           this.learn(result);
-          const snapshot = await this.queue.then(() => this.snapshot(plan, all, result, kept, carried));
+          const snapshot = await this.queue.then(() => this.snapshot(plan, all, result, last));
           this.opts.onUpdate?.(snapshot);
         },
         (err: Error) => {
@@ -197,21 +197,20 @@ export class SpriteSession {
           this.opts.reporter?.warn?.(this.say(err));
         },
       );
-      return this.snapshot(plan, all, undefined, kept, carried);
+      return this.snapshot(plan, all, undefined, last);
     }
     const result = await run.result;
     this.learn(result);
-    return this.snapshot(plan, all, result, kept, carried);
+    return this.snapshot(plan, all, result, last);
   }
 
   /**
    * The kept output of every atlas whose inputs are unchanged, and of each other atlas the sprites
    * its last output can carry (atlas memo on, first refresh).
    */
-  private async lastOutputs(requests: KeyedRequest[]): Promise<{ kept: Map<string, { key: string; atlas: BuiltAtlas }>; carried: Map<string, CarriedSprite[]> }> {
-    const kept = new Map<string, { key: string; atlas: BuiltAtlas }>();
-    const carried = new Map<string, CarriedSprite[]>();
-    if (!this.memo) return { kept, carried };
+  private async lastOutputs(requests: KeyedRequest[]): Promise<LastOutputs> {
+    const last = noOutputs();
+    if (!this.memo) return last;
     const byAtlas = new Map<string, KeyedRequest[]>();
     for (const r of requests) {
       const group = byAtlas.get(r.atlas);
@@ -222,13 +221,13 @@ export class SpriteSession {
       const key = this.memo.keyOf(name, group, undefined, this.signatures);
       const atlas = key ? await this.memo.load(name, key) : undefined;
       if (key && atlas) {
-        kept.set(name, { key, atlas });
+        last.kept.set(name, { key, atlas });
         continue;
       }
       const sprites = await this.memo.carry(name, group, this.signatures);
-      if (sprites.length > 0) carried.set(name, sprites);
+      if (sprites.length > 0) last.carried.set(name, sprites);
     }
-    return { kept, carried };
+    return last;
   }
 
   /** Takes in what a run found and made; each sprite's state says what became of its key. */
@@ -255,10 +254,10 @@ export class SpriteSession {
     plan: ManifestPlan,
     all: KeyedRequest[],
     result?: RunResult,
-    kept: ReadonlyMap<string, { key: string; atlas: BuiltAtlas }> = new Map(),
-    carried: ReadonlyMap<string, CarriedSprite[]> = new Map(),
+    last: LastOutputs = noOutputs(),
   ): Promise<Snapshot> {
-    const requests = toBuild(all, kept, carried);
+    const { kept, carried } = last;
+    const requests = toBuild(all, last);
     // What each source was drawn from, so the atlas builder repacks only atlases whose art changed.
     const origin = new Map<SpriteSource, string>();
     const groups = spriteSourcesByAtlas(requests, (request) => {
@@ -340,8 +339,16 @@ export class SpriteSession {
   }
 }
 
+/** What the atlases' last outputs give a build: whole atlases kept, and sprites carried into the others. */
+interface LastOutputs {
+  kept: Map<string, { key: string; atlas: BuiltAtlas }>;
+  carried: Map<string, CarriedSprite[]>;
+}
+
+const noOutputs = (): LastOutputs => ({ kept: new Map(), carried: new Map() });
+
 /** The sprites to obtain and build from their art: neither in a kept atlas nor carried. */
-function toBuild(all: KeyedRequest[], kept: ReadonlyMap<string, unknown>, carried: ReadonlyMap<string, CarriedSprite[]>): KeyedRequest[] {
+function toBuild(all: KeyedRequest[], { kept, carried }: LastOutputs): KeyedRequest[] {
   if (kept.size === 0 && carried.size === 0) return all;
   const carriedIds = new Set([...carried.values()].flatMap((sprites) => sprites.map((s) => spriteId(s.request))));
   return all.filter((r) => !kept.has(r.atlas) && !carriedIds.has(spriteId(r)));

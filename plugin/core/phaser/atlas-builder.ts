@@ -45,11 +45,11 @@ export class AtlasBuilder {
     const names = [...new Set([...groups.keys(), ...carried.keys()])].sort(byName);
     for (const name of names) {
       const sprites = groups.get(name) ?? [];
-      const kept = carried.get(name) ?? [];
+      const carriedHere = carried.get(name) ?? [];
       const signature = JSON.stringify(
         [
           ...sprites.map((s) => [s.request.sprite, keyOf(s), s.request.options] as const),
-          ...kept.map((s) => [s.request.sprite, `carried:${s.request.key}`, s.request.options] as const),
+          ...carriedHere.map((s) => [s.request.sprite, `carried:${s.request.key}`, s.request.options] as const),
         ].sort((a, b) => byName(a[0], b[0])),
       );
       const known = this.memo.get(name);
@@ -66,10 +66,10 @@ export class AtlasBuilder {
           const got = now.get(image) ?? last?.get(image) ?? decodeFrames(image, what);
           now.set(image, got);
           return got;
-        }, kept);
+        }, carriedHere);
         decoded = now;
       } else {
-        atlas = buildAtlas(name, sprites, this.options, decodeFrames, kept);
+        atlas = buildAtlas(name, sprites, this.options, decodeFrames, carriedHere);
       }
       this.memo.set(name, { signature, atlas, ...(decoded ? { decoded } : {}) });
       atlases.push(atlas);
