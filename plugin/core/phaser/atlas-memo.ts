@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../fs/atomic-write.js';
 import { readSealedJson, writeSealedJson } from '../fs/sealed-json.js';
@@ -123,11 +123,10 @@ export class AtlasMemo {
       rememberEncodedPage(image, this.effort, png(s));
       return image;
     };
-    const { inputs: _inputs, ...rest } = stored;
     return {
-      ...rest.atlas,
-      pages: rest.pages.map(standIn),
-      images: rest.images.map((i) => ({ name: i.name, image: standIn(i.image) })),
+      ...stored.atlas,
+      pages: stored.pages.map(standIn),
+      images: stored.images.map((i) => ({ name: i.name, image: standIn(i.image) })),
       tilesets: [],
     };
   }
@@ -139,9 +138,8 @@ export class AtlasMemo {
    * output or it does not verify.
    */
   async carry(atlas: string, requests: readonly KeyedRequest[], book?: EntrySignatures): Promise<CarriedSprite[]> {
-    const last = await readSealedJson(this.lastPath(atlas), { format: MEMO_FORMAT, key: this.slotOf(atlas) }, 4096);
-    if (!isRecord(last) || typeof last.key !== 'string' || !HEX64.test(last.key)) return [];
-    const read = await this.read(atlas, last.key);
+    const last = await this.lastKey(atlas);
+    const read = last && (await this.read(atlas, last));
     if (!read) return [];
     const { stored, png } = read;
     const before = new Map(stored.inputs.map((input) => [input[0], input]));
@@ -210,6 +208,22 @@ export class AtlasMemo {
     return { stored, png: (image) => bytes.get(image.png)! };
   }
 
+  /** Removes a replaced output and the PNGs only it named. A reader racing it misses, and builds in full. */
+  private async remove(atlas: string, key: string, keep: ReadonlySet<string>): Promise<void> {
+    const stored = await readSealedJson(join(this.dir, `${key}.json`), { format: MEMO_FORMAT, key }, 64 * 1024 * 1024);
+    await rm(join(this.dir, `${key}.json`), { force: true });
+    if (!validStored(stored, atlas)) return;
+    for (const image of [...stored.pages, ...stored.images.map((i) => i.image)]) {
+      if (!keep.has(image.png)) await rm(join(this.dir, `${image.png}.png`), { force: true });
+    }
+  }
+
+  /** The key of the atlas's last kept output, if its pointer opens. */
+  private async lastKey(atlas: string): Promise<string | undefined> {
+    const last = await readSealedJson(this.lastPath(atlas), { format: MEMO_FORMAT, key: this.slotOf(atlas) }, 4096);
+    return isRecord(last) && typeof last.key === 'string' && HEX64.test(last.key) ? last.key : undefined;
+  }
+
   /** The atlas's place among kept outputs whatever its sprites: its name, the atlas options and the PNG effort. */
   private slotOf(atlas: string): string {
     return sha256(JSON.stringify({ format: MEMO_FORMAT, atlas, options: this.options, effort: this.effort }));
@@ -220,8 +234,10 @@ export class AtlasMemo {
   }
 
   /**
-   * Keeps a freshly built atlas, after the renderer encoded it, as the atlas's last output. Best
-   * effort: a lost write is a later rebuild.
+   * Keeps a freshly built atlas, after the renderer encoded it, as the atlas's last output, and
+   * removes the one it replaces (so the folder holds one output per atlas, not one per edit: going
+   * back to the older inputs carries all but the sprites that differ). Best effort: a lost write is
+   * a later rebuild.
    */
   async save(inputs: AtlasInputs, built: BuiltAtlas): Promise<void> {
     // Tilesets carry bitmaps of their own that the memo does not store yet: such an atlas always
@@ -243,8 +259,10 @@ export class AtlasMemo {
         const png = encodedPage(image, this.effort)!;
         await atomicWrite(join(this.dir, `${sha256(png)}.png`), png);
       }
+      const before = await this.lastKey(built.atlas);
       await writeSealedJson(join(this.dir, `${inputs.key}.json`), { format: MEMO_FORMAT, key: inputs.key }, body);
       await writeSealedJson(this.lastPath(built.atlas), { format: MEMO_FORMAT, key: this.slotOf(built.atlas) }, JSON.stringify({ key: inputs.key }));
+      if (before && before !== inputs.key) await this.remove(built.atlas, before, new Set([...pages, ...images.map((i) => i.image)].map((i) => i!.png)));
     } catch {
       // Derived data never fails a build.
     }

@@ -84,10 +84,22 @@ describe('an unchanged build takes each atlas from the memo', () => {
     const next = await build(root);
     const fresh = new SpriteSession({ root, provider: 'placeholder' });
     expect(bytesOf(next)).toEqual(bytesOf(await fresh.refresh()));
-    // The new gem was written by that very build (racy): the build after it keeps the new gems atlas.
+    // The new gem was written by that very build (racy): the build after it keeps the new gems atlas,
+    // in place of the old one: one output per atlas, and no PNG that none of them names.
     await sleep(100);
     await build(root);
-    expect(await memoRecords(root)).toHaveLength(3);
+    const records = await memoRecords(root);
+    expect(records).toHaveLength(2);
+    const named = new Set<string>();
+    for (const f of records) {
+      const file = await readFile(join(root, CACHE, '.atlases', f));
+      const text = file.subarray(0, file.length - 32).toString('utf8');
+      const body = JSON.parse(text.slice(text.indexOf('\n') + 1)) as { pages: { png: string }[]; images: { image: { png: string } }[] };
+      for (const i of [...body.pages, ...body.images.map((x) => x.image)]) named.add(`${i.png}.png`);
+    }
+    expect((await memoFiles(root)).filter((f) => f.endsWith('.png')).sort()).toEqual([...named].sort());
+    const warm = await build(root);
+    expect(bytesOf(warm)).toEqual(bytesOf(next));
   });
 
   it('never ships a damaged memo: any damage is a miss, and the full path ships the right bytes', async () => {
