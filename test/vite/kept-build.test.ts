@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { CacheFolder } from '../../plugin/core/cache/folder.js';
 import { PLACEHOLDER_ID, PLACEHOLDER_VERSION } from '../../plugin/core/providers/placeholder/index.js';
 import { listFiles } from '../helpers/files.js';
 import { keyedRequests, writeProject } from '../helpers/project.js';
+import { regenerateEntry } from '../helpers/regenerated-entry.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { buildWithPlugin, collectingLogger, GAME_FILES } from '../helpers/vite.js';
 
@@ -72,16 +72,7 @@ describe('an unchanged vite build', () => {
     const { root, made, cache } = await keptGame();
     const [hero] = (await keyedRequests(root, { id: PLACEHOLDER_ID, version: PLACEHOLDER_VERSION })).filter((r) => r.sprite === 'hero');
     const dir = new CacheFolder(cache).entryDir(hero!.key);
-    // New art for the same key, written the way git checks files out: unlink, then create anew.
-    const png = PNG.sync.read(await readFile(join(dir, '0.png')));
-    for (let i = 0; i < png.data.length; i += 4) [png.data[i], png.data[i + 2]] = [png.data[i + 2]!, png.data[i]!];
-    const art = PNG.sync.write(png);
-    const record = JSON.parse(await readFile(join(dir, 'record.json'), 'utf8'));
-    record.files[0].sha256 = createHash('sha256').update(art).digest('hex');
-    for (const [name, bytes] of [['0.png', art], ['record.json', JSON.stringify(record, null, 2) + '\n']] as const) {
-      await rm(join(dir, name));
-      await writeFile(join(dir, name), bytes);
-    }
+    await regenerateEntry(dir);
 
     const logger = await buildWithPlugin(root, { dts: false });
     expect(logger.lines).not.toContainEqual(expect.stringMatching(KEPT));

@@ -24,14 +24,10 @@ export interface SpriteSource {
 }
 
 /** A frame ready to be placed: its pixels as they go on a page (trimmed), and where they sit in the frame. */
-export interface CutFrame {
-  name: string;
+export interface CutFrame extends Pick<AtlasFrame, 'name' | 'sourceSize' | 'pivot' | 'scale9Borders'> {
   pixels: RgbaImage;
   /** Where `pixels` sit inside the untrimmed frame (Phaser's `spriteSourceSize`). */
   box: Box;
-  sourceSize: { w: number; h: number };
-  pivot?: { x: number; y: number };
-  scale9Borders?: { x: number; y: number; w: number; h: number };
 }
 
 /**

@@ -2,11 +2,11 @@ import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { decodePng } from '../../../plugin/core/image/png.js';
 import { SpriteSession, type Snapshot } from '../../../plugin/core/session.js';
 import { writeProject } from '../../helpers/project.js';
+import { regenerateEntry } from '../../helpers/regenerated-entry.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 
 // The reference for a kept atlas is the full path: decode, pack and encode from the cached art.
@@ -207,19 +207,8 @@ describe('after an edit, the rest of the atlas is carried from its last kept pag
     const { root } = await twoCopies();
     const before = await build(root);
     await sleep(100);
-    // New art for the hero's key, written the way git checks files out: unlink, then create anew,
-    // so the entry's folder signature moves (pngjs writes the swapped-channel image).
     const hero = before.requests.find((r) => r.sprite === 'hero')!;
-    const dir = join(root, CACHE, hero.key.slice(0, 2), hero.key);
-    const png = PNG.sync.read(await readFile(join(dir, '0.png')));
-    for (let i = 0; i < png.data.length; i += 4) [png.data[i], png.data[i + 2]] = [png.data[i + 2]!, png.data[i]!];
-    const art = PNG.sync.write(png);
-    const record = JSON.parse(await readFile(join(dir, 'record.json'), 'utf8'));
-    record.files[0].sha256 = createHash('sha256').update(art).digest('hex');
-    for (const [name, bytes] of [['0.png', art], ['record.json', JSON.stringify(record, null, 2) + '\n']] as const) {
-      await rm(join(dir, name));
-      await writeFile(join(dir, name), bytes);
-    }
+    await regenerateEntry(join(root, CACHE, hero.key.slice(0, 2), hero.key));
     const next = await build(root);
     expect(next.summary).toMatchObject({ sprites: 5, toGenerate: 0 });
     expect(bytesOf(next)).not.toEqual(bytesOf(before));
