@@ -1,8 +1,5 @@
 import { readKeptRequests, type KeptFile, type PayloadKeys } from './kept-requests.js';
-import { parseWithCache, textHash, type ParseCache } from './parse-cache.js';
-import { parseManifestText } from './yaml-source.js';
-
-type Parse = ReturnType<typeof parseManifestText>;
+import { parseManifest, parseWithCache, textHash, type ParseCache, type ParseResult as Parse } from './parse-cache.js';
 
 /**
  * The last parse of each manifest, by its text: the dev server reloads every manifest on each edit,
@@ -25,7 +22,7 @@ export class LastParses {
   parse(file: string, text: string): Parse {
     const last = this.byFile.get(file);
     if (last && last.text === text) return last.result;
-    const result = parseManifestText(file, text);
+    const { result } = parseManifest(file, text);
     this.byFile.set(file, { text, result });
     return result;
   }

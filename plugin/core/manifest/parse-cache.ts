@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { isMap, type Document, type LineCounter } from 'yaml';
 import { readSealedJson, writeSealedJson } from '../fs/sealed-json.js';
 import type { SourceLocation } from '../location.js';
-import { nodeAt, nodeLocation, parseManifestText, type NodeRole, type YamlSource } from './yaml-source.js';
+import { readPlainYaml } from './plain-yaml.js';
+import { MAX_MANIFEST_BYTES, nodeAt, nodeLocation, parseManifestText, type NodeRole, type YamlSource } from './yaml-source.js';
 
 /**
  * A manifest's parse, kept across processes by the hash of its bytes: YAML parsing is most of
@@ -53,15 +54,39 @@ export async function parseWithCache(file: string, text: string, cache: ParseCac
   const path = join(dir, `${hash}.json`);
   const kept = await read(path, hash);
   if (kept) return { source: cachedSource(file, text, kept.value, kept.locations), diagnostics: [] };
-  const result = parseManifestText(file, text);
-  const src = result.source;
-  if (src && result.diagnostics.length === 0 && isMap(src.doc.contents) && isExactJson(src.value, 0)) {
+  const { result, clean } = parseManifest(file, text);
+  if (clean) {
     // Best effort: a read-only cache folder (CI) just parses every time.
     await (cache.beforeWrite?.() ?? Promise.resolve())
-      .then(() => write(dir, path, hash, src.value, locationsOf(src)))
+      .then(() => write(dir, path, hash, clean.value, clean.locations))
       .catch(() => undefined);
   }
   return result;
+}
+
+/**
+ * One manifest's parse: read in one pass when it is plain YAML (plain-yaml.ts), else by `yaml`.
+ * `clean` is what a kept parse holds, for a parse with nothing to report.
+ */
+export function parseManifest(file: string, text: string): { result: ParseResult; clean?: { value: Record<string, unknown>; locations: Locations } } {
+  const plain = Buffer.byteLength(text, 'utf8') <= MAX_MANIFEST_BYTES ? readPlainYaml(text) : undefined;
+  if (plain) {
+    const locations = locationsOf(plain.value, (path, role) => {
+      let map: unknown = plain.value;
+      for (const seg of path.slice(0, -1)) map = (map as Record<string, unknown>)[seg];
+      const at = plain.positionsOf(map as object)!.get(path[path.length - 1]!)!;
+      return role === 'key' ? at.key : at.value;
+    });
+    return { result: { source: cachedSource(file, text, plain.value, locations), diagnostics: [] }, clean: { value: plain.value, locations } };
+  }
+  const result = parseManifestText(file, text);
+  const src = result.source;
+  if (!src || result.diagnostics.length > 0 || !isMap(src.doc.contents) || !isRecord(src.value) || !isExactJson(src.value, 0)) return { result };
+  const locations = locationsOf(src.value, (path, role) => {
+    const l = nodeLocation(src, nodeAt(src.doc, path, role));
+    return [l.line, l.column];
+  });
+  return { result, clean: { value: src.value, locations } };
 }
 
 async function read(path: string, hash: string): Promise<{ value: Record<string, unknown>; locations: Locations } | undefined> {
@@ -77,18 +102,13 @@ async function write(dir: string, path: string, hash: string, value: unknown, lo
 }
 
 /** The locations a clean load asks for, found the way `locate` finds them. */
-function locationsOf(src: YamlSource): Locations {
-  const at = (path: (string | number)[], role: NodeRole = 'value'): Loc => {
-    const l = nodeLocation(src, nodeAt(src.doc, path, role));
-    return [l.line, l.column];
-  };
-  const value = src.value as Record<string, unknown>;
+function locationsOf(value: Record<string, unknown>, at: (path: string[], role: NodeRole) => Loc): Locations {
   const locations: Locations = { s: {}, d: {} };
-  if (isRecord(value.defaults)) for (const k of Object.keys(value.defaults)) locations.d[k] = at(['defaults', k]);
+  if (isRecord(value.defaults)) for (const k of Object.keys(value.defaults)) locations.d[k] = at(['defaults', k], 'value');
   if (isRecord(value.sprites)) {
     for (const [name, entry] of Object.entries(value.sprites)) {
       const keys: Record<string, Loc> = {};
-      if (isRecord(entry)) for (const k of Object.keys(entry)) keys[k] = at(['sprites', name, k]);
+      if (isRecord(entry)) for (const k of Object.keys(entry)) keys[k] = at(['sprites', name, k], 'value');
       const [line, column] = at(['sprites', name], 'key');
       locations.s[name] = [line, column, keys];
     }
@@ -97,15 +117,15 @@ function locationsOf(src: YamlSource): Locations {
 }
 
 /**
- * A YamlSource whose value and common locations come from the kept parse; its document is parsed
- * from the same text the first time anything else needs it.
+ * A YamlSource whose value and common locations come from a kept parse or a plain read; its
+ * document is parsed from the same text the first time anything else needs it.
  */
 function cachedSource(file: string, text: string, value: Record<string, unknown>, locations: Locations): YamlSource {
   let real: YamlSource | undefined;
   const parsed = (): YamlSource => {
     if (!real) {
       const r = parseManifestText(file, text);
-      // The text parsed cleanly when the entry was written; a parser that now disagrees is a bug.
+      // The text parsed cleanly when the entry was written (or was read plainly); a parser that now disagrees is a bug.
       if (!r.source) throw new Error(`retro-sprites: ${file} no longer parses as it did when its parse was kept`);
       real = r.source;
     }
