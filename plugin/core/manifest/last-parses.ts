@@ -22,7 +22,7 @@ export class LastParses {
   parse(file: string, text: string): Parse {
     const last = this.byFile.get(file);
     if (last && last.text === text) return last.result;
-    const { result } = parseManifest(file, text);
+    const result = parseManifest(file, text);
     this.byFile.set(file, { text, result });
     return result;
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import { isMap } from 'yaml';
 import { suggest } from '../catalog.js';
+import { runPool } from '../pool.js';
 import { ManifestError, type Diagnostic } from '../errors.js';
 import { formatLocation, type SourceLocation } from '../location.js';
 import type { GenerationRequest } from '../request.js';
@@ -161,7 +162,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
     diagnostics.push(...r.diagnostics);
     if (r.request) requests.push(r.request);
   };
-  const jobs: Promise<void>[] = [];
+  const jobs: (() => Promise<void>)[] = [];
   for (const loaded of parsed) {
     const top = loaded.top;
     for (const sprite of loaded.sprites) {
@@ -189,13 +190,15 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
         entryLoc: (key) => locate(top.src, ['sprites', sprite.name, key]),
         defaultsLoc: (key) => locate(top.src, ['defaults', key]),
       };
-      jobs.push(buildRequest(input, spriteCtx).then((r) => {
+      jobs.push(() => buildRequest(input, spriteCtx).then((r) => {
         if (!readsFiles) loaded.built.set(memo, r);
         take(r);
       }));
     }
   }
-  await Promise.all(jobs);
+  // A few at a time, so reading input images overlaps, without thousands of builds alive at once
+  // (each a suspended function holding its context: most of a cold load's garbage collection).
+  await runPool(jobs, 8, (job) => job());
   if (opts.parseCache) await keepCleanFiles(parsed, allowUnknownStyles, opts.parseCache, parses, opts.keys);
 
   diagnostics.splice(0, diagnostics.length, ...mergeRepeats(diagnostics));

@@ -10,7 +10,8 @@ import { MAX_MANIFEST_BYTES, nodeAt, nodeLocation, parseManifestText, type NodeR
 /**
  * A manifest's parse, kept across processes by the hash of its bytes: YAML parsing is most of
  * what loading thousands of sprites costs (1.35 s for 8000 with `parseDocument`), and an unchanged
- * file parses to the same value every time.
+ * file parses to the same value every time. Plain YAML (plain-yaml.ts) is read in one pass, faster
+ * than a kept parse opens, so only the other files are kept.
  *
  * Kept: the plain value and the locations a clean load asks for (each sprite's name, each key of
  * each sprite and of `defaults`). Everything else a later load might locate (an error about a
@@ -47,14 +48,19 @@ export interface ParseCache {
   beforeWrite?: () => Promise<void>;
 }
 
-/** The parse of `text` (the content of `file`), from the cache when a valid entry is there; else parsed and kept. */
+/**
+ * The parse of `text` (the content of `file`): read plainly when it is plain YAML (faster than
+ * opening a kept parse), else from the cache when a valid entry is there, else parsed and kept.
+ */
 export async function parseWithCache(file: string, text: string, cache: ParseCache): Promise<ParseResult> {
+  const plain = readPlain(file, text);
+  if (plain) return plain;
   const dir = cache.dir;
   const hash = textHash(text);
   const path = join(dir, `${hash}.json`);
   const kept = await read(path, hash);
   if (kept) return { source: cachedSource(file, text, kept.value, kept.locations), diagnostics: [] };
-  const { result, clean } = parseManifest(file, text);
+  const { result, clean } = parseYaml(file, text);
   if (clean) {
     // Best effort: a read-only cache folder (CI) just parses every time.
     await (cache.beforeWrite?.() ?? Promise.resolve())
@@ -64,21 +70,25 @@ export async function parseWithCache(file: string, text: string, cache: ParseCac
   return result;
 }
 
-/**
- * One manifest's parse: read in one pass when it is plain YAML (plain-yaml.ts), else by `yaml`.
- * `clean` is what a kept parse holds, for a parse with nothing to report.
- */
-export function parseManifest(file: string, text: string): { result: ParseResult; clean?: { value: Record<string, unknown>; locations: Locations } } {
+/** One manifest's parse: read in one pass when it is plain YAML (plain-yaml.ts), else by `yaml`. */
+export function parseManifest(file: string, text: string): ParseResult {
+  return readPlain(file, text) ?? parseYaml(file, text).result;
+}
+
+function readPlain(file: string, text: string): ParseResult | undefined {
   const plain = Buffer.byteLength(text, 'utf8') <= MAX_MANIFEST_BYTES ? readPlainYaml(text) : undefined;
-  if (plain) {
-    const locations = locationsOf(plain.value, (path, role) => {
-      let map: unknown = plain.value;
-      for (const seg of path.slice(0, -1)) map = (map as Record<string, unknown>)[seg];
-      const at = plain.positionsOf(map as object)!.get(path[path.length - 1]!)!;
-      return role === 'key' ? at.key : at.value;
-    });
-    return { result: { source: cachedSource(file, text, plain.value, locations), diagnostics: [] }, clean: { value: plain.value, locations } };
-  }
+  if (!plain) return undefined;
+  const locations = locationsOf(plain.value, (path, role) => {
+    let map: unknown = plain.value;
+    for (const seg of path.slice(0, -1)) map = (map as Record<string, unknown>)[seg];
+    const at = plain.positionsOf(map as object)!.get(path[path.length - 1]!)!;
+    return role === 'key' ? at.key : at.value;
+  });
+  return { source: cachedSource(file, text, plain.value, locations), diagnostics: [] };
+}
+
+/** The parse by `yaml`; `clean` is what a kept parse holds, for a parse with nothing to report. */
+function parseYaml(file: string, text: string): { result: ParseResult; clean?: { value: Record<string, unknown>; locations: Locations } } {
   const result = parseManifestText(file, text);
   const src = result.source;
   if (!src || result.diagnostics.length > 0 || !isMap(src.doc.contents) || !isRecord(src.value) || !isExactJson(src.value, 0)) return { result };
