@@ -10,8 +10,8 @@ import { summarize } from '../lib/stats.mjs';
 const CLI = join(REPO, 'plugin/bin/retro-sprites.js');
 const VITE = join(REPO, 'node_modules/vite/bin/vite.js');
 const ATLASES = 10;
-/** What builds keep locally in the cache folder: a fresh clone has none of it. */
-const LOCAL_BUILD_STATE = ['.pages', '.atlases', '.builds'];
+/** The cache folder's local, git-ignored part (its .gitignore): a fresh clone has none of it, kept parses included. */
+const LOCAL_STATE = ['.pages', '.atlases', '.builds', '.parses', '.locks', '.pending', '.corrupt'];
 
 // The plugin as a game installs it: a package in node_modules, which Vite leaves out of the config
 // bundle (a file URL import would be bundled into the config on every build).
@@ -27,7 +27,8 @@ const viteBuild = (root) => timeProcess(node, [VITE, 'build', '--logLevel', 'sil
  * The same game built two ways, as whole processes, in interleaved pairs so a slow spell on the
  * shared machine hits both alike: with the plugin and every sprite cached (warm), and as plain
  * static files (what `generate --out` wrote, copied to public/). Then, at one size, the first
- * build after the art changed: the cache holds every sprite, but nothing the builds kept locally.
+ * build of a fresh clone (the cache holds every sprite, and none of its local part), and the first
+ * build after one sprite's prompt was edited.
  */
 export async function run({ log, quick }) {
   const spriteCounts = quick ? [500, 2000] : [500, 2000, 8000, 20000];
@@ -57,7 +58,7 @@ export async function run({ log, quick }) {
       if (sprites === firstBuildAt) {
         const runs = [];
         for (let i = 0; i < (quick ? 1 : 3); i++) {
-          for (const dir of LOCAL_BUILD_STATE) await rm(join(game, 'manifests/.retro-cache', dir), { recursive: true, force: true });
+          for (const dir of LOCAL_STATE) await rm(join(game, 'manifests/.retro-cache', dir), { recursive: true, force: true });
           runs.push(await viteBuild(game));
         }
         first = { ms: summarize(runs.map((r) => r.ms)), maxRssMB: summarize(runs.map((r) => r.maxRssMB ?? NaN)) };
