@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ensureRealFolder, readRegular } from '../fs/untrusted-fs.js';
 import { atomicWrite } from '../fs/atomic-write.js';
@@ -21,12 +21,17 @@ export function bitmapsOf(atlases: readonly BuiltAtlas[]): RgbaImage[] {
   return atlases.flatMap((a) => [...a.pages, ...a.images.map((i) => i.image)]);
 }
 
+/** What the store may hold: every edit leaves its atlas's old pages behind, and a project lives for years. */
+export const PAGE_STORE_LIMIT_BYTES = 256 * 1024 * 1024;
+
 /**
  * Encoded PNGs kept on disk by the pixels they encode, so a warm build skips the PNG writer (the
  * largest part of its work). Derived data: local, not committed, and safe to delete at any time.
+ * Bounded: after a save that wrote pages, the least recently used ones go until the store is within
+ * its limit (a page found is marked used).
  */
 export class PageStore {
-  constructor(readonly dir: string) {}
+  constructor(readonly dir: string, private readonly limitBytes = PAGE_STORE_LIMIT_BYTES) {}
 
   private path(image: RgbaImage, effort: PngEffort): string {
     const key = createHash('sha256').update(`${ENCODER_VERSION[effort]}:${effort}:${image.width}x${image.height}:`).update(image.data).digest('hex');
@@ -48,12 +53,15 @@ export class PageStore {
       if (!bytes) return;
       rememberEncodedPage(image, effort, bytes);
       found.add(image);
+      const now = new Date();
+      await utimes(path, now, now).catch(() => undefined);
     });
     return found;
   }
 
-  /** Stores the encodings the renderer made. */
+  /** Stores the encodings the renderer made, then keeps the store within its limit. */
   async save(images: readonly RgbaImage[], effort: PngEffort, skip: ReadonlySet<RgbaImage>): Promise<void> {
+    let wrote = false;
     await runPool(images, 8, async (image) => {
       const bytes = encodedPage(image, effort);
       if (!bytes || skip.has(image)) return;
@@ -64,8 +72,33 @@ export class PageStore {
         if (!(await ensureRealFolder(folder).then(() => true, () => false))) return;
       }
       // A lost write is only a later re-encode: derived data never fails a build.
-      await atomicWrite(path, await seal(basename(path), bytes)).catch(() => undefined);
+      await atomicWrite(path, await seal(basename(path), bytes)).then(() => (wrote = true), () => undefined);
     });
+    if (wrote) await this.prune().catch(() => undefined);
+  }
+
+  /** Removes the least recently used pages until the rest fit the limit. Links and odd files are left alone. */
+  private async prune(): Promise<void> {
+    const pages: { path: string; size: number; used: number }[] = [];
+    let total = 0;
+    for (const shard of await readdir(this.dir, { withFileTypes: true })) {
+      if (!shard.isDirectory() || !/^[0-9a-f]{2}$/.test(shard.name)) continue;
+      for (const f of await readdir(join(this.dir, shard.name), { withFileTypes: true })) {
+        if (!f.isFile() || !/^[0-9a-f]{64}\.png$/.test(f.name)) continue;
+        const path = join(this.dir, shard.name, f.name);
+        const st = await lstat(path).catch(() => undefined);
+        if (!st?.isFile()) continue;
+        pages.push({ path, size: st.size, used: st.mtimeMs });
+        total += st.size;
+      }
+    }
+    if (total <= this.limitBytes) return;
+    pages.sort((a, b) => b.used - a.used);
+    let kept = 0;
+    for (const page of pages) {
+      kept += page.size;
+      if (kept > this.limitBytes) await rm(page.path, { force: true });
+    }
   }
 
   async clear(): Promise<void> {

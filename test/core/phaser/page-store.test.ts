@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createImage } from '../../../plugin/core/image/bitmap.js';
@@ -43,4 +43,40 @@ describe('the page store a warm build reads encoded pages from', () => {
     await store.clear();
     expect((await store.load([page(3)], 'fast')).size).toBe(0);
   });
+
+  it('stays within its limit: after a save, the least recently used pages go, and a page a build found counts as used', async () => {
+    const dir = join(await tempDir(), '.pages');
+    const images = [1, 2, 3, 4].map(page);
+    for (const image of images) encodePage(image, 'small');
+    // Sealed on disk: each file is its encoding and a 32-byte seal. Room for any three, not four.
+    const sizes = images.map((image) => encodedPage(image, 'small')!.length + 32);
+    const store = new PageStore(dir, sizes.reduce((a, b) => a + b) - 1);
+    await store.save(images.slice(0, 3), 'small', new Set());
+    expect(await files(dir)).toHaveLength(3);
+
+    // Pages 1, 2 and 3 were last used 300, 200 and 100 s ago; then a build finds page 1 again.
+    const now = Date.now() / 1000;
+    for (const [i, age] of [300, 200, 100].entries()) {
+      const file = await fileOf(dir, images[i]!);
+      await utimes(file, now - age, now - age);
+    }
+    expect((await new PageStore(dir).load([page(1)], 'small')).size).toBe(1);
+
+    await store.save([images[3]!], 'small', new Set());
+    expect(await files(dir)).toHaveLength(3);
+    const found = (n: number) => new PageStore(dir).load([page(n)], 'small').then((f) => f.size);
+    expect([await found(1), await found(2), await found(3), await found(4)]).toEqual([1, 0, 1, 1]);
+  });
 });
+
+async function files(dir: string): Promise<string[]> {
+  const shards = await readdir(dir);
+  return (await Promise.all(shards.map(async (s) => (await readdir(join(dir, s))).map((f) => join(dir, s, f))))).flat();
+}
+
+/** The stored file of an image's encoding (the file is the encoding, then its seal). */
+async function fileOf(dir: string, image: ReturnType<typeof page>): Promise<string> {
+  const png = Buffer.from(encodedPage(image, 'small')!);
+  for (const f of await files(dir)) if ((await readFile(f)).subarray(0, png.length).equals(png)) return f;
+  throw new Error('page not stored');
+}
