@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Diagnostic } from '../errors.js';
+import { markUsed } from '../fs/lru-folder.js';
 import { readSealedJson, writeSealedJson } from '../fs/sealed-json.js';
 import type { SourceLocation } from '../location.js';
 import type { ApiPayload } from '../payload.js';
@@ -81,6 +82,7 @@ export async function readKeptRequests(cache: ParseCache, file: string, textHash
   const { path, key } = entryOf(cache, file, textHash, allowUnknownStyles);
   const stored = await readSealedJson(path, { format: FORMAT, key }, MAX_ENTRY_BYTES);
   if (!validStored(stored)) return undefined;
+  await markUsed(path);
   const loc = (l: Loc): SourceLocation => ({ file, line: l[0], column: l[1] });
   const known = keys && stored.keys?.name === keys.name ? stored.keys.list : undefined;
   return {

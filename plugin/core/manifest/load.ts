@@ -9,7 +9,7 @@ import { formatLocation, type SourceLocation } from '../location.js';
 import type { GenerationRequest } from '../request.js';
 import { buildRequest, type SpriteInput } from './build-request.js';
 import { keepRequests, type KeptSprite, type PayloadKeys } from './kept-requests.js';
-import { textHash, type ParseCache } from './parse-cache.js';
+import { keepParseCacheWithin, textHash, type ParseCache } from './parse-cache.js';
 import { validateEntry, show } from './entry-issues.js';
 import { isInside, readInputImage, type ResolvedInput } from './input-file.js';
 import { nameProblem } from './names.js';
@@ -234,6 +234,7 @@ async function keepCleanFiles(parsed: LoadedFile[], allowUnknownStyles: boolean,
     writes.push(keepRequests(cache, loaded.file, loaded.keep.hash, allowUnknownStyles, kept, keys));
   }
   await Promise.all(writes);
+  if (writes.length > 0) await keepParseCacheWithin(cache);
 }
 
 async function readText(file: string, diagnostics: Diagnostic[]): Promise<string | undefined> {

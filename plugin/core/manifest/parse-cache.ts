@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, type Document, type LineCounter } from 'yaml';
+import { keepWithin, markUsed } from '../fs/lru-folder.js';
 import { readSealedJson, writeSealedJson } from '../fs/sealed-json.js';
 import type { SourceLocation } from '../location.js';
 import { readPlainYaml } from './plain-yaml.js';
@@ -46,6 +47,17 @@ export interface ParseCache {
   dir: string;
   /** Runs before the first write: the cache folder's .gitignore must keep the parses out of git first. */
   beforeWrite?: () => Promise<void>;
+  /** What the folder may hold (default PARSE_CACHE_LIMIT_BYTES); every edit of a file adds an entry. */
+  limitBytes?: number;
+}
+
+/** Twenty times what 8000 sprites' parses and requests take. */
+export const PARSE_CACHE_LIMIT_BYTES = 64 * 1024 * 1024;
+const ENTRY_FILE = /^[0-9a-f]{64}(\.requests)?\.json$/;
+
+/** Keeps the folder within its limit after writes: the least recently used entries go (fs/lru-folder.ts). */
+export async function keepParseCacheWithin(cache: ParseCache): Promise<void> {
+  await keepWithin(cache.dir, cache.limitBytes ?? PARSE_CACHE_LIMIT_BYTES, ENTRY_FILE).catch(() => undefined);
 }
 
 /**
@@ -59,13 +71,16 @@ export async function parseWithCache(file: string, text: string, cache: ParseCac
   const hash = textHash(text);
   const path = join(dir, `${hash}.json`);
   const kept = await read(path, hash);
-  if (kept) return { source: cachedSource(file, text, kept.value, kept.locations), diagnostics: [] };
+  if (kept) {
+    await markUsed(path);
+    return { source: cachedSource(file, text, kept.value, kept.locations), diagnostics: [] };
+  }
   const { result, clean } = parseYaml(file, text);
   if (clean) {
     // Best effort: a read-only cache folder (CI) just parses every time.
     await (cache.beforeWrite?.() ?? Promise.resolve())
       .then(() => write(dir, path, hash, clean.value, clean.locations))
-      .catch(() => undefined);
+      .then(() => keepParseCacheWithin(cache), () => undefined);
   }
   return result;
 }

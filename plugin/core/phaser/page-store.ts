@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, rm, utimes } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ensureRealFolder, readRegular } from '../fs/untrusted-fs.js';
 import { atomicWrite } from '../fs/atomic-write.js';
+import { keepWithin, markUsed } from '../fs/lru-folder.js';
 import type { RgbaImage } from '../image/bitmap.js';
 import type { PngEffort } from '../image/png-encode.js';
 import { runPool } from '../pool.js';
@@ -23,6 +24,7 @@ export function bitmapsOf(atlases: readonly BuiltAtlas[]): RgbaImage[] {
 
 /** What the store may hold: every edit leaves its atlas's old pages behind, and a project lives for years. */
 export const PAGE_STORE_LIMIT_BYTES = 256 * 1024 * 1024;
+const PAGE_FILE = /^[0-9a-f]{64}\.png$/;
 
 /**
  * Encoded PNGs kept on disk by the pixels they encode, so a warm build skips the PNG writer (the
@@ -53,8 +55,7 @@ export class PageStore {
       if (!bytes) return;
       rememberEncodedPage(image, effort, bytes);
       found.add(image);
-      const now = new Date();
-      await utimes(path, now, now).catch(() => undefined);
+      await markUsed(path);
     });
     return found;
   }
@@ -74,31 +75,7 @@ export class PageStore {
       // A lost write is only a later re-encode: derived data never fails a build.
       await atomicWrite(path, await seal(basename(path), bytes)).then(() => (wrote = true), () => undefined);
     });
-    if (wrote) await this.prune().catch(() => undefined);
-  }
-
-  /** Removes the least recently used pages until the rest fit the limit. Links and odd files are left alone. */
-  private async prune(): Promise<void> {
-    const pages: { path: string; size: number; used: number }[] = [];
-    let total = 0;
-    for (const shard of await readdir(this.dir, { withFileTypes: true })) {
-      if (!shard.isDirectory() || !/^[0-9a-f]{2}$/.test(shard.name)) continue;
-      for (const f of await readdir(join(this.dir, shard.name), { withFileTypes: true })) {
-        if (!f.isFile() || !/^[0-9a-f]{64}\.png$/.test(f.name)) continue;
-        const path = join(this.dir, shard.name, f.name);
-        const st = await lstat(path).catch(() => undefined);
-        if (!st?.isFile()) continue;
-        pages.push({ path, size: st.size, used: st.mtimeMs });
-        total += st.size;
-      }
-    }
-    if (total <= this.limitBytes) return;
-    pages.sort((a, b) => b.used - a.used);
-    let kept = 0;
-    for (const page of pages) {
-      kept += page.size;
-      if (kept > this.limitBytes) await rm(page.path, { force: true });
-    }
+    if (wrote) await keepWithin(this.dir, this.limitBytes, PAGE_FILE).catch(() => undefined);
   }
 
   async clear(): Promise<void> {

@@ -202,4 +202,23 @@ describe('each manifest\'s requests, kept across processes', () => {
     const keep = join(root, 'not-a-folder', '.parses');
     expect(await load(root, keep)).toEqual(await load(root));
   });
+
+  it('stays within its limit however often a file is edited: the least recently used entries go, the current text\'s stays and is read', async () => {
+    const keep = await temp('retro-sprites-parses-');
+    const root = await project({ 'manifests/heroes.yaml': MANIFEST });
+    const edited = (i: number) => MANIFEST.replace('a red cape', `a red cap${i}`);
+    await writeFile(join(root, 'manifests/heroes.yaml'), edited(0));
+    await loadManifests({ root, parseCache: { dir: keep } });
+    const [first] = await keptIn(keep);
+    const one = (await stat(join(keep, first!))).size;
+    // Room for one entry and a half: each edit's entry replaces the last one.
+    for (let i = 1; i <= 5; i++) {
+      await writeFile(join(root, 'manifests/heroes.yaml'), edited(i));
+      await loadManifests({ root, parseCache: { dir: keep, limitBytes: Math.floor(one * 1.5) } });
+      expect(await keptIn(keep)).toHaveLength(1);
+    }
+    // The one left is the current text's: a sealed change to it is what the next load reads.
+    await poison(keep, true);
+    expect(await slimePrompt(root, keep)).toBe('blue slime');
+  });
 });
