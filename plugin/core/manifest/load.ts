@@ -114,6 +114,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
   const parses = opts.parses ?? new LastParses();
   const allowUnknownStyles = opts.allowUnknownStyles ?? false;
   const parsed: LoadedFile[] = [];
+  let writesCache = false;
   for (const file of files) {
     const text = await readText(file, diagnostics);
     if (text === undefined) continue;
@@ -124,6 +125,8 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
       parsed.push({ file, atlas: kept.atlas, built: new Map(), sprites, topDiagnostics: kept.topDiagnostics });
       continue;
     }
+    // Parsed, not kept: this load may write the file's parse or requests to the cache.
+    if (opts.parseCache) writesCache = true;
     const result = opts.parseCache ? await parses.parseKept(file, text, opts.parseCache) : parses.parse(file, text);
     diagnostics.push(...result.diagnostics);
     const source = result.source;
@@ -200,6 +203,7 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
   // (each a suspended function holding its context: most of a cold load's garbage collection).
   await runPool(jobs, 8, (job) => job());
   if (opts.parseCache) await keepCleanFiles(parsed, allowUnknownStyles, opts.parseCache, parses, opts.keys);
+  if (opts.parseCache && writesCache) await keepParseCacheWithin(opts.parseCache);
 
   diagnostics.splice(0, diagnostics.length, ...mergeRepeats(diagnostics));
   diagnostics.sort(byLocation);
@@ -234,7 +238,6 @@ async function keepCleanFiles(parsed: LoadedFile[], allowUnknownStyles: boolean,
     writes.push(keepRequests(cache, loaded.file, loaded.keep.hash, allowUnknownStyles, kept, keys));
   }
   await Promise.all(writes);
-  if (writes.length > 0) await keepParseCacheWithin(cache);
 }
 
 async function readText(file: string, diagnostics: Diagnostic[]): Promise<string | undefined> {

@@ -52,10 +52,10 @@ export interface ParseCache {
 }
 
 /** Twenty times what 8000 sprites' parses and requests take. */
-export const PARSE_CACHE_LIMIT_BYTES = 64 * 1024 * 1024;
+const PARSE_CACHE_LIMIT_BYTES = 64 * 1024 * 1024;
 const ENTRY_FILE = /^[0-9a-f]{64}(\.requests)?\.json$/;
 
-/** Keeps the folder within its limit after writes: the least recently used entries go (fs/lru-folder.ts). */
+/** Keeps the folder within its limit after a load that may have written to it: the least recently used entries go (fs/lru-folder.ts). */
 export async function keepParseCacheWithin(cache: ParseCache): Promise<void> {
   await keepWithin(cache.dir, cache.limitBytes ?? PARSE_CACHE_LIMIT_BYTES, ENTRY_FILE).catch(() => undefined);
 }
@@ -80,7 +80,7 @@ export async function parseWithCache(file: string, text: string, cache: ParseCac
     // Best effort: a read-only cache folder (CI) just parses every time.
     await (cache.beforeWrite?.() ?? Promise.resolve())
       .then(() => write(dir, path, hash, clean.value, clean.locations))
-      .then(() => keepParseCacheWithin(cache), () => undefined);
+      .catch(() => undefined);
   }
   return result;
 }

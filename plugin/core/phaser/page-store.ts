@@ -23,7 +23,7 @@ export function bitmapsOf(atlases: readonly BuiltAtlas[]): RgbaImage[] {
 }
 
 /** What the store may hold: every edit leaves its atlas's old pages behind, and a project lives for years. */
-export const PAGE_STORE_LIMIT_BYTES = 256 * 1024 * 1024;
+const PAGE_STORE_LIMIT_BYTES = 256 * 1024 * 1024;
 const PAGE_FILE = /^[0-9a-f]{64}\.png$/;
 
 /**
