@@ -6,7 +6,7 @@ import { isCacheKey, type CacheFolder } from './cache/folder.js';
 import { atomicWrite } from './fs/atomic-write.js';
 import { openSealed, seal } from './fs/seal.js';
 import { sameFolders } from './fs/folder-check.js';
-import { entrySignature, FOLDER, racy, sameSignature, signature, type EntrySignatures, type Signature } from './fs/stat-signature.js';
+import { EntrySignatures, FOLDER, racy, sameSignature, signature, type Signature } from './fs/stat-signature.js';
 import { readRegularSync } from './fs/untrusted-fs.js';
 
 /**
@@ -178,9 +178,11 @@ export class BuildMemo {
       }
       const keys = [...new Set(inputs.keys)].sort();
       const signatures = new Float64Array(4 * keys.length);
+      const book = inputs.signatures ?? new EntrySignatures();
       for (let i = 0; i < keys.length; i++) {
-        const sig = isCacheKey(keys[i]!) ? entrySignature(inputs.signatures, keys[i]!, this.folder.entryDir(keys[i]!)) : undefined;
-        if (sig?.[0] !== FOLDER || racy(sig, inputs.startedAt)) return false;
+        const key = keys[i]!;
+        const sig = isCacheKey(key) ? book.of(key, this.folder.entryDir(key)) : undefined;
+        if (!book.trusted(key, sig, inputs.startedAt)) return false;
         signatures.set(sig, 4 * i);
       }
       const entries = { keys: keys.join(''), signatures: encodeSignatures(signatures) };

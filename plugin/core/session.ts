@@ -17,7 +17,7 @@ import { spriteSourcesByAtlas } from './phaser/sprite-sources.js';
 import { loadProjectPlan, openProject, runOptionsOf, type Project, type ProjectOptions } from './project.js';
 import type { GeneratedImage } from './providers/provider.js';
 import type { KeyedRequest } from './request.js';
-import type { EntrySignatures } from './fs/stat-signature.js';
+import { EntrySignatures } from './fs/stat-signature.js';
 
 export type SpriteStatus = 'cached' | 'generated' | 'generating' | 'failed';
 
@@ -92,7 +92,7 @@ export class SpriteSession {
   private readonly memo?: AtlasMemo;
   private refreshStartedAt = 0;
   /** The entries' signatures as the current refresh first saw them. */
-  private signatures: EntrySignatures = new Map();
+  private signatures = new EntrySignatures();
   private readonly entries = new Map<string, CacheEntry>();
   private readonly standIns = new Map<string, GeneratedImage[]>();
   /** The art each sprite (`atlas/sprite`) last showed with, kept while its new art is missing. */
@@ -154,7 +154,7 @@ export class SpriteSession {
 
   private async doRefresh(options: RefreshOptions): Promise<Snapshot> {
     this.refreshStartedAt = Date.now();
-    this.signatures = new Map();
+    this.signatures = new EntrySignatures();
     const { plan, requests: all } = await loadProjectPlan(this.project);
     const { standIn } = this.project;
     // Atlases whose output is kept for exactly these inputs need neither their images nor a build;
@@ -314,6 +314,7 @@ export class SpriteSession {
       }
     }
     if (this.memo && !this.opts.placeholdersFirst) {
+      await this.settleChanged(all);
       const fresh = built.filter((a) => done.has(a.atlas) && requests.every((r) => r.atlas !== a.atlas || this.entries.has(r.key)));
       for (const a of fresh) {
         // Keyed as the entries stood when the refresh began: one changed since is racy, and not kept.
@@ -328,6 +329,26 @@ export class SpriteSession {
     return snapshot;
   }
 
+  /**
+   * Entries that changed while this refresh ran (generated or fetched by it, or written by another
+   * process) are not trusted by their first look, so what was made from them would not be kept and
+   * the next build would redo it all. Looked at again once their timestamps are past the grain,
+   * each one that still holds the art this refresh used is settled (stat-signature.ts). One read of
+   * each such entry, usually the few an edit generated.
+   */
+  private async settleChanged(requests: readonly KeyedRequest[]): Promise<void> {
+    const { store } = this.project;
+    for (const key of new Set(requests.map((r) => r.key))) {
+      const used = this.entries.get(key);
+      const dir = store.entryDir(key);
+      if (!used || this.signatures.trusted(key, this.signatures.of(key, dir), this.refreshStartedAt)) continue;
+      await this.signatures.settle(key, dir, async () => {
+        const now = await store.lookup(key);
+        return now.status === 'hit' && sameArt(now.entry.images, used.images);
+      });
+    }
+  }
+
   private say(err: Error): string {
     return this.opts.face ? userMessage(err, this.opts.face) : err.message;
   }
@@ -338,6 +359,10 @@ export class SpriteSession {
     if (s && s.request.key === r.key) this.states.set(id, { ...s, status: 'failed', error });
   }
 }
+
+const sameArt = (a: readonly GeneratedImage[], b: readonly GeneratedImage[]): boolean =>
+  a.length === b.length &&
+  a.every((x, i) => x.format === b[i]!.format && x.width === b[i]!.width && x.height === b[i]!.height && Buffer.compare(x.bytes, b[i]!.bytes) === 0);
 
 /** What the atlases' last outputs give a build: whole atlases kept, and sprites carried into the others. */
 interface LastOutputs {

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { BuildMemo, type KeptBuild } from '../../plugin/core/build-memo.js';
 import { CacheFolder } from '../../plugin/core/cache/folder.js';
-import { entrySignature, type EntrySignatures } from '../../plugin/core/fs/stat-signature.js';
+import { EntrySignatures } from '../../plugin/core/fs/stat-signature.js';
 import { useTempDirs } from '../helpers/tmp.js';
 
 const tempDir = useTempDirs();
@@ -48,8 +48,8 @@ describe('a whole build kept by its inputs', () => {
 
   it('is keyed by each entry as the build first saw it: one replaced after that (as git replaces files) makes the next build a miss', async () => {
     const { folder, memo, inputs } = await project();
-    const signatures: EntrySignatures = new Map();
-    for (const key of inputs.keys) entrySignature(signatures, key, folder.entryDir(key));
+    const signatures = new EntrySignatures();
+    for (const key of inputs.keys) signatures.of(key, folder.entryDir(key));
     // A teammate's regenerated sprite lands after the build looked at the entry, before it saves.
     await rm(join(folder.entryDir(KEY_A), '0.png'));
     await writeFile(join(folder.entryDir(KEY_A), '0.png'), 'new art');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EntrySignatures } from '../../plugin/core/fs/stat-signature.js';
 import type { OutputFile } from '../../plugin/core/phaser/render.js';
 import type { PackEntry } from '../../plugin/core/phaser/pack-json.js';
 import type { Snapshot } from '../../plugin/core/session.js';
@@ -12,7 +13,7 @@ function snapshot(pack: PackEntry[], json: Record<string, unknown>): Snapshot {
     kind: fileName.endsWith('.anims.json') ? 'anims' : 'atlas',
     json: value,
   }));
-  return { plan: { requests: [], warnings: [], files: [], atlases: [] }, requests: [], files, pack, keys: { atlases: [], frames: {}, animations: [], images: [], sprites: {} }, failures: [], signatures: new Map() };
+  return { plan: { requests: [], warnings: [], files: [], atlases: [] }, requests: [], files, pack, keys: { atlases: [], frames: {}, animations: [], images: [], sprites: {} }, failures: [], signatures: new EntrySignatures() };
 }
 
 const heroes = (hash: string): PackEntry => ({ type: 'atlas', key: 'heroes', textureURL: `heroes-${hash}.png`, atlasURL: `heroes-${hash}.json` });

@@ -1,4 +1,5 @@
 import { lstatSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Where a path stands, without following a link or reading a byte: its kind, inode, mtime and
@@ -27,17 +28,55 @@ export function signature(path: string): Signature | undefined {
  * Each cache entry's signature as one build first saw it, by key: a build keys what it keeps by the
  * entries it read, and looking at 8000 folders once is 40 ms, twice 80. The first look comes before
  * the entry's art is read, so a change after it makes the next build miss, never reuse stale art;
- * a change during the build is racy (`racy`) and keeps nothing.
+ * a change during the build is racy (`racy`) and keeps nothing, unless the entry is settled.
  */
-export type EntrySignatures = Map<string, Signature | undefined>;
+export class EntrySignatures {
+  private readonly seen = new Map<string, Signature | undefined>();
+  private readonly settled = new Set<string>();
 
-/** The entry's signature from `book`, or taken now (and written in it). */
-export function entrySignature(book: EntrySignatures | undefined, key: string, dir: string): Signature | undefined {
-  if (book?.has(key)) return book.get(key);
-  const sig = signature(dir);
-  book?.set(key, sig);
-  return sig;
+  /** The entry's signature as first seen, or taken now (and remembered). */
+  of(key: string, dir: string): Signature | undefined {
+    if (this.seen.has(key)) return this.seen.get(key);
+    const sig = signature(dir);
+    this.seen.set(key, sig);
+    return sig;
+  }
+
+  /**
+   * Whether the entry's folder, with this signature, can key what the build made from it: a folder,
+   * and not changed so close to `since` (the build's start) that a later change could look the
+   * same; a settled entry was checked after its change instead.
+   */
+  trusted(key: string, sig: Signature | undefined, since: number): sig is Signature {
+    return sig?.[0] === FOLDER && (this.settled.has(key) || !racy(sig, since));
+  }
+
+  /**
+   * An entry that changed during the build (the build wrote it, or fetched it): its signature taken
+   * once its timestamps are past the grain (waiting out the few ms left of it), and kept in place of
+   * the first look when `holdsWhatWasUsed` then finds in it the art the build used. Read after the
+   * signature was taken, so a change after the read moves the signature, and a change before it
+   * fails the comparison.
+   */
+  async settle(key: string, dir: string, holdsWhatWasUsed: () => Promise<boolean>): Promise<boolean> {
+    let sig = signature(dir);
+    if (sig?.[0] !== FOLDER) return false;
+    const wait = settlesAt(sig) + 1 - Date.now();
+    if (wait > MAX_SETTLE_WAIT_MS) return false;
+    if (wait > 0) {
+      await sleep(wait);
+      sig = signature(dir);
+      if (sig?.[0] !== FOLDER || racy(sig, Date.now())) return false;
+    }
+    if (!(await holdsWhatWasUsed())) return false;
+    this.seen.set(key, sig);
+    this.settled.add(key);
+    return true;
+  }
 }
+
+/** The 50 ms grain, not the 2 s of a file system that keeps whole seconds: that entry stays racy. */
+const MAX_SETTLE_WAIT_MS = 60;
 
 export const sameSignature = (a: Signature | undefined, b: readonly number[]): boolean =>
   !!a && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
@@ -48,7 +87,12 @@ export const sameSignature = (a: Signature | undefined, b: readonly number[]): b
  * kept). A racy input is not trusted: what was made from it is not kept by it.
  */
 export function racy(sig: Signature, since: number): boolean {
+  return since <= settlesAt(sig);
+}
+
+/** The moment from which a signature is no longer racy: its newest timestamp and the grain. */
+function settlesAt(sig: Signature): number {
   const times = [sig[2], sig[3]];
   const grain = times.every((t) => t % 1000 === 0) ? 2000 : 50;
-  return times.some((t) => t >= since - grain);
+  return Math.max(...times) + grain;
 }

@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../fs/atomic-write.js';
 import { readSealedJson, writeSealedJson } from '../fs/sealed-json.js';
-import { entrySignature, FOLDER, racy, sameSignature, type EntrySignatures, type Signature } from '../fs/stat-signature.js';
+import { EntrySignatures, sameSignature, type Signature } from '../fs/stat-signature.js';
 import { readRegular } from '../fs/untrusted-fs.js';
 import type { RgbaImage } from '../image/bitmap.js';
 import type { PngEffort } from '../image/png-encode.js';
@@ -92,11 +92,11 @@ export class AtlasMemo {
    * that changed while it ran must not key output made from what it held before. `book`: the
    * build's signatures (stat-signature.ts).
    */
-  inputsOf(atlas: string, requests: readonly KeyedRequest[], since = Date.now(), book?: EntrySignatures): AtlasInputs | undefined {
+  inputsOf(atlas: string, requests: readonly KeyedRequest[], since = Date.now(), book = new EntrySignatures()): AtlasInputs | undefined {
     const entries = new Map<string, Signature>();
     for (const key of new Set(requests.map((r) => r.key))) {
-      const sig = entrySignature(book, key, this.place.entryDir(key));
-      if (sig?.[0] !== FOLDER || racy(sig, since)) return undefined;
+      const sig = book.of(key, this.place.entryDir(key));
+      if (!book.trusted(key, sig, since)) return undefined;
       entries.set(key, sig);
     }
     const sprites = requests
@@ -137,7 +137,7 @@ export class AtlasMemo {
    * them: the rest of the atlas need not be read or decoded again. Empty when there is no such
    * output or it does not verify.
    */
-  async carry(atlas: string, requests: readonly KeyedRequest[], book?: EntrySignatures): Promise<CarriedSprite[]> {
+  async carry(atlas: string, requests: readonly KeyedRequest[], book = new EntrySignatures()): Promise<CarriedSprite[]> {
     const last = await this.lastKey(atlas);
     const read = last && (await this.read(atlas, last));
     if (!read) return [];
@@ -146,7 +146,7 @@ export class AtlasMemo {
     const same = requests.filter((r) => {
       const input = before.get(r.sprite);
       if (!input || input[1] !== r.key || JSON.stringify(input[2]) !== JSON.stringify(r.options)) return false;
-      const sig = entrySignature(book, r.key, this.place.entryDir(r.key));
+      const sig = book.of(r.key, this.place.entryDir(r.key));
       return sig !== undefined && sameSignature(sig, input[3]);
     });
     if (same.length === 0) return [];
