@@ -12,7 +12,7 @@ import { AtlasMemo } from './phaser/atlas-memo.js';
 import type { PackEntry } from './phaser/pack-json.js';
 import { bitmapsOf, PageStore } from './phaser/page-store.js';
 import { encodePagesAhead } from './phaser/encoded-pages.js';
-import { renderFiles, type AssetKeys, type OutputFile } from './phaser/render.js';
+import { renderAhead, renderFiles, type AssetKeys, type OutputFile } from './phaser/render.js';
 import { spriteSourcesByAtlas } from './phaser/sprite-sources.js';
 import { loadProjectPlan, openProject, runOptionsOf, type Project, type ProjectOptions } from './project.js';
 import type { GeneratedImage } from './providers/provider.js';
@@ -291,8 +291,9 @@ export class SpriteSession {
     const { atlases: built, rebuilt } = await this.builder.build(groups, (s) => origin.get(s) ?? '', (atlas) => encode(bitmapsOf([atlas])), carried);
     const done = new Set(rebuilt);
     encode(bitmapsOf(built.filter((a) => !done.has(a.atlas))));
-    await Promise.all(encoding);
     const atlases = [...built, ...[...kept.values()].map((k) => k.atlas)];
+    renderAhead(atlases, { fileName: this.opts.fileName, effort });
+    await Promise.all(encoding);
     const bitmaps = bitmapsOf(built);
     const { files, keys, pack } = renderFiles(atlases, {
       fileName: this.opts.fileName,
@@ -314,7 +315,7 @@ export class SpriteSession {
       }
     }
     if (this.memo && !this.opts.placeholdersFirst) {
-      await this.settleChanged(all);
+      if (result) await this.settleChanged(result);
       const fresh = built.filter((a) => done.has(a.atlas) && requests.every((r) => r.atlas !== a.atlas || this.entries.has(r.key)));
       for (const a of fresh) {
         // Keyed as the entries stood when the refresh began: one changed since is racy, and not kept.
@@ -330,18 +331,19 @@ export class SpriteSession {
   }
 
   /**
-   * Entries that changed while this refresh ran (generated or fetched by it, or written by another
-   * process) are not trusted by their first look, so what was made from them would not be kept and
-   * the next build would redo it all. Looked at again once their timestamps are past the grain,
-   * each one that still holds the art this refresh used is settled (stat-signature.ts). One read of
-   * each such entry, usually the few an edit generated.
+   * Entries this refresh obtained that changed while it ran (it generated or fetched them, or
+   * another process wrote them) are not trusted by their first look, so what was made from them
+   * would not be kept and the next build would redo it all. Looked at again once their timestamps
+   * are past the grain, each one that still holds the art this refresh used is settled
+   * (stat-signature.ts): one read of each, usually the few an edit generated.
    */
-  private async settleChanged(requests: readonly KeyedRequest[]): Promise<void> {
+  private async settleChanged(result: RunResult): Promise<void> {
     const { store } = this.project;
-    for (const key of new Set(requests.map((r) => r.key))) {
-      const used = this.entries.get(key);
+    for (const [key, outcome] of result.outcomes) {
+      if (outcome.status !== 'generated' && outcome.status !== 'hit') continue;
+      const used = outcome.entry;
       const dir = store.entryDir(key);
-      if (!used || this.signatures.trusted(key, this.signatures.of(key, dir), this.refreshStartedAt)) continue;
+      if (this.signatures.trusted(key, this.signatures.of(key, dir), this.refreshStartedAt)) continue;
       await this.signatures.settle(key, dir, async () => {
         const now = await store.lookup(key);
         return now.status === 'hit' && sameArt(now.entry.images, used.images);

@@ -92,7 +92,7 @@ export function racy(sig: Signature, since: number): boolean {
 
 /** The moment from which a signature is no longer racy: its newest timestamp and the grain. */
 function settlesAt(sig: Signature): number {
-  const times = [sig[2], sig[3]];
-  const grain = times.every((t) => t % 1000 === 0) ? 2000 : 50;
-  return Math.max(...times) + grain;
+  const [, , mtime, ctime] = sig;
+  const grain = mtime % 1000 === 0 && ctime % 1000 === 0 ? 2000 : 50;
+  return Math.max(mtime, ctime) + grain;
 }

@@ -1,7 +1,7 @@
 import { RetroSpritesError } from '../errors.js';
 import { byName } from '../order.js';
 import type { PngEffort } from '../image/png-encode.js';
-import { encodePage } from './encoded-pages.js';
+import { encodedPage, encodePage } from './encoded-pages.js';
 import { animsJson } from './anims-json.js';
 import { jsonHashAtlas, multiAtlas } from './atlas-json.js';
 import type { BuiltAtlas } from './atlas.js';
@@ -45,6 +45,56 @@ export interface RenderOptions {
 
 const encoder = new TextEncoder();
 const jsonBytes = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value, null, 2) + '\n');
+
+interface RenderedJson {
+  json: unknown;
+  bytes: Uint8Array;
+}
+
+/**
+ * Each atlas's JSON as last rendered, by the atlas and its pages' file names: an atlas kept from
+ * an earlier build or update is the same object, and its JSON (hundreds of KB at 800 sprites) need
+ * not be made again; `renderAhead` makes it while the changed atlases' pages compress.
+ */
+const atlasJsons = new WeakMap<BuiltAtlas, RenderedJson & { pages: string }>();
+const animJsons = new WeakMap<BuiltAtlas, RenderedJson>();
+
+const pageFile = (a: BuiltAtlas, i: number): string => (a.pages.length > 1 ? `${a.atlas}-${i}.png` : `${a.atlas}.png`);
+
+function atlasJson(a: BuiltAtlas, pageNames: string[]): RenderedJson {
+  const pages = pageNames.join('\0');
+  const known = atlasJsons.get(a);
+  if (known?.pages === pages) return known;
+  const json = a.pages.length > 1 ? multiAtlas(a, pageNames) : jsonHashAtlas(a, pageNames[0]!);
+  const made = { pages, json, bytes: jsonBytes(json) };
+  atlasJsons.set(a, made);
+  return made;
+}
+
+function animationsJson(a: BuiltAtlas): RenderedJson {
+  let made = animJsons.get(a);
+  if (!made) {
+    const json = animsJson(a);
+    animJsons.set(a, (made = { json, bytes: jsonBytes(json) }));
+  }
+  return made;
+}
+
+/**
+ * Makes ahead the JSON of the atlases whose pages are encoded already (those kept from before), so
+ * that `renderFiles`, called once the rebuilt ones are encoded too, finds it made: the main thread
+ * renders while the thread pool compresses. Same names and bytes as `renderFiles` makes.
+ */
+export function renderAhead(atlases: readonly BuiltAtlas[], opts: RenderOptions = {}): void {
+  const name = opts.fileName ?? ((logical: string) => logical);
+  const effort = opts.effort ?? 'small';
+  for (const a of atlases) {
+    if (a.animations.length > 0) animationsJson(a);
+    const pages = a.pages.map((page) => encodedPage(page, effort));
+    if (a.frames.length === 0 || !pages.every((p) => p !== undefined)) continue;
+    atlasJson(a, pages.map((bytes, i) => name(pageFile(a, i), bytes)));
+  }
+}
 
 /** What one moment's atlases became: the files, the keys a game can name, and the pack's entries. */
 export interface RenderedFiles {
@@ -132,11 +182,9 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): Re
       continue;
     }
     const paged = a.pages.length > 1;
-    const pageNames = a.pages.map((page, i) =>
-      add(binaries, paged ? `${a.atlas}-${i}.png` : `${a.atlas}.png`, encodePage(page, effort), 'atlas-image'),
-    );
-    const json = paged ? multiAtlas(a, pageNames) : jsonHashAtlas(a, pageNames[0]!);
-    const atlasFile = add(jsons, `${a.atlas}.json`, jsonBytes(json), paged ? 'multiatlas' : 'atlas', json);
+    const pageNames = a.pages.map((page, i) => add(binaries, pageFile(a, i), encodePage(page, effort), 'atlas-image'));
+    const { json, bytes } = atlasJson(a, pageNames);
+    const atlasFile = add(jsons, `${a.atlas}.json`, bytes, paged ? 'multiatlas' : 'atlas', json);
     entries.push(
       paged
         ? { type: 'multiatlas', key: a.atlas, url: atlasFile }
@@ -145,8 +193,8 @@ export function renderFiles(atlases: BuiltAtlas[], opts: RenderOptions = {}): Re
     keys.atlases.push(a.atlas);
     keys.frames[a.atlas] = a.frames.map((f) => f.name);
     if (a.animations.length > 0) {
-      const anims = animsJson(a);
-      const animFile = add(jsons, `${a.atlas}.anims.json`, jsonBytes(anims), 'anims', anims);
+      const { json: anims, bytes } = animationsJson(a);
+      const animFile = add(jsons, `${a.atlas}.anims.json`, bytes, 'anims', anims);
       animEntries.push({ type: 'animation', key: `${a.atlas}.anims`, url: animFile });
       keys.animations.push(...a.animations.map((x) => x.key));
     }
