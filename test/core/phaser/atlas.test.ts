@@ -9,7 +9,8 @@ import { decodePng } from '../../../plugin/core/image/png.js';
 import { writeOutputDir } from '../../../plugin/core/output.js';
 import type { SpriteSource } from '../../../plugin/core/phaser/atlas.js';
 import { buildAtlas } from '../../../plugin/core/phaser/build.js';
-import { renderFiles } from '../../../plugin/core/phaser/render.js';
+import { encodePage } from '../../../plugin/core/phaser/encoded-pages.js';
+import { renderAhead, renderFiles } from '../../../plugin/core/phaser/render.js';
 import { gifImage, pixelArt, pngImage, request } from '../image/sprite-fixtures.js';
 import { verifyOutput } from './atlas-verifier.js';
 
@@ -143,6 +144,24 @@ describe('an atlas group is written as files Phaser loads, and they hold exactly
     const { dir, files } = await writeAll(sprites, {}, { fileName: (n, b) => (n === 'pack.json' ? n : hashed(n, b)) });
     expect(files.map((f) => f.fileName).every((n) => n === 'pack.json' || /-[0-9a-f]{8}\./.test(n))).toBe(true);
     expect(verifyOutput(dir, sources, { padding: 2, extrude: 1 }).problems).toEqual([]);
+  });
+
+  it('rendered ahead (while other pages compress), the files are the very ones rendered at once, under any naming', () => {
+    const { sprites } = characters();
+    const hashed = (salt: string) => (logical: string, bytes: Uint8Array) =>
+      logical === 'pack.json' ? logical : logical.replace(/(\.[a-z]+)$/, `-${createHash('sha256').update(salt).update(bytes).digest('hex').slice(0, 8)}$1`);
+    const atOnce = renderFiles([buildAtlas('characters', sprites)], { fileName: hashed('a') }).files;
+    const kept = buildAtlas('characters', sprites);
+    for (const page of kept.pages) encodePage(page, 'small');
+    renderAhead([kept], { fileName: hashed('a') });
+    const ahead = renderFiles([kept], { fileName: hashed('a') }).files;
+    expect(ahead.map((f) => [f.fileName, Buffer.from(f.bytes).toString('base64')])).toEqual(atOnce.map((f) => [f.fileName, Buffer.from(f.bytes).toString('base64')]));
+    // Another naming: the JSON made ahead under the first names is not reused, it names the new page.
+    const renamed = renderFiles([kept], { fileName: hashed('b') }).files;
+    const page = renamed.find((f) => f.kind === 'atlas-image')!;
+    const json = JSON.parse(Buffer.from(renamed.find((f) => f.kind === 'atlas')!.bytes).toString('utf8')) as { meta: { image: string } };
+    expect(json.meta.image).toBe(page.fileName);
+    expect(page.fileName).not.toBe(ahead.find((f) => f.kind === 'atlas-image')!.fileName);
   });
 
   it('wider padding and extrusion are respected too; power-of-two pages when asked', async () => {
