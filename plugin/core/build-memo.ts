@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { lstatSync, rmSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -132,35 +133,46 @@ export class BuildMemo {
   }
 
   private readKept(memo: StoredMemo): KeptBuild | undefined {
-    const files: KeptFile[] = [];
-    for (const out of memo.outputs) {
-      const bytes = this.readBlob(out);
-      if (!bytes) return undefined;
-      files.push({ fileName: out.fileName, kind: out.kind, bytes });
-    }
-    const texts: Record<string, string> = {};
-    for (const t of memo.texts) {
-      const bytes = this.readBlob(t);
-      if (!bytes) return undefined;
-      texts[t.name] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    }
-    return { files, texts, data: memo.data };
+    // Every file is looked at, so each damaged one is removed now, not one per build.
+    const outputs = memo.outputs.map((out) => this.readBlob(out));
+    const texts = memo.texts.map((t) => this.readBlob(t));
+    if (!outputs.every(Boolean) || !texts.every(Boolean)) return undefined;
+    return {
+      files: memo.outputs.map((out, i) => ({ fileName: out.fileName, kind: out.kind, bytes: outputs[i]! })),
+      texts: Object.fromEntries(memo.texts.map((t, i) => [t.name, Buffer.from(texts[i]!.buffer, texts[i]!.byteOffset, texts[i]!.byteLength).toString('utf8')])),
+      data: memo.data,
+    };
   }
 
-  /** A stored file's bytes, when they are the ones the memo names. */
+  /**
+   * A stored file's bytes, when they are the ones the memo names. A damaged one is removed, so the
+   * next save writes it again (a save takes a file of the right name and size as written).
+   */
   private readBlob(blob: { sha256: string; size: number }): Uint8Array | undefined {
-    const file = readRegularSync(join(this.filesDir, blob.sha256), MAX_FILE_BYTES);
-    if (!('bytes' in file) || file.bytes.length !== blob.size || sha256(file.bytes) !== blob.sha256) return undefined;
+    const path = join(this.filesDir, blob.sha256);
+    const file = readRegularSync(path, MAX_FILE_BYTES);
+    if ('missing' in file) return undefined;
+    if (!('bytes' in file) || file.bytes.length !== blob.size || sha256(file.bytes) !== blob.sha256) {
+      try {
+        rmSync(path, { force: true });
+      } catch {
+        // A folder or worse in its place: the save's write replaces it, or fails and keeps nothing.
+      }
+      return undefined;
+    }
     return new Uint8Array(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
   }
 
-  /** Stores bytes under their sha256 (once: a file already there with those bytes stays). */
+  /**
+   * Stores bytes under their sha256, once: a regular file of that name and size is taken as
+   * written (reading back the 20 files of a build to hash them again was a third of a save), and
+   * find() removes one that is not.
+   */
   private async writeBlob(bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
     const hash = sha256(bytes);
     const path = join(this.filesDir, hash);
-    // Read on this thread, as find() reads them: a build keeps tens of files, each a pool round trip otherwise.
-    const have = readRegularSync(path, MAX_FILE_BYTES);
-    if (!('bytes' in have) || sha256(have.bytes) !== hash) await atomicWrite(path, bytes);
+    const have = lstatSync(path, { throwIfNoEntry: false });
+    if (!have?.isFile() || have.size !== bytes.length) await atomicWrite(path, bytes);
     return { sha256: hash, size: bytes.length };
   }
 

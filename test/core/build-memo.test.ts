@@ -103,6 +103,17 @@ describe('a whole build kept by its inputs', () => {
     const blobs = join(folder.buildsDir, 'files');
     for (const f of await readdir(blobs)) await writeFile(join(blobs, f), 'tampered');
     expect(await memo.find()).toBeUndefined();
+    // The next save writes what it found damaged again, and so does one after damage that keeps the size.
+    expect(await memo.save(inputs, build('v1'))).toBe(true);
+    expect(Buffer.from((await memo.find())!.files[0]!.bytes).toString()).toBe('v1');
+    for (const f of await readdir(blobs)) {
+      const bytes = await readFile(join(blobs, f));
+      bytes[0]! ^= 0xff;
+      await writeFile(join(blobs, f), bytes);
+    }
+    expect(await memo.find()).toBeUndefined();
+    await memo.save(inputs, build('v1'));
+    expect(Buffer.from((await memo.find())!.files[0]!.bytes).toString()).toBe('v1');
 
     // A memo rewritten by hand (or committed by a pull request) carries no valid seal.
     await memo.save(inputs, build('v1'));
