@@ -82,7 +82,7 @@ export async function readKeptRequests(cache: ParseCache, file: string, textHash
   const { path, key } = entryOf(cache, file, textHash, allowUnknownStyles);
   const stored = await readSealedJson(path, { format: FORMAT, key }, MAX_ENTRY_BYTES);
   if (!validStored(stored)) return undefined;
-  await markUsed(path);
+  markUsed(path);
   const loc = (l: Loc): SourceLocation => ({ file, line: l[0], column: l[1] });
   const known = keys && stored.keys?.name === keys.name ? stored.keys.list : undefined;
   return {

@@ -72,7 +72,7 @@ export async function parseWithCache(file: string, text: string, cache: ParseCac
   const path = join(dir, `${hash}.json`);
   const kept = await read(path, hash);
   if (kept) {
-    await markUsed(path);
+    markUsed(path);
     return { source: cachedSource(file, text, kept.value, kept.locations), diagnostics: [] };
   }
   const { result, clean } = parseYaml(file, text);

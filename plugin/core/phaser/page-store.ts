@@ -55,7 +55,7 @@ export class PageStore {
       if (!bytes) return;
       rememberEncodedPage(image, effort, bytes);
       found.add(image);
-      await markUsed(path);
+      markUsed(path);
     });
     return found;
   }
