@@ -300,28 +300,33 @@ export class SpriteSession {
       packPath: this.opts.packPath,
       effort,
     });
+    // The dev server serves its files from memory, and a build has the rest of Vite's work to do:
+    // neither waits for the disk. A lost save is only a later re-encode or rebuild; saves stay in
+    // order, and `settled()` waits for them (the plugin does, before its build ends).
+    const inBackground = this.opts.placeholdersFirst || this.memo !== undefined;
+    const keep = async (work: () => Promise<void>) => {
+      if (inBackground) this.saving = this.saving.then(work).catch(() => undefined);
+      else await work();
+    };
     if (stored.size < bitmaps.length) {
       // Encoded pages live in the cache folder: its .gitignore must keep them out of git first.
-      const save = async () => {
+      await keep(async () => {
         await this.project.store.folder.ensureIgnoreFile();
         await this.pages.save(bitmaps, effort, stored);
-      };
-      if (this.opts.placeholdersFirst) {
-        // The dev server serves its files from memory: the update need not wait for the disk. A
-        // lost save is only a later re-encode; saves stay in order, and `settled()` waits for them.
-        this.saving = this.saving.then(save).catch(() => undefined);
-      } else {
-        await save();
-      }
+      });
     }
-    if (this.memo && !this.opts.placeholdersFirst) {
-      if (result) await this.settleChanged(result);
+    const memo = this.memo;
+    if (memo && !this.opts.placeholdersFirst) {
+      const { refreshStartedAt, signatures } = this;
       const fresh = built.filter((a) => done.has(a.atlas) && requests.every((r) => r.atlas !== a.atlas || this.entries.has(r.key)));
-      for (const a of fresh) {
-        // Keyed as the entries stood when the refresh began: one changed since is racy, and not kept.
-        const inputs = this.memo.inputsOf(a.atlas, all.filter((r) => r.atlas === a.atlas), this.refreshStartedAt, this.signatures);
-        if (inputs) await this.memo.save(inputs, a);
-      }
+      await keep(async () => {
+        if (result) await this.settleChanged(result, signatures, refreshStartedAt);
+        for (const a of fresh) {
+          // Keyed as the entries stood when the refresh began: one changed since is racy, and not kept.
+          const inputs = memo.inputsOf(a.atlas, all.filter((r) => r.atlas === a.atlas), refreshStartedAt, signatures);
+          if (inputs) await memo.save(inputs, a);
+        }
+      });
     }
     const held = all.length - requests.length;
     const summary = result?.summary && held ? { ...result.summary, sprites: result.summary.sprites + held, cached: result.summary.cached + held } : result?.summary;
@@ -337,14 +342,14 @@ export class SpriteSession {
    * are past the grain, each one that still holds the art this refresh used is settled
    * (stat-signature.ts): one read of each, usually the few an edit generated.
    */
-  private async settleChanged(result: RunResult): Promise<void> {
+  private async settleChanged(result: RunResult, signatures: EntrySignatures, since: number): Promise<void> {
     const { store } = this.project;
     for (const [key, outcome] of result.outcomes) {
       if (outcome.status !== 'generated' && outcome.status !== 'hit') continue;
       const used = outcome.entry;
       const dir = store.entryDir(key);
-      if (this.signatures.trusted(key, this.signatures.of(key, dir), this.refreshStartedAt)) continue;
-      await this.signatures.settle(key, dir, async () => {
+      if (signatures.trusted(key, signatures.of(key, dir), since)) continue;
+      await signatures.settle(key, dir, async () => {
         const now = await store.lookup(key);
         return now.status === 'hit' && sameArt(now.entry.images, used.images);
       });

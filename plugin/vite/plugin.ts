@@ -107,6 +107,8 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
   }
 
   const warnings = manifestWarnings(() => config.logger, projectRoot);
+  /** What a build keeps for the next one (its memo, the session's saves), written as Vite goes on. */
+  let keeping: Promise<void> = Promise.resolve();
 
   /** A build's art: kept from the last build when nothing it was made from changed, else made. */
   async function buildArt(ctx: { error(e: unknown): never }): Promise<BuildArt> {
@@ -127,11 +129,16 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
     }
     const snapshot = await buildSnapshot(ctx, { fileName: (logical, bytes) => `${dir}/${hashedName(logical, bytes)}`, packPath });
     const made = artOfSnapshot(snapshot, session?.project.providerNotice, options.dts !== false);
-    if (memo) {
+    // Kept while Vite bundles and writes, and awaited before the build ends (closeBundle): after the
+    // session's own saves, which settle the entries this build wrote.
+    const built = session;
+    keeping = keeping.then(async () => {
+      await built?.settled();
+      if (!memo) return;
       const { manifestSearchDirs } = await import('../core/manifest/search-dirs.js');
       const dirs = await manifestSearchDirs(root, options.manifests, [folder.dir]);
       if (dirs) await memo.save({ files: made.watch, dirs, keys: snapshot.requests.map((r) => r.key), startedAt, signatures: snapshot.signatures }, keptOfArt(made));
-    }
+    }).catch(() => undefined);
     return made;
   }
 
@@ -246,6 +253,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
     },
 
     async closeBundle() {
+      await keeping;
       await session?.project.provider.close?.();
       session?.project.remote?.close();
     },
