@@ -53,7 +53,8 @@ export interface SessionOptions extends ProjectOptions {
   onUpdate?: (snapshot: Snapshot) => void;
   /**
    * A build: take each unchanged atlas's output from the cache folder's `.atlases/` without
-   * reading its sprites' images (phaser/atlas-memo.ts), and keep the ones it builds there.
+   * reading its sprites' images (phaser/atlas-memo.ts), and keep the ones it builds there (in the
+   * background: `settled()` says when they are written).
    */
   atlasMemo?: boolean;
 }
@@ -145,7 +146,7 @@ export class SpriteSession {
     return next;
   }
 
-  /** Resolves when background generation started by the last refresh, and the saves of its pages, have finished. */
+  /** Resolves when background generation started by the last refresh, and the saves of what it keeps (pages, atlases), have finished. */
   async settled(): Promise<void> {
     await this.queue;
     await this.background;
@@ -304,13 +305,13 @@ export class SpriteSession {
     // neither waits for the disk. A lost save is only a later re-encode or rebuild; saves stay in
     // order, and `settled()` waits for them (the plugin does, before its build ends).
     const inBackground = this.opts.placeholdersFirst || this.memo !== undefined;
-    const keep = async (work: () => Promise<void>) => {
+    const persist = async (work: () => Promise<void>) => {
       if (inBackground) this.saving = this.saving.then(work).catch(() => undefined);
       else await work();
     };
     if (stored.size < bitmaps.length) {
       // Encoded pages live in the cache folder: its .gitignore must keep them out of git first.
-      await keep(async () => {
+      await persist(async () => {
         await this.project.store.folder.ensureIgnoreFile();
         await this.pages.save(bitmaps, effort, stored);
       });
@@ -319,7 +320,7 @@ export class SpriteSession {
     if (memo && !this.opts.placeholdersFirst) {
       const { refreshStartedAt, signatures } = this;
       const fresh = built.filter((a) => done.has(a.atlas) && requests.every((r) => r.atlas !== a.atlas || this.entries.has(r.key)));
-      await keep(async () => {
+      await persist(async () => {
         if (result) await this.settleChanged(result, signatures, refreshStartedAt);
         for (const a of fresh) {
           // Keyed as the entries stood when the refresh began: one changed since is racy, and not kept.

@@ -131,9 +131,9 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
     const made = artOfSnapshot(snapshot, session?.project.providerNotice, options.dts !== false);
     // Kept while Vite bundles and writes, and awaited before the build ends (closeBundle): after the
     // session's own saves, which settle the entries this build wrote.
-    const built = session;
+    const maker = session;
     keeping = keeping.then(async () => {
-      await built?.settled();
+      await maker?.settled();
       if (!memo) return;
       const { manifestSearchDirs } = await import('../core/manifest/search-dirs.js');
       const dirs = await manifestSearchDirs(root, options.manifests, [folder.dir]);
