@@ -13,6 +13,7 @@ import type { InFlight } from './generate/obtain.js';
 import type { RunOptions } from './generate/run.js';
 import { LastParses } from './manifest/last-parses.js';
 import type { PayloadKeys } from './manifest/kept-requests.js';
+import type { ParseCache } from './manifest/parse-cache.js';
 import { selectProvider, type ApiTuning, type StandIn } from './providers/select.js';
 import type { KeyedRequest } from './request.js';
 import type { ApiPayload } from './payload.js';
@@ -124,8 +125,11 @@ export interface LoadedPlan {
   requests: KeyedRequest[];
 }
 
-/** Loads every manifest and keys each request under the project's provider. */
-export async function loadProjectPlan(project: Project): Promise<LoadedPlan> {
+/**
+ * Loads every manifest and keys each request under the project's provider. `later`: where the
+ * load's own derived writes go to run behind it (ParseCache.later); without it they are awaited.
+ */
+export async function loadProjectPlan(project: Project, later?: ParseCache['later']): Promise<LoadedPlan> {
   const identity = { id: project.provider.id, version: project.provider.version };
   const keys: PayloadKeys = {
     name: `${identity.id}@${identity.version}`,
@@ -144,7 +148,7 @@ export async function loadProjectPlan(project: Project): Promise<LoadedPlan> {
     parses: project.parses,
     ignore: cacheRel.startsWith(project.root) ? [`${cacheRel.slice(project.root.length + 1)}/**`] : [],
     // Kept only where the cache folder already is: loading manifests (a dry run, a check) creates nothing.
-    parseCache: { dir: project.store.folder.parsesDir, beforeWrite: () => access(project.store.folder.dir).then(() => project.store.folder.ensureIgnoreFile()) },
+    parseCache: { dir: project.store.folder.parsesDir, beforeWrite: () => access(project.store.folder.dir).then(() => project.store.folder.ensureIgnoreFile()), later },
     keys,
   });
   const requests = plan.requests.map((r) => ({ ...r, key: keys.of(r.payload) }));

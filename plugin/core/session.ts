@@ -156,7 +156,10 @@ export class SpriteSession {
   private async doRefresh(options: RefreshOptions): Promise<Snapshot> {
     this.refreshStartedAt = Date.now();
     this.signatures = new EntrySignatures();
-    const { plan, requests: all } = await loadProjectPlan(this.project);
+    // The requests kept for the files that changed are written behind the refresh, with its other saves.
+    const { plan, requests: all } = await loadProjectPlan(this.project, (write) => {
+      this.saving = this.saving.then(write).catch(() => undefined);
+    });
     const { standIn } = this.project;
     // Atlases whose output is kept for exactly these inputs need neither their images nor a build;
     // in the others, sprites unchanged since the atlas's last output are carried from its pages.

@@ -202,8 +202,16 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
   // A few at a time, so reading input images overlaps, without thousands of builds alive at once
   // (each a suspended function holding its context: most of a cold load's garbage collection).
   await runPool(jobs, 8, (job) => job());
-  if (opts.parseCache) await keepCleanFiles(parsed, allowUnknownStyles, opts.parseCache, parses, opts.keys);
-  if (opts.parseCache && writesCache) await keepParseCacheWithin(opts.parseCache);
+  const parseCache = opts.parseCache;
+  if (parseCache) {
+    const keep = keepCleanFiles(parsed, allowUnknownStyles, parseCache, parses, opts.keys);
+    const write = async () => {
+      await keep();
+      if (writesCache) await keepParseCacheWithin(parseCache);
+    };
+    if (parseCache.later) parseCache.later(write);
+    else await write();
+  }
 
   diagnostics.splice(0, diagnostics.length, ...mergeRepeats(diagnostics));
   diagnostics.sort(byLocation);
@@ -219,10 +227,11 @@ export async function loadManifests(opts: LoadOptions): Promise<ManifestPlan> {
 
 /**
  * Keeps the requests of each freshly built file that loaded cleanly: every sprite built, without an
- * error and without reading another file (kept-requests.ts says why).
+ * error and without reading another file (kept-requests.ts says why). In memory at once (this
+ * project's next load takes them); the returned function writes them to the cache.
  */
-async function keepCleanFiles(parsed: LoadedFile[], allowUnknownStyles: boolean, cache: ParseCache, parses: LastParses, keys?: PayloadKeys): Promise<void> {
-  const writes: Promise<void>[] = [];
+function keepCleanFiles(parsed: LoadedFile[], allowUnknownStyles: boolean, cache: ParseCache, parses: LastParses, keys?: PayloadKeys): () => Promise<void> {
+  const writes: (() => Promise<void>)[] = [];
   for (const loaded of parsed) {
     if (loaded.keep === undefined || !loaded.top?.defaultsValid || loaded.topDiagnostics.some((d) => d.severity === 'error')) continue;
     const sprites: KeptSprite[] = [];
@@ -235,9 +244,12 @@ async function keepCleanFiles(parsed: LoadedFile[], allowUnknownStyles: boolean,
     const kept = { atlas: loaded.atlas, topDiagnostics: loaded.topDiagnostics, sprites };
     // Once per text: a long-lived project's next loads of this file take the kept requests.
     parses.keptAs(loaded.file, loaded.keep.text, allowUnknownStyles, kept);
-    writes.push(keepRequests(cache, loaded.file, loaded.keep.hash, allowUnknownStyles, kept, keys));
+    const hash = loaded.keep.hash;
+    writes.push(() => keepRequests(cache, loaded.file, hash, allowUnknownStyles, kept, keys));
   }
-  await Promise.all(writes);
+  return async () => {
+    await Promise.all(writes.map((write) => write()));
+  };
 }
 
 /**

@@ -49,6 +49,11 @@ export interface ParseCache {
   beforeWrite?: () => Promise<void>;
   /** What the folder may hold (default PARSE_CACHE_LIMIT_BYTES); every edit of a file adds an entry. */
   limitBytes?: number;
+  /**
+   * Takes the load's writes of kept requests (and the folder's pruning) to run behind it, for a
+   * caller that waits for them later (a session's saves); without it the load waits for them.
+   */
+  later?: (write: () => Promise<void>) => void;
 }
 
 /** Twenty times what 8000 sprites' parses and requests take. */

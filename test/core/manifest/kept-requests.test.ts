@@ -197,6 +197,22 @@ describe('each manifest\'s requests, kept across processes', () => {
     expect(other.known.size).toBe(0);
   });
 
+  it('a caller that saves later (a session) is handed the writes: nothing is written until it runs them, then the next load reads them', async () => {
+    const keep = await temp('retro-sprites-parses-');
+    const root = await project({ 'manifests/heroes.yaml': MANIFEST });
+    const writes: (() => Promise<void>)[] = [];
+    const keys = (computed: ApiPayload[]): PayloadKeys => ({ name: 'placeholder@1', of: (p) => (computed.push(p), cacheKey(p, { id: 'placeholder', version: '1' })), know: () => undefined });
+    const first = await loadManifests({ root, parseCache: { dir: keep, later: (write) => writes.push(write) }, keys: keys([]) });
+    expect(writes).toHaveLength(1);
+    expect(await readdir(keep).catch(() => [])).toEqual([]);
+    await writes[0]!();
+    // The next process takes the kept requests, keys included: it computes none.
+    const computed: ApiPayload[] = [];
+    const next = await loadManifests({ root, parseCache: { dir: keep }, keys: keys(computed) });
+    expect(computed).toHaveLength(0);
+    expect(next.requests).toEqual(first.requests);
+  });
+
   it('a cache folder that cannot be written keeps nothing and fails nothing', async () => {
     const root = await project({ 'manifests/heroes.yaml': MANIFEST, 'not-a-folder': 'a file' });
     const keep = join(root, 'not-a-folder', '.parses');
