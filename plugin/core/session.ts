@@ -157,9 +157,7 @@ export class SpriteSession {
     this.refreshStartedAt = Date.now();
     this.signatures = new EntrySignatures();
     // The requests kept for the files that changed are written behind the refresh, with its other saves.
-    const { plan, requests: all } = await loadProjectPlan(this.project, (write) => {
-      this.saving = this.saving.then(write).catch(() => undefined);
-    });
+    const { plan, requests: all } = await loadProjectPlan(this.project, (write) => this.saveLater(write));
     const { standIn } = this.project;
     // Atlases whose output is kept for exactly these inputs need neither their images nor a build;
     // in the others, sprites unchanged since the atlas's last output are carried from its pages.
@@ -308,10 +306,7 @@ export class SpriteSession {
     // neither waits for the disk. A lost save is only a later re-encode or rebuild; saves stay in
     // order, and `settled()` waits for them (the plugin does, before its build ends).
     const inBackground = this.opts.placeholdersFirst || this.memo !== undefined;
-    const persist = async (work: () => Promise<void>) => {
-      if (inBackground) this.saving = this.saving.then(work).catch(() => undefined);
-      else await work();
-    };
+    const persist = async (work: () => Promise<void>) => (inBackground ? this.saveLater(work) : work());
     if (stored.size < bitmaps.length) {
       // Encoded pages live in the cache folder: its .gitignore must keep them out of git first.
       await persist(async () => {
@@ -358,6 +353,11 @@ export class SpriteSession {
         return now.status === 'hit' && sameArt(now.entry.images, used.images);
       });
     }
+  }
+
+  /** Runs a save behind the refresh, after the saves before it; `settled()` waits for it. A lost save is only later work. */
+  private saveLater(work: () => Promise<void>): void {
+    this.saving = this.saving.then(work).catch(() => undefined);
   }
 
   private say(err: Error): string {

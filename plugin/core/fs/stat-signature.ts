@@ -59,20 +59,21 @@ export class EntrySignatures {
    * fails the comparison.
    */
   async settle(key: string, dir: string, holdsWhatWasUsed: () => Promise<boolean>): Promise<boolean> {
-    let sig = signature(dir);
-    if (sig?.[0] !== FOLDER || settlesAt(sig) + 1 - Date.now() > MAX_SETTLE_WAIT_MS) return false;
-    // A timer may fire a little before the wall clock says it should: wait until it agrees.
-    for (let wait = settlesAt(sig) + 1 - Date.now(), rounds = 0; wait > 0; wait = settlesAt(sig) + 1 - Date.now()) {
-      // An entry still being written to after a few waits is left racy.
-      if (++rounds > 3) return false;
+    // A timer may fire a little before the wall clock says it should: looked at again until it agrees.
+    for (let rounds = 0; ; rounds++) {
+      const sig = signature(dir);
+      if (sig?.[0] !== FOLDER) return false;
+      const wait = settlesAt(sig) + 1 - Date.now();
+      if (wait <= 0) {
+        if (!(await holdsWhatWasUsed())) return false;
+        this.seen.set(key, sig);
+        this.settled.add(key);
+        return true;
+      }
+      // Past the 50 ms grain, or still being written to after a few waits: left racy.
+      if (wait > MAX_SETTLE_WAIT_MS || rounds === 3) return false;
       await sleep(wait);
-      sig = signature(dir);
-      if (sig?.[0] !== FOLDER || settlesAt(sig) + 1 - Date.now() > MAX_SETTLE_WAIT_MS) return false;
     }
-    if (!(await holdsWhatWasUsed())) return false;
-    this.seen.set(key, sig);
-    this.settled.add(key);
-    return true;
   }
 }
 
