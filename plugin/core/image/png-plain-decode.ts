@@ -63,34 +63,41 @@ export function decodePlainPng(buf: Buffer): RgbaImage | undefined {
   return { width, height, data };
 }
 
-/** Reverses each row's filter in place (PNG spec §9); false for a filter type that does not exist. */
+/**
+ * Reverses each row's filter in place (PNG spec §9); false for a filter type that does not exist.
+ * The row above the first is all zeros, and so are the bytes left of the first pixel: those parts
+ * of a row get loops of their own, so the loops over the rest carry no branches. (Bytes are stored
+ * mod 256.)
+ */
 function unfilter(raw: Buffer, height: number, stride: number, bpp: number): boolean {
   for (let y = 0; y < height; y++) {
-    const start = y * (stride + 1);
-    const row = start + 1;
+    const row = y * (stride + 1) + 1;
     const up = row - stride - 1; // the previous row's first byte; none above the first row
-    const type = raw[start];
-    if (type === 0) continue;
-    if (type === 1) {
-      for (let i = bpp; i < stride; i++) raw[row + i] = (raw[row + i]! + raw[row + i - bpp]!) & 255;
+    const type = raw[row - 1];
+    if (type === 0 || (type === 2 && y === 0)) continue;
+    if (type === 1 || (y === 0 && type === 4)) {
+      // Sub; on the first row Paeth(a, 0, 0) is a.
+      for (let i = row + bpp; i < row + stride; i++) raw[i] = raw[i]! + raw[i - bpp]!;
     } else if (type === 2) {
-      if (y > 0) for (let i = 0; i < stride; i++) raw[row + i] = (raw[row + i]! + raw[up + i]!) & 255;
+      for (let i = 0; i < stride; i++) raw[row + i] = raw[row + i]! + raw[up + i]!;
     } else if (type === 3) {
-      for (let i = 0; i < stride; i++) {
-        const left = i >= bpp ? raw[row + i - bpp]! : 0;
-        const above = y > 0 ? raw[up + i]! : 0;
-        raw[row + i] = (raw[row + i]! + ((left + above) >> 1)) & 255;
+      if (y === 0) for (let i = row + bpp; i < row + stride; i++) raw[i] = raw[i]! + (raw[i - bpp]! >> 1);
+      else {
+        for (let i = 0; i < bpp; i++) raw[row + i] = raw[row + i]! + (raw[up + i]! >> 1);
+        for (let i = bpp; i < stride; i++) raw[row + i] = raw[row + i]! + ((raw[row + i - bpp]! + raw[up + i]!) >> 1);
       }
     } else if (type === 4) {
-      for (let i = 0; i < stride; i++) {
-        const a = i >= bpp ? raw[row + i - bpp]! : 0;
-        const b = y > 0 ? raw[up + i]! : 0;
-        const c = i >= bpp && y > 0 ? raw[up + i - bpp]! : 0;
+      // Paeth(0, b, 0) is b for the first pixel.
+      for (let i = 0; i < bpp; i++) raw[row + i] = raw[row + i]! + raw[up + i]!;
+      for (let i = bpp; i < stride; i++) {
+        const a = raw[row + i - bpp]!;
+        const b = raw[up + i]!;
+        const c = raw[up + i - bpp]!;
         const p = a + b - c;
         const pa = Math.abs(p - a);
         const pb = Math.abs(p - b);
         const pc = Math.abs(p - c);
-        raw[row + i] = (raw[row + i]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
+        raw[row + i] = raw[row + i]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
       }
     } else return false;
   }
