@@ -4,6 +4,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { isCacheKey, type CacheFolder } from './cache/folder.js';
+import { contentHash } from './content-hash.js';
 import { atomicWrite } from './fs/atomic-write.js';
 import { openSealed, seal } from './fs/seal.js';
 import { sameFolders } from './fs/folder-check.js';
@@ -169,7 +170,7 @@ export class BuildMemo {
    * find() removes one that is not.
    */
   private async writeBlob(bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
-    const hash = sha256(bytes);
+    const hash = contentHash(bytes);
     const path = join(this.filesDir, hash);
     const have = lstatSync(path, { throwIfNoEntry: false });
     if (!have?.isFile() || have.size !== bytes.length) await atomicWrite(path, bytes);
@@ -213,7 +214,7 @@ export class BuildMemo {
       for (const [name, text] of Object.entries(build.texts)) texts.push({ name, ...(await this.writeBlob(Buffer.from(text))) });
       const memo: StoredMemo = { format: MEMO_FORMAT, context: this.contextHash, files, dirs, entries, outputs, texts, data: build.data };
       await atomicWrite(join(this.dir, this.memoName), await seal(this.memoName, Buffer.from(JSON.stringify(memo))));
-      await this.prune();
+      await this.prune(memo);
       return true;
     } catch {
       return false;
@@ -223,14 +224,17 @@ export class BuildMemo {
   /**
    * The newest KEEP_MEMOS memos stay, and the files they name; older memos go, and so do files no
    * memo names (a build's output changes with every edit). A file written in the last minute may
-   * belong to a memo another build is about to write: it stays until a later prune.
+   * belong to a memo another build is about to write: it stays until a later prune. `written`:
+   * the memo this save wrote, whose files are known without reading it back.
    */
-  private async prune(): Promise<void> {
+  private async prune(written: StoredMemo): Promise<void> {
     const names = (await readdir(this.dir)).filter((n) => /^[0-9a-f]{64}\.json$/.test(n));
     const dated = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(this.dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
     dated.sort((a, b) => b.t - a.t);
     const keep = new Set<string>();
+    for (const o of [...written.outputs, ...written.texts]) keep.add(o.sha256);
     for (const { n } of dated.slice(0, KEEP_MEMOS)) {
+      if (n === this.memoName) continue;
       const read = readRegularSync(join(this.dir, n), MAX_MEMO_BYTES);
       const opened = 'bytes' in read ? await openSealed(n, read.bytes) : undefined;
       if (!opened) continue;

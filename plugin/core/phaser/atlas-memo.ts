@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { contentHash } from '../content-hash.js';
 import { atomicWrite } from '../fs/atomic-write.js';
 import { readSealedJson, writeSealedJson } from '../fs/sealed-json.js';
 import { EntrySignatures, sameSignature, type Signature } from '../fs/stat-signature.js';
@@ -196,9 +197,9 @@ export class AtlasMemo {
     let ok = true;
     await runPool([...new Set(images.map((i) => i.png))], 8, async (png) => {
       const read = await readRegular(join(this.dir, `${png}.png`), 256 * 1024 * 1024);
-      const b = 'bytes' in read ? read.bytes : undefined;
-      if (!b || sha256(b) !== png) ok = false;
-      else bytes.set(png, new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+      const b = 'bytes' in read ? new Uint8Array(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength) : undefined;
+      if (!b || contentHash(b) !== png) ok = false;
+      else bytes.set(png, b);
     });
     if (!ok) return undefined;
     for (const image of images) {
@@ -245,7 +246,7 @@ export class AtlasMemo {
     if (built.tilesets.length > 0) return;
     const toStored = (image: RgbaImage): StoredImage | undefined => {
       const png = encodedPage(image, this.effort);
-      return png ? { width: image.width, height: image.height, png: sha256(png) } : undefined;
+      return png ? { width: image.width, height: image.height, png: contentHash(png) } : undefined;
     };
     const pages = built.pages.map(toStored);
     const images = built.images.map((i) => ({ name: i.name, image: toStored(i.image) }));
@@ -257,7 +258,7 @@ export class AtlasMemo {
       await mkdir(this.dir, { recursive: true });
       for (const image of [...built.pages, ...built.images.map((i) => i.image)]) {
         const png = encodedPage(image, this.effort)!;
-        await atomicWrite(join(this.dir, `${sha256(png)}.png`), png);
+        await atomicWrite(join(this.dir, `${contentHash(png)}.png`), png);
       }
       const before = await this.lastKey(built.atlas);
       await writeSealedJson(join(this.dir, `${inputs.key}.json`), { format: MEMO_FORMAT, key: inputs.key }, body);

@@ -22,6 +22,17 @@ export function bitmapsOf(atlases: readonly BuiltAtlas[]): RgbaImage[] {
   return atlases.flatMap((a) => [...a.pages, ...a.images.map((i) => i.image)]);
 }
 
+/**
+ * A page's name in the store: the hash of its pixels, taken once per bitmap (a lookup and then a
+ * save hashed the same megabytes twice). Bitmaps are not changed once built.
+ */
+const pixelKeys = new WeakMap<RgbaImage, Partial<Record<PngEffort, string>>>();
+function pixelKey(image: RgbaImage, effort: PngEffort): string {
+  let byEffort = pixelKeys.get(image);
+  if (!byEffort) pixelKeys.set(image, (byEffort = {}));
+  return (byEffort[effort] ??= createHash('sha256').update(`${ENCODER_VERSION[effort]}:${effort}:${image.width}x${image.height}:`).update(image.data).digest('hex'));
+}
+
 /** What the store may hold: every edit leaves its atlas's old pages behind, and a project lives for years. */
 const PAGE_STORE_LIMIT_BYTES = 256 * 1024 * 1024;
 const PAGE_FILE = /^[0-9a-f]{64}\.png$/;
@@ -36,7 +47,7 @@ export class PageStore {
   constructor(readonly dir: string, private readonly limitBytes = PAGE_STORE_LIMIT_BYTES) {}
 
   private path(image: RgbaImage, effort: PngEffort): string {
-    const key = createHash('sha256').update(`${ENCODER_VERSION[effort]}:${effort}:${image.width}x${image.height}:`).update(image.data).digest('hex');
+    const key = pixelKey(image, effort);
     return join(this.dir, key.slice(0, 2), `${key}.png`);
   }
 
