@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { atomicWrite } from './atomic-write.js';
 import { openSealed, seal } from './seal.js';
@@ -6,17 +5,16 @@ import { readRegularSync } from './untrusted-fs.js';
 
 /**
  * One derived JSON value kept in a local folder of the cache (`.parses/`, `.atlases/`): a first
- * line naming what it is (its format and the key it was written for) and the hash of the body,
- * then the body, the whole file sealed (seal.ts). A reader gets the body only when the seal is
- * this machine's for this file name, the header names the format and key it asks for, and the
- * body is the one the header names; anything else is a miss, never an error.
+ * line naming what it is (its format and the key it was written for), then the body, the whole
+ * file sealed (seal.ts). A reader gets the body only when the seal is this machine's for this file
+ * name and the header names the format and key it asks for; anything else is a miss, never an
+ * error. The seal covers every byte, so the body carries no hash of its own (files written with
+ * one still read: the header's other fields are not looked at).
  */
 export interface SealedHeader {
   format: number;
   key: string;
 }
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** The parsed body, or undefined for a missing, foreign, stale or damaged file. */
 export async function readSealedJson(path: string, want: SealedHeader, maxBytes: number): Promise<unknown> {
@@ -31,7 +29,7 @@ export async function readSealedJson(path: string, want: SealedHeader, maxBytes:
   try {
     const header: unknown = JSON.parse(text.slice(0, nl));
     const body = text.slice(nl + 1);
-    if (!isRecord(header) || header.format !== want.format || header.key !== want.key || header.body !== sha256(body)) return undefined;
+    if (!isRecord(header) || header.format !== want.format || header.key !== want.key) return undefined;
     return JSON.parse(body);
   } catch {
     return undefined;
@@ -40,7 +38,7 @@ export async function readSealedJson(path: string, want: SealedHeader, maxBytes:
 
 /** Writes `body` (JSON text) under its header, sealed, atomically. The folder must exist. */
 export async function writeSealedJson(path: string, header: SealedHeader, body: string): Promise<void> {
-  const bytes = Buffer.from(`${JSON.stringify({ format: header.format, key: header.key, body: sha256(body) })}\n${body}`);
+  const bytes = Buffer.from(`${JSON.stringify({ format: header.format, key: header.key })}\n${body}`);
   await atomicWrite(path, await seal(basename(path), bytes));
 }
 
