@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const PLUGIN = fileURLToPath(new URL('../plugin/', import.meta.url));
 
 /** What each unit of the core may import, as docs/ARCHITECTURE.md draws it. */
-const BASE = ['errors', 'location', 'order', 'pool', 'fs', 'net', 'payload', 'animation-layout', 'request', 'catalog', 'image', 'cache-key', 'tileset', 'printable', 'version'];
+const BASE = ['errors', 'location', 'order', 'content-hash', 'pool', 'fs', 'net', 'payload', 'animation-layout', 'request', 'catalog', 'image', 'cache-key', 'tileset', 'printable', 'version'];
 const MAY_IMPORT: Record<string, string[]> = {
   ...Object.fromEntries(BASE.map((u) => [u, BASE])),
   manifest: BASE,
