@@ -253,9 +253,17 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
     },
 
     async closeBundle() {
-      await keeping;
-      await session?.project.provider.close?.();
-      session?.project.remote?.close();
+      // What this build keeps is written first, then its provider closed. `vite build` waits for
+      // both. In `--watch`, Vite closes a build without waiting while the next one may already have
+      // started, and Rolldown lost that build's emitted files when the close ended during it
+      // ("Unable to get file name for unknown file"): there the saves finish on their own.
+      const ending = session;
+      const closed = keeping.then(async () => {
+        await ending?.project.provider.close?.();
+        ending?.project.remote?.close();
+      });
+      if (config.build.watch) closed.catch(() => undefined);
+      else await closed;
     },
   };
 }
