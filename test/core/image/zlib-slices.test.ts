@@ -58,10 +58,12 @@ describe('a page compressed in slices is one ordinary zlib stream', () => {
   });
 
   it('its checksum is zlib\'s Adler-32', () => {
-    for (const length of [0, 1, 5551, 5552, 5553, 100_000]) {
-      const input = pageBytes(length, 5);
+    // Lengths around the 8-byte steps and the 5552-byte runs; all-0xff bytes make the sums largest.
+    const inputs = [0, 1, 7, 8, 9, 5551, 5552, 5553, 11_105, 100_000].map((length) => pageBytes(length, 5));
+    inputs.push(Buffer.alloc(5552 * 3 + 5, 0xff));
+    for (const input of inputs) {
       const stored = deflateSync(input, { level: 0 });
-      expect(adler32(input), `${length} bytes`).toBe(stored.readUInt32BE(stored.length - 4));
+      expect(adler32(input), `${input.length} bytes`).toBe(stored.readUInt32BE(stored.length - 4));
     }
   });
 });
