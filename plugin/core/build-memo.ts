@@ -255,6 +255,7 @@ export class BuildMemo {
 
 // Little-endian on every machine: a memo is read only where it was written, but never misread.
 function encodeSignatures(sigs: Float64Array): string {
+  if (os.endianness() === 'LE') return Buffer.from(sigs.buffer, sigs.byteOffset, sigs.byteLength).toString('base64');
   const bytes = Buffer.alloc(sigs.length * 8);
   sigs.forEach((v, i) => bytes.writeDoubleLE(v, i * 8));
   return bytes.toString('base64');
