@@ -9,6 +9,8 @@ import { isAbsolute, relative } from 'node:path';
  * On the calling thread, on purpose. Measured on a quiet 2-core machine, whole `vite build`s at 8000
  * and 20 000 entries: a helper thread taking half the list, and libuv's pool (32 calls in flight,
  * begun while Vite resolves its config), were both no faster; the calls do not overlap any better.
+ * Nor was a thread started from Vite's `config` hook to look ahead: starting it, reading the memo
+ * and its first, unoptimized `lstat`s took 150 to 175 ms, and the build asks 50 to 90 ms after it.
  */
 
 const KEY_CHARS = 64;
