@@ -10,7 +10,7 @@ import { runNode } from './lib/child.mjs';
 import { ensureDist } from './lib/dist.mjs';
 import { renderReport } from './lib/report.mjs';
 
-const SCENARIOS = ['warm-build', 'packing', 'cold-run', 'dev-update', 'remote-warm-build'];
+const SCENARIOS = ['warm-build', 'packing', 'cold-run', 'dev-update', 'dev-start', 'remote-warm-build'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
 const onlyAt = args.indexOf('--only');

@@ -1,5 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PLUGIN, REPO } from './dist.mjs';
+import { node, timeProcess } from './proc.mjs';
 import { seeded } from './stats.mjs';
 
 const THINGS = ['knight', 'slime', 'bat', 'coin', 'gem', 'chest', 'potion', 'sword', 'shield', 'tree', 'rock', 'mushroom', 'skull', 'key', 'torch', 'crate'];
@@ -43,4 +45,36 @@ export async function writeGame(root, main) {
   await mkdir(root, { recursive: true });
   await writeFile(join(root, 'index.html'), GAME_HTML);
   await writeFile(join(root, 'main.ts'), main);
+}
+
+const CLI = join(REPO, 'plugin/bin/retro-sprites.js');
+
+// The plugin as a game installs it: a package in node_modules, which Vite leaves out of the config
+// bundle (a file URL import would be bundled into the config on every build).
+const PLUGIN_CONFIG =
+  "import { retroSprites } from 'vite-plugin-retro-sprites';\n" +
+  "export default { plugins: [retroSprites({ provider: 'placeholder', dts: false })], build: { outDir: 'dist', emptyOutDir: true } };\n";
+const STATIC_CONFIG = "export default { build: { outDir: 'dist', emptyOutDir: true } };\n";
+
+/**
+ * One game two ways, under `base`: `game` with the plugin and every sprite cached (placeholder
+ * art, filled untimed), and `static`, the same game from the files `generate --out` wrote, copied
+ * to public/. The baseline every whole-process figure of a game is compared with.
+ */
+export async function writeGamePair(base, { sprites, atlases, log }) {
+  const game = join(base, 'game');
+  const plain = join(base, 'static');
+  await writeManifests(game, { sprites, atlases });
+  await writeGame(game, PLUGIN_MAIN);
+  await writeFile(join(game, 'vite.config.mjs'), PLUGIN_CONFIG);
+  await mkdir(join(game, 'node_modules'), { recursive: true });
+  await symlink(PLUGIN, join(game, 'node_modules/vite-plugin-retro-sprites'), 'dir');
+  log?.(`  filling the cache of ${sprites} sprites in ${atlases} atlases (untimed)`);
+  await timeProcess(node, [CLI, 'generate', '--provider', 'placeholder', '--concurrency', '8'], { cwd: game });
+  const out = join(base, 'out');
+  await timeProcess(node, [CLI, 'generate', '--provider', 'placeholder', '--out', out], { cwd: game });
+  await writeGame(plain, STATIC_MAIN);
+  await writeFile(join(plain, 'vite.config.mjs'), STATIC_CONFIG);
+  await cp(out, join(plain, 'public/retro-sprites'), { recursive: true });
+  return { game, plain };
 }

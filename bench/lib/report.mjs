@@ -76,6 +76,12 @@ export function renderReport(results) {
     const d = s['dev-update'];
     L.push(`**Dev update**: ${d.sprites} sprites served by the dev server, one prompt edited on disk (${d.edits} edits), emulator latency ${d.latencyMs} ms: the \`retro-sprites:update\` with the new art after ${range(d.updateMs)}, ${range(d.minusLatencyMs)} of it ours.`, '');
   }
+  if (s['dev-start']?.sizes) {
+    L.push('**Dev server start** (no goal in issue 20; `vite` from the shell, a whole process, until it answers the virtual module with the art, beside the same game from static files until it answers its main module; interleaved pairs, every sprite cached, started once before):', '');
+    L.push('| sprites | with the plugin | static files | ratio |', '|---|---|---|---|');
+    for (const x of s['dev-start'].sizes) L.push(`| ${x.sprites} | ${range(x.pluginMs)} | ${range(x.staticMs)} | ${x.ratio.toFixed(2)}× |`);
+    L.push('');
+  }
   if (s['remote-warm-build']?.remotes) L.push(remoteReport(s['remote-warm-build']).replace(/^Remote cache: (.*)$/m, '**Remote cache**: $1:\n'), '');
   return L.join('\n');
 }

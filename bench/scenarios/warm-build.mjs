@@ -1,24 +1,16 @@
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PLUGIN, REPO } from '../lib/dist.mjs';
+import { REPO } from '../lib/dist.mjs';
 import { goal } from '../lib/goal.mjs';
 import { node, timeProcess } from '../lib/proc.mjs';
-import { atlasName, PLUGIN_MAIN, STATIC_MAIN, writeGame, writeManifests } from '../lib/project.mjs';
+import { atlasName, writeGamePair } from '../lib/project.mjs';
 import { summarize } from '../lib/stats.mjs';
 
-const CLI = join(REPO, 'plugin/bin/retro-sprites.js');
 const VITE = join(REPO, 'node_modules/vite/bin/vite.js');
 const ATLASES = 10;
 /** The cache folder's local, git-ignored part (its .gitignore): a fresh clone has none of it, kept parses included. */
 const LOCAL_STATE = ['.pages', '.atlases', '.builds', '.parses', '.locks', '.pending', '.corrupt'];
-
-// The plugin as a game installs it: a package in node_modules, which Vite leaves out of the config
-// bundle (a file URL import would be bundled into the config on every build).
-const PLUGIN_CONFIG =
-  "import { retroSprites } from 'vite-plugin-retro-sprites';\n" +
-  "export default { plugins: [retroSprites({ provider: 'placeholder', dts: false })], build: { outDir: 'dist', emptyOutDir: true } };\n";
-const STATIC_CONFIG = "export default { build: { outDir: 'dist', emptyOutDir: true } };\n";
 
 /** First builds and the warm build taken just before each: their times, peak RSS and the warm times. */
 const firstBuilds = (runs) => ({
@@ -45,20 +37,8 @@ export async function run({ log, quick }) {
     const pairs = quick ? 3 : sprites >= 20000 ? 3 : 5;
     const base = await mkdtemp(join(tmpdir(), 'retro-sprites-bench-'));
     try {
-      const game = join(base, 'game');
-      const plain = join(base, 'static');
-      await writeManifests(game, { sprites, atlases: ATLASES });
-      await writeGame(game, PLUGIN_MAIN);
-      await writeFile(join(game, 'vite.config.mjs'), PLUGIN_CONFIG);
-      await mkdir(join(game, 'node_modules'), { recursive: true });
-      await symlink(PLUGIN, join(game, 'node_modules/vite-plugin-retro-sprites'), 'dir');
-      log(`warm build: ${sprites} sprites in ${ATLASES} atlases; filling the cache (untimed)`);
-      await timeProcess(node, [CLI, 'generate', '--provider', 'placeholder', '--concurrency', '8'], { cwd: game });
-      const out = join(base, 'out');
-      await timeProcess(node, [CLI, 'generate', '--provider', 'placeholder', '--out', out], { cwd: game });
-      await writeGame(plain, STATIC_MAIN);
-      await writeFile(join(plain, 'vite.config.mjs'), STATIC_CONFIG);
-      await cp(out, join(plain, 'public/retro-sprites'), { recursive: true });
+      log(`warm build: ${sprites} sprites in ${ATLASES} atlases`);
+      const { game, plain } = await writeGamePair(base, { sprites, atlases: ATLASES, log });
 
       let first;
       let oneChanged;

@@ -43,6 +43,13 @@ describe('a goal is met only within its bound', () => {
     expect(text).toContain('**quick run**');
   });
 
+  it('the dev server start is shown beside its static twin, a figure without a goal', () => {
+    const size = { sprites: 500, atlases: 10, pairs: 3, pluginMs: summarize([1300, 1250, 1400]), staticMs: summarize([500, 520, 480]), ratio: 2.6 };
+    const text = renderReport({ format: 2, machine: machine(), quick: false, totalSeconds: 60, scenarios: { 'dev-start': { sizes: [size], goals: [] } } });
+    expect(text).toContain('| 500 | 1.30 s (1.25 s–1.40 s) | 500 ms (480 ms–520 ms) | 2.60× |');
+    expect(text).toContain('0 of 0 goals met.');
+  });
+
   it('a figure is the median of its runs, with the least and the most beside it', () => {
     expect(summarize([5, 1, 3])).toEqual({ median: 3, min: 1, max: 5, runs: 3 });
     expect(summarize([4, 1, 3, 2])).toEqual({ median: 2.5, min: 1, max: 4, runs: 4 });
