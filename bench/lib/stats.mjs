@@ -31,3 +31,17 @@ export function seeded(seed) {
     return s / 2 ** 32;
   };
 }
+
+/**
+ * `pairs` rounds of `a` then `b`, so a slow spell on the shared machine hits both alike; each side's
+ * results in order.
+ */
+export async function interleaved(pairs, a, b) {
+  const first = [];
+  const second = [];
+  for (let i = 0; i < pairs; i++) {
+    first.push(await a());
+    second.push(await b());
+  }
+  return [first, second];
+}

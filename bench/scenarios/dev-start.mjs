@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { REPO } from '../lib/dist.mjs';
 import { node } from '../lib/proc.mjs';
 import { writeGamePair } from '../lib/project.mjs';
-import { summarize } from '../lib/stats.mjs';
+import { interleaved, summarize } from '../lib/stats.mjs';
 
 const VITE = join(REPO, 'node_modules/vite/bin/vite.js');
 const ATLASES = 10;
@@ -71,12 +71,7 @@ export async function run({ log, quick }) {
       const { game, plain } = await writeGamePair(base, { sprites, atlases: ATLASES, log });
       await devStart(game, PLUGIN_PATH);
       await devStart(plain, STATIC_PATH);
-      const plugin = [];
-      const asStatic = [];
-      for (let i = 0; i < pairs; i++) {
-        plugin.push(await devStart(game, PLUGIN_PATH));
-        asStatic.push(await devStart(plain, STATIC_PATH));
-      }
+      const [plugin, asStatic] = await interleaved(pairs, () => devStart(game, PLUGIN_PATH), () => devStart(plain, STATIC_PATH));
       const p = summarize(plugin);
       const s = summarize(asStatic);
       sizes.push({ sprites, atlases: ATLASES, pairs, pluginMs: p, staticMs: s, ratio: p.median / s.median });

@@ -5,7 +5,7 @@ import { REPO } from '../lib/dist.mjs';
 import { goal } from '../lib/goal.mjs';
 import { node, timeProcess } from '../lib/proc.mjs';
 import { atlasName, writeGamePair } from '../lib/project.mjs';
-import { summarize } from '../lib/stats.mjs';
+import { interleaved, summarize } from '../lib/stats.mjs';
 
 const VITE = join(REPO, 'node_modules/vite/bin/vite.js');
 const ATLASES = 10;
@@ -80,12 +80,7 @@ export async function run({ log, quick }) {
       await viteBuild(game);
       await new Promise((r) => setTimeout(r, 100));
       await viteBuild(game);
-      const plugin = [];
-      const asStatic = [];
-      for (let i = 0; i < pairs; i++) {
-        plugin.push(await viteBuild(game));
-        asStatic.push(await viteBuild(plain));
-      }
+      const [plugin, asStatic] = await interleaved(pairs, () => viteBuild(game), () => viteBuild(plain));
       const p = summarize(plugin.map((r) => r.ms));
       const s = summarize(asStatic.map((r) => r.ms));
       const entry = {

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 interface Goal { name: string; text: string; measured: number; bound: number; unit: string; ratio: number; met: boolean }
 const { renderReport } = (await import('../../bench/lib/report.mjs' as string)) as { renderReport(results: unknown): string };
 const { goal } = (await import('../../bench/lib/goal.mjs' as string)) as { goal(name: string, g: { measured: number; bound: number; unit: string; text: string }): Goal };
-const { summarize } = (await import('../../bench/lib/stats.mjs' as string)) as { summarize(values: number[]): { median: number; min: number; max: number; runs: number } };
+const { summarize, interleaved } = (await import('../../bench/lib/stats.mjs' as string)) as {
+  summarize(values: number[]): { median: number; min: number; max: number; runs: number };
+  interleaved<A, B>(pairs: number, a: () => Promise<A>, b: () => Promise<B>): Promise<[A[], B[]]>;
+};
 const { withReport } = (await import('../../bench/lib/readme-block.mjs' as string)) as { withReport(readme: string, report: string): string };
 
 function machine(): Record<string, unknown> {
@@ -48,6 +51,13 @@ describe('a goal is met only within its bound', () => {
     const text = renderReport({ format: 2, machine: machine(), quick: false, totalSeconds: 60, scenarios: { 'dev-start': { sizes: [size], goals: [] } } });
     expect(text).toContain('| 500 | 1.30 s (1.25 s–1.40 s) | 500 ms (480 ms–520 ms) | 2.60× |');
     expect(text).toContain('0 of 0 goals met.');
+  });
+
+  it('the two sides of a comparison take turns, so a slow spell hits both alike', async () => {
+    const order: string[] = [];
+    const [a, b] = await interleaved(3, async () => (order.push('a'), order.length), async () => (order.push('b'), order.length));
+    expect(order.join('')).toBe('ababab');
+    expect([a, b]).toEqual([[1, 3, 5], [2, 4, 6]]);
   });
 
   it('a figure is the median of its runs, with the least and the most beside it', () => {
