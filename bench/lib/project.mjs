@@ -1,4 +1,5 @@
-import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PLUGIN, REPO } from './dist.mjs';
 import { node, timeProcess } from './proc.mjs';
@@ -61,7 +62,7 @@ const STATIC_CONFIG = "export default { build: { outDir: 'dist', emptyOutDir: tr
  * art, filled untimed), and `static`, the same game from the files `generate --out` wrote, copied
  * to public/. The baseline every whole-process figure of a game is compared with.
  */
-export async function writeGamePair(base, { sprites, atlases, log }) {
+async function writeGamePair(base, { sprites, atlases, log }) {
   const game = join(base, 'game');
   const plain = join(base, 'static');
   await writeManifests(game, { sprites, atlases });
@@ -77,4 +78,14 @@ export async function writeGamePair(base, { sprites, atlases, log }) {
   await writeFile(join(plain, 'vite.config.mjs'), STATIC_CONFIG);
   await cp(out, join(plain, 'public/retro-sprites'), { recursive: true });
   return { game, plain };
+}
+
+/** Runs `fn` on a fresh game pair (writeGamePair) in a folder of its own, removed afterwards. */
+export async function withGamePair(what, fn) {
+  const base = await mkdtemp(join(tmpdir(), 'retro-sprites-bench-'));
+  try {
+    return await fn(await writeGamePair(base, what));
+  } finally {
+    await rm(base, { recursive: true, force: true });
+  }
 }

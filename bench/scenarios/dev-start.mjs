@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../lib/dist.mjs';
 import { node } from '../lib/proc.mjs';
-import { writeGamePair } from '../lib/project.mjs';
+import { withGamePair } from '../lib/project.mjs';
 import { interleaved, summarize } from '../lib/stats.mjs';
 
 const VITE = join(REPO, 'node_modules/vite/bin/vite.js');
@@ -65,10 +63,8 @@ export async function run({ log, quick }) {
   const sizes = [];
   for (const sprites of spriteCounts) {
     const pairs = quick ? 3 : sprites >= 8000 ? 3 : 5;
-    const base = await mkdtemp(join(tmpdir(), 'retro-sprites-bench-'));
-    try {
-      log(`dev start: ${sprites} sprites in ${ATLASES} atlases`);
-      const { game, plain } = await writeGamePair(base, { sprites, atlases: ATLASES, log });
+    log(`dev start: ${sprites} sprites in ${ATLASES} atlases`);
+    await withGamePair({ sprites, atlases: ATLASES, log }, async ({ game, plain }) => {
       await devStart(game, PLUGIN_PATH);
       await devStart(plain, STATIC_PATH);
       const [plugin, asStatic] = await interleaved(pairs, () => devStart(game, PLUGIN_PATH), () => devStart(plain, STATIC_PATH));
@@ -76,9 +72,7 @@ export async function run({ log, quick }) {
       const s = summarize(asStatic);
       sizes.push({ sprites, atlases: ATLASES, pairs, pluginMs: p, staticMs: s, ratio: p.median / s.median });
       log(`  dev server answered: plugin ${p.median.toFixed(0)} ms (the art), static ${s.median.toFixed(0)} ms: ${(p.median / s.median).toFixed(2)}×`);
-    } finally {
-      await rm(base, { recursive: true, force: true });
-    }
+    });
   }
   return { sizes, goals: [] };
 }

@@ -1,10 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO } from '../lib/dist.mjs';
 import { goal } from '../lib/goal.mjs';
 import { node, timeProcess } from '../lib/proc.mjs';
-import { atlasName, writeGamePair } from '../lib/project.mjs';
+import { atlasName, withGamePair } from '../lib/project.mjs';
 import { interleaved, summarize } from '../lib/stats.mjs';
 
 const VITE = join(REPO, 'node_modules/vite/bin/vite.js');
@@ -35,10 +34,8 @@ export async function run({ log, quick }) {
   const sizes = [];
   for (const sprites of spriteCounts) {
     const pairs = quick ? 3 : sprites >= 20000 ? 3 : 5;
-    const base = await mkdtemp(join(tmpdir(), 'retro-sprites-bench-'));
-    try {
-      log(`warm build: ${sprites} sprites in ${ATLASES} atlases`);
-      const { game, plain } = await writeGamePair(base, { sprites, atlases: ATLASES, log });
+    log(`warm build: ${sprites} sprites in ${ATLASES} atlases`);
+    await withGamePair({ sprites, atlases: ATLASES, log }, async ({ game, plain }) => {
 
       let first;
       let oneChanged;
@@ -97,9 +94,7 @@ export async function run({ log, quick }) {
       };
       sizes.push(entry);
       log(`  vite build: plugin ${p.median.toFixed(0)} ms, static ${s.median.toFixed(0)} ms: ${entry.ratio.toFixed(2)}×; peak RSS ${entry.pluginRssMB.median.toFixed(0)} / ${entry.staticRssMB.median.toFixed(0)} MiB`);
-    } finally {
-      await rm(base, { recursive: true, force: true });
-    }
+    });
   }
   const goals = sizes.map((x) => goal(`warm vite build, ${x.sprites} sprites`, { measured: x.pluginMs.median, bound: 1.3 * x.staticMs.median, unit: 'ms', text: '≤ 1.3× the static build' }));
   const withFirst = sizes.find((x) => x.firstBuild);
