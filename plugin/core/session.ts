@@ -153,6 +153,15 @@ export class SpriteSession {
     await this.saving;
   }
 
+  /**
+   * Resolves when the saves of what the refreshes so far made (pages, atlases, kept requests) are
+   * written, without waiting for a refresh still at work (it may be waiting for the network): a dev
+   * server closing keeps what it made, and does not hang.
+   */
+  async saved(): Promise<void> {
+    await this.saving;
+  }
+
   private async doRefresh(options: RefreshOptions): Promise<Snapshot> {
     this.refreshStartedAt = Date.now();
     this.signatures = new EntrySignatures();

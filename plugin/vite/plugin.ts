@@ -259,6 +259,9 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       // ("Unable to get file name for unknown file"): there the saves finish on their own.
       const ending = session;
       const closed = keeping.then(async () => {
+        // The dev server's saves run behind its refreshes: whoever closes it (a restart, a test
+        // removing the project) finds them written, not half-way.
+        if (config.command === 'serve') await ending?.saved();
         await ending?.project.provider.close?.();
         ending?.project.remote?.close();
       });

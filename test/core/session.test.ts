@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -75,6 +76,37 @@ describe('a sprite session (what the dev server holds)', () => {
     const page = decodePng(edited.files.find((f) => f.kind === 'atlas-image')!.bytes);
     const found = await new PageStore(session.project.store.folder.pagesDir).load([page], 'fast');
     expect(found.size).toBe(1);
+  });
+
+  it('a dev server closing finds what it made written (saved), without waiting for art still generating', async () => {
+    const root = await tempDir();
+    await writeProject(root, { 'manifests/gems.yaml': manySprites(3, 'gems') });
+    emulator = await startEmulator();
+    const session = new SpriteSession({ root, env: { RD_API_KEY: 'emulator-token', RD_API_URL: emulator.url }, placeholdersFirst: true, pngEffort: 'fast' });
+    await session.refresh();
+    await session.settled();
+    const pagesDir = session.project.store.folder.pagesDir;
+    const before = readdirSync(pagesDir);
+    await writeFile(join(root, 'manifests/gems.yaml'), manySprites(3, 'gems').replace('gem number 1', 'gem number one'));
+    await session.refresh();
+    await session.saved();
+    // Looked at without yielding: the new page's encoding is there, whole (no temporary file).
+    const after = readdirSync(pagesDir);
+    expect(after.filter((f) => !before.includes(f) && !f.startsWith('.tmp-')).length).toBeGreaterThan(0);
+    expect(after.filter((f) => f.startsWith('.tmp-'))).toEqual([]);
+
+    // A sprite whose art is ten seconds away: what was made is saved long before it arrives.
+    const slow = await startEmulator({ latencyMs: 10_000 });
+    try {
+      const waiting = new SpriteSession({ root, env: { RD_API_KEY: 'emulator-token', RD_API_URL: slow.url }, placeholdersFirst: true, pngEffort: 'fast' });
+      await writeFile(join(root, 'manifests/gems.yaml'), manySprites(3, 'gems').replace('gem number 2', 'gem number two'));
+      await waiting.refresh();
+      const first = await Promise.race([waiting.saved().then(() => 'saved'), new Promise((r) => setTimeout(r, 3000, 'still waiting'))]);
+      expect(first).toBe('saved');
+      await waiting.project.provider.close?.();
+    } finally {
+      await slow.close();
+    }
   });
 
   it('reports a failed sprite in its state, and keeps its last good art in the atlas', async () => {
