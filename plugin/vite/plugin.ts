@@ -62,6 +62,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
   let manifestFiles: ManifestFiles | undefined;
   let devPackUrl = '';
   let ready: Promise<Snapshot | undefined> = Promise.resolve(undefined);
+  let declared = (): Promise<void> => Promise.resolve();
   /** Build: the art each environment uses, and the pack URL expression of its virtual module. */
   const built = new Map<string, BuildArt>();
   const packUrls = new Map<string, string>();
@@ -235,7 +236,10 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
         config,
         options,
         createSession,
-        writeDts: (snapshot) => writeDts(declarations(virtualKeys(snapshot.requests, snapshot.keys))),
+        // Not even made when none is written.
+        writeDts: async (snapshot) => {
+          if (options.dts !== false) await writeDts(declarations(virtualKeys(snapshot.requests, snapshot.keys)));
+        },
         warnings,
         virtualCode: snapshotCode,
         loadedCode: () => loadedCode,
@@ -244,6 +248,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       manifestFiles = new ManifestFiles(session.project.root, options.manifests, session.project.cacheDir);
       devPackUrl = dev.packUrl;
       ready = dev.ready;
+      declared = dev.declared;
     },
 
     hotUpdate({ file }) {
@@ -261,7 +266,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       const closed = keeping.then(async () => {
         // The dev server's saves run behind its refreshes: whoever closes it (a restart, a test
         // removing the project) finds them written, not half-way.
-        if (config.command === 'serve') await ending?.saved();
+        if (config.command === 'serve') await Promise.all([ending?.saved(), declared()]);
         await ending?.project.provider.close?.();
         ending?.project.remote?.close();
       });

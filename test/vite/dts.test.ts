@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { declarations, writeIfChanged } from '../../plugin/vite/dts.js';
 import type { VirtualKeys } from '../../plugin/vite/virtual-module.js';
+import { startDev, until } from '../helpers/dev-server.js';
+import { manySprites, writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
 
 const tempDir = useTempDirs();
@@ -42,5 +44,34 @@ describe('the declarations of virtual:retro-sprites', () => {
     expect(await writeIfChanged(path, declarations(keys))).toBe(false);
     expect((await stat(path)).mtimeMs).toBe(written);
     expect(await readFile(path, 'utf8')).toContain("declare module \"virtual:retro-sprites\"");
+  });
+});
+
+describe('the declarations in the dev server', () => {
+  it('are written once the art is served, and follow each edit that adds a sprite', async () => {
+    const root = await tempDir();
+    await writeProject(root, {
+      'index.html': '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n',
+      'main.ts': "import { sprites } from 'virtual:retro-sprites';\nconsole.log(sprites);\n",
+      'manifests/gems.yaml': manySprites(2, 'gems'),
+    });
+    const path = join(root, 'src/retro-sprites.d.ts');
+    const dev = await startDev(root, { provider: 'placeholder', dts: 'src/retro-sprites.d.ts' });
+    try {
+      const text = () => readFile(path, 'utf8').catch(() => '');
+      await until('the first declarations', async () => ((await text()).includes('readonly "s1"') ? true : undefined));
+      expect(await text()).not.toContain('readonly "s2"');
+      // A new sprite is a new key: the page reloads, and the declarations name it.
+      await writeFile(join(root, 'manifests/gems.yaml'), manySprites(3, 'gems'));
+      await until('the reload for the new key', () => dev.sent.find((m) => m.type === 'full-reload'));
+      await until('the declarations of the new sprite', async () => ((await text()).includes('readonly "s2"') ? true : undefined));
+      await until('the log line', () => (dev.logger.lines.some((l) => l.includes('updated retro-sprites.d.ts')) ? true : undefined));
+      // One more, and the server closes soon after the page is told (its close waits for the write).
+      await writeFile(join(root, 'manifests/gems.yaml'), manySprites(4, 'gems'));
+      await until('the second reload', () => (dev.sent.filter((m) => m.type === 'full-reload').length >= 2 ? true : undefined));
+    } finally {
+      await dev.server.close();
+    }
+    expect(await readFile(path, 'utf8')).toContain('readonly "s3"');
   });
 });
