@@ -18,6 +18,17 @@ afterEach(async () => {
 
 const paid = (e: Emulator) => e.received.filter((r) => r.path === '/v1/inferences' && !(r.json as { check_cost?: boolean }).check_cost).length;
 
+/** A session as the dev server holds it (stand-ins first, quick pages) over three gems, its first art in. */
+async function devSessionOfThreeGems(): Promise<{ root: string; session: SpriteSession }> {
+  const root = await tempDir();
+  await writeProject(root, { 'manifests/gems.yaml': manySprites(3, 'gems') });
+  emulator = await startEmulator();
+  const session = new SpriteSession({ root, env: { RD_API_KEY: 'emulator-token', RD_API_URL: emulator.url }, placeholdersFirst: true, pngEffort: 'fast' });
+  await session.refresh();
+  await session.settled();
+  return { root, session };
+}
+
 describe('a sprite session (what the dev server holds)', () => {
   it('answers the first load at once with stand-ins, then swaps in the API art when it arrives', async () => {
     const root = await tempDir();
@@ -63,12 +74,7 @@ describe('a sprite session (what the dev server holds)', () => {
   });
 
   it("after an edit keeps the new page's encoding in the cache folder by the time it has settled", async () => {
-    const root = await tempDir();
-    await writeProject(root, { 'manifests/gems.yaml': manySprites(3, 'gems') });
-    emulator = await startEmulator();
-    const session = new SpriteSession({ root, env: { RD_API_KEY: 'emulator-token', RD_API_URL: emulator.url }, placeholdersFirst: true, pngEffort: 'fast' });
-    await session.refresh();
-    await session.settled();
+    const { root, session } = await devSessionOfThreeGems();
     await writeFile(join(root, 'manifests/gems.yaml'), manySprites(3, 'gems').replace('gem number 1', 'gem number one'));
     const edited = await session.refresh();
     await session.settled();
@@ -79,12 +85,7 @@ describe('a sprite session (what the dev server holds)', () => {
   });
 
   it('a dev server closing finds what it made written (saved), without waiting for art still generating', async () => {
-    const root = await tempDir();
-    await writeProject(root, { 'manifests/gems.yaml': manySprites(3, 'gems') });
-    emulator = await startEmulator();
-    const session = new SpriteSession({ root, env: { RD_API_KEY: 'emulator-token', RD_API_URL: emulator.url }, placeholdersFirst: true, pngEffort: 'fast' });
-    await session.refresh();
-    await session.settled();
+    const { root, session } = await devSessionOfThreeGems();
     const pagesDir = session.project.store.folder.pagesDir;
     const before = readdirSync(pagesDir);
     await writeFile(join(root, 'manifests/gems.yaml'), manySprites(3, 'gems').replace('gem number 1', 'gem number one'));
