@@ -99,10 +99,11 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
     virtualModuleCode({ tables, packUrlExpr: JSON.stringify(packUrl), runtimeImport: runtimePath(), dev });
   const snapshotCode = (snapshot: Snapshot, packUrl: string) => virtualCode(virtualTables(virtualKeys(snapshot.requests, snapshot.keys)), packUrl, true);
 
-  async function writeDts(text: string): Promise<void> {
+  /** `text` is made only when a file is written (megabytes in a large game). */
+  async function writeDts(text: () => string): Promise<void> {
     if (options.dts === false) return;
     const path = resolve(projectRoot(), options.dts ?? defaultDtsPath(projectRoot()));
-    const changed = await writeIfChanged(path, text);
+    const changed = await writeIfChanged(path, text());
     if (changed && dtsWritten) config.logger.info(`retro-sprites: updated ${basename(path)}`);
     dtsWritten = true;
   }
@@ -197,7 +198,8 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
         // Vite turns this placeholder into the pack's final URL, honouring `base`.
         if (f.kind === 'pack') packUrls.set(env.name, `__VITE_ASSET__${ref}__`);
       }
-      if (art.dts !== undefined) await writeDts(art.dts);
+      const dts = art.dts;
+      if (dts !== undefined) await writeDts(() => dts);
     },
 
     resolveId: {
@@ -236,10 +238,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
         config,
         options,
         createSession,
-        // Not even made when none is written.
-        writeDts: async (snapshot) => {
-          if (options.dts !== false) await writeDts(declarations(virtualKeys(snapshot.requests, snapshot.keys)));
-        },
+        writeDts: (snapshot) => writeDts(() => declarations(virtualKeys(snapshot.requests, snapshot.keys))),
         warnings,
         virtualCode: snapshotCode,
         loadedCode: () => loadedCode,
