@@ -34,7 +34,7 @@ import { readRegularSync } from './fs/untrusted-fs.js';
  */
 
 /** Bumped whenever the memo's shape or what a build makes from the same inputs changes. */
-const MEMO_FORMAT = 5;
+const MEMO_FORMAT = 6;
 /** Memos kept per cache folder (one per context: a project built with other options, another base). */
 const KEEP_MEMOS = 8;
 const MAX_MEMO_BYTES = 256 * 1024 * 1024;

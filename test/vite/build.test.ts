@@ -46,8 +46,11 @@ describe('vite build with retroSprites()', () => {
       }
     }
     const atlasEntry = section.files.find((e: { type: string }) => e.type === 'atlas');
-    const atlas = JSON.parse(await readFile(join(root, 'dist', atlasEntry.atlasURL), 'utf8'));
+    const atlasText = await readFile(join(root, 'dist', atlasEntry.atlasURL), 'utf8');
+    const atlas = JSON.parse(atlasText);
     expect(atlas.meta.image).toBe(atlasEntry.textureURL);
+    // Minified like the rest of a build: players download and parse every byte of it.
+    for (const json of [atlasText, await readFile(join(root, 'dist', packFile), 'utf8')]) expect(json).toBe(JSON.stringify(JSON.parse(json)) + '\n');
 
     // The game's code loads the pack from its final URL.
     const js = files.find((f) => f.endsWith('.js'))!;
