@@ -52,9 +52,10 @@ export interface SessionOptions extends ProjectOptions {
   /** Called after a background generation changed atlases (placeholdersFirst only). */
   onUpdate?: (snapshot: Snapshot) => void;
   /**
-   * A build: take each unchanged atlas's output from the cache folder's `.atlases/` without
-   * reading its sprites' images (phaser/atlas-memo.ts), and keep the ones it builds there (in the
-   * background: `settled()` says when they are written).
+   * Take each unchanged atlas's output from the cache folder's `.atlases/` without reading its
+   * sprites' images (phaser/atlas-memo.ts), and keep the ones it builds there (in the background:
+   * `settled()` says when they are written). A build, and the dev server's first load; the dev
+   * server then reads every sprite behind the served art (`warmed()`), for its edits and its page.
    */
   atlasMemo?: boolean;
 }
@@ -81,6 +82,12 @@ export interface RefreshOptions {
 const spriteId = (r: KeyedRequest): string => `${r.atlas}/${r.sprite}`;
 
 /**
+ * How long after a first load from kept outputs the dev server starts reading its sprites: a
+ * page's loader asks for the art within a few hundred ms of the virtual module.
+ */
+const WARM_UP_DELAY_MS = 1000;
+
+/**
  * One project's art, kept up to date: the state the Vite plugin (and anything else long-lived)
  * holds. `refresh()` reloads the manifests, generates what changed and repacks only the atlases
  * whose sprites changed. Refreshes are serialized; a failing refresh leaves the last good snapshot.
@@ -103,6 +110,12 @@ export class SpriteSession {
   private background: Promise<void> = Promise.resolve();
   /** Encoded pages being kept in the cache folder (dev server: after the snapshot is out). */
   private saving: Promise<void> = Promise.resolve();
+  /** Dev server: the sprites of a first load from kept outputs, read behind it (`warmUp`). */
+  private warming: Promise<void> = Promise.resolve();
+  /** That reading while it waits for the page to have fetched its art (`scheduleWarmUp`). */
+  private pendingWarmUp?: { begin(): void; drop(): void };
+  /** Each atlas's output the memo holds, as far as this session loaded or wrote it: not written again. */
+  private readonly memoKeys = new Map<string, string>();
   current?: Snapshot;
 
   constructor(opts: SessionOptions = {}) {
@@ -141,6 +154,7 @@ export class SpriteSession {
 
   /** Reloads and regenerates; `refresh` forces those keys to be generated again. */
   refresh(options: RefreshOptions = {}): Promise<Snapshot> {
+    this.pendingWarmUp?.begin();
     const next = this.queue.then(() => this.doRefresh(options));
     this.queue = next.catch(() => undefined);
     return next;
@@ -148,6 +162,7 @@ export class SpriteSession {
 
   /** Resolves when background generation started by the last refresh, and the saves of what it keeps (pages, atlases), have finished. */
   async settled(): Promise<void> {
+    this.pendingWarmUp?.begin();
     await this.queue;
     await this.background;
     await this.saving;
@@ -156,10 +171,23 @@ export class SpriteSession {
   /**
    * Resolves when the saves of what the refreshes so far made (pages, atlases, kept requests) are
    * written, without waiting for a refresh still at work (it may be waiting for the network): a dev
-   * server closing keeps what it made, and does not hang.
+   * server closing keeps what it made, and does not hang. A warm-up (`warmed()`) not begun is
+   * dropped (a later refresh reads what it needs); one under way is waited for: it reads the disk,
+   * never the network.
    */
   async saved(): Promise<void> {
+    this.pendingWarmUp?.drop();
+    await this.warming;
     await this.saving;
+  }
+
+  /**
+   * Resolves when every sprite of the current art is read and decoded: at once, except after a dev
+   * server's first load from kept outputs (its page's previews and cards wait for it).
+   */
+  warmed(): Promise<void> {
+    this.pendingWarmUp?.begin();
+    return this.warming;
   }
 
   private async doRefresh(options: RefreshOptions): Promise<Snapshot> {
@@ -212,7 +240,66 @@ export class SpriteSession {
     }
     const result = await run.result;
     this.learn(result);
-    return this.snapshot(plan, all, result, last);
+    const snapshot = await this.snapshot(plan, all, result, last);
+    if (this.opts.placeholdersFirst && (last.kept.size > 0 || last.carried.size > 0)) this.scheduleWarmUp(snapshot, all);
+    return snapshot;
+  }
+
+  /**
+   * Queues `warmUp` like a refresh, to begin once the page has had time to fetch the art just
+   * served (the reading takes this thread for seconds in a large game, and the art is what the
+   * developer waits for), or at once when something needs it: a refresh (an edit then finds every
+   * sprite read), the dev page, `settled()`.
+   */
+  private scheduleWarmUp(served: Snapshot, all: KeyedRequest[]): void {
+    let decide!: (run: boolean) => void;
+    const decided = new Promise<boolean>((resolve) => (decide = resolve));
+    const timer = setTimeout(() => decide(true), WARM_UP_DELAY_MS);
+    timer.unref();
+    this.pendingWarmUp = {
+      begin: () => {
+        clearTimeout(timer);
+        decide(true);
+      },
+      drop: () => {
+        clearTimeout(timer);
+        decide(false);
+      },
+    };
+    this.warming = this.queue
+      .then(() => decided)
+      .then(async (run) => {
+        this.pendingWarmUp = undefined;
+        if (run) await this.warmUp(served, all);
+      })
+      .catch(() => undefined);
+    this.queue = this.warming;
+  }
+
+  /**
+   * Dev server, after a first load from kept outputs: every sprite's entry read and its atlas built
+   * again, as a load with nothing kept would have, so an edit repacks one atlas from decoded frames,
+   * and the page can show each sprite's answer. The same inputs make the same files, so the page
+   * hears of nothing, unless they differ. Only entries that are there: a missing or damaged one
+   * leaves the kept art as it is, for the next refresh to generate (this one never spends). An atlas
+   * at a time, so the server answers the page's requests for the art in between. Not after another
+   * refresh: that one read everything, and this one's manifests are older.
+   */
+  private async warmUp(served: Snapshot, all: KeyedRequest[]): Promise<void> {
+    if (this.current !== served) return;
+    const unread = new Map<string, string[]>();
+    for (const r of all) if (!this.entries.has(r.key)) unread.set(r.atlas, [...(unread.get(r.atlas) ?? []), r.key]);
+    for (const keys of unread.values()) {
+      for (const [key, found] of await this.project.store.lookupMany(keys)) {
+        if (found.status !== 'hit') return;
+        this.entries.set(key, found.entry);
+      }
+      await new Promise(setImmediate);
+    }
+    for (const [id, state] of this.states) if (state.status === 'cached' && !state.entry) this.states.set(id, { ...state, entry: this.entries.get(state.request.key) });
+    const snapshot = await this.snapshot(served.plan, all, undefined, noOutputs());
+    this.current = { ...snapshot, summary: served.summary, failures: served.failures };
+    if (!sameFiles(served.files, snapshot.files)) this.opts.onUpdate?.(this.current);
   }
 
   /**
@@ -233,6 +320,7 @@ export class SpriteSession {
       const atlas = key ? await this.memo.load(name, key) : undefined;
       if (key && atlas) {
         last.kept.set(name, { key, atlas });
+        this.memoKeys.set(name, key);
         continue;
       }
       const sprites = await this.memo.carry(name, group, this.signatures);
@@ -324,15 +412,18 @@ export class SpriteSession {
       });
     }
     const memo = this.memo;
-    if (memo && !this.opts.placeholdersFirst) {
+    if (memo) {
       const { refreshStartedAt, signatures } = this;
+      // Not an atlas drawn partly from stand-ins or from a sprite's last art.
       const fresh = built.filter((a) => done.has(a.atlas) && requests.every((r) => r.atlas !== a.atlas || this.entries.has(r.key)));
       await persist(async () => {
         if (result) await this.settleChanged(result, signatures, refreshStartedAt);
         for (const a of fresh) {
           // Keyed as the entries stood when the refresh began: one changed since is racy, and not kept.
           const inputs = memo.inputsOf(a.atlas, all.filter((r) => r.atlas === a.atlas), refreshStartedAt, signatures);
-          if (inputs) await memo.save(inputs, a);
+          if (!inputs || this.memoKeys.get(a.atlas) === inputs.key) continue;
+          await memo.save(inputs, a);
+          this.memoKeys.set(a.atlas, inputs.key);
         }
       });
     }
@@ -379,6 +470,9 @@ export class SpriteSession {
     if (s && s.request.key === r.key) this.states.set(id, { ...s, status: 'failed', error });
   }
 }
+
+const sameFiles = (a: readonly OutputFile[], b: readonly OutputFile[]): boolean =>
+  a.length === b.length && a.every((f, i) => f.fileName === b[i]!.fileName && Buffer.compare(f.bytes, b[i]!.bytes) === 0);
 
 const sameArt = (a: readonly GeneratedImage[], b: readonly GeneratedImage[]): boolean =>
   a.length === b.length &&

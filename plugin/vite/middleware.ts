@@ -70,6 +70,8 @@ async function handle(rest: string, req: IncomingMessage, res: ServerResponse, o
   const { session } = opts;
   if (rest === '' || rest === 'index.html' || rest.startsWith('api/')) dropCors(res);
   if (rest === '' || rest === 'index.html') {
+    // After a start from kept atlases the sprites' answers are still being read: the page shows them.
+    await session.warmed();
     const error = session.current ? undefined : 'The manifests have errors; see the terminal or the overlay.';
     // The page holds the token and buttons that spend: no other site may frame it.
     res.setHeader('x-frame-options', 'DENY');
@@ -86,6 +88,7 @@ async function handle(rest: string, req: IncomingMessage, res: ServerResponse, o
   }
   const entry = /^entry\/([0-9a-f]{64})\/(\d+)$/.exec(rest);
   if (entry) {
+    await session.warmed();
     const image = session.imagesFor(entry[1]!)?.[Number(entry[2])];
     if (!image) return send(res, 404, 'text/plain; charset=utf-8', 'retro-sprites: not generated yet');
     return send(res, 200, TYPES[image.format]!, image.bytes);

@@ -1,10 +1,12 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator, type Emulator } from '../../plugin/emulator/index.js';
+import { CacheStore } from '../../plugin/core/cache/store.js';
 import { decodePng } from '../../plugin/core/image/png.js';
 import { PageStore } from '../../plugin/core/phaser/page-store.js';
+import type { ProgressReporter } from '../../plugin/core/generate/progress.js';
 import { SpriteSession, type Snapshot } from '../../plugin/core/session.js';
 import { manySprites, writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
@@ -124,5 +126,94 @@ describe('a sprite session (what the dev server holds)', () => {
     expect(s0.error).toMatch(/500|server/i);
     expect(snapshot.failures).toHaveLength(1);
     expect(snapshot.keys.frames.gems).toEqual(['s0', 's1']);
+  });
+});
+
+describe('a dev session started again on art that has not changed', () => {
+  const files = (s: Snapshot) => s.files.map((f) => [f.fileName, Buffer.from(f.bytes).toString('base64')]);
+  const editedGems = manySprites(3, 'gems').replace('gem number 1', 'gem number one');
+  const editGems = (root: string) => writeFile(join(root, 'manifests/gems.yaml'), editedGems);
+
+  /**
+   * Two atlases a dev server's session ran to its end (its atlases kept), and how to start another
+   * one on the same project; `looked()`: the keys the cache was asked for from then on.
+   */
+  async function keptProject() {
+    const root = await tempDir();
+    await writeProject(root, { 'manifests/gems.yaml': manySprites(3, 'gems'), 'manifests/coins.yaml': manySprites(2, 'coins', ' coin') });
+    emulator = await startEmulator();
+    const dev = (onUpdate?: (s: Snapshot) => void, reporter?: ProgressReporter) =>
+      new SpriteSession({ root, env: { RD_API_KEY: 'emulator-token', RD_API_URL: emulator!.url }, placeholdersFirst: true, pngEffort: 'fast', atlasMemo: true, onUpdate, reporter });
+    const first = dev();
+    await first.refresh();
+    await first.settled();
+    await first.saved();
+    const looked = vi.spyOn(CacheStore.prototype, 'lookupMany');
+    return { root, dev, served: first.current!, looked: () => looked.mock.calls.flatMap((c) => [...c[0]]).sort() };
+  }
+  afterEach(() => vi.restoreAllMocks());
+
+  it('serves the atlases the last one kept without reading a sprite, then reads them behind the art without telling the page', async () => {
+    const { dev, served, looked } = await keptProject();
+    const updates: Snapshot[] = [];
+    const again = dev((s) => updates.push(s));
+    expect(files(await again.refresh())).toEqual(files(served));
+    expect(looked()).toEqual([]);
+    expect(paid(emulator!)).toBe(5);
+
+    await again.warmed();
+    const keys = served.requests.map((r) => r.key).sort();
+    expect(looked()).toEqual(keys);
+    // What the dev page shows of each sprite: its answer, read now.
+    for (const key of keys) expect(again.imagesFor(key)?.length).toBe(1);
+    expect(again.spriteStates().every((s) => s.status === 'cached' && s.entry)).toBe(true);
+    // The same inputs made the same files: nothing for the page.
+    expect(files(again.current!)).toEqual(files(served));
+    expect(updates).toEqual([]);
+    expect(paid(emulator!)).toBe(5);
+  });
+
+  it('an edit made right after the start changes the edited atlas alone, and pays for one sprite', async () => {
+    const { root, dev, served } = await keptProject();
+    const again = dev();
+    await again.refresh();
+    await editGems(root);
+    const edited = await again.refresh();
+    const of = (s: Snapshot, atlas: string) => files(s).filter(([name]) => name!.startsWith(`${atlas}.`));
+    expect(of(edited, 'coins')).toEqual(of(served, 'coins'));
+    expect(of(edited, 'gems')).toHaveLength(2);
+    expect(of(edited, 'gems')).not.toEqual(of(served, 'gems'));
+    expect(edited.summary).toMatchObject({ sprites: 5, cached: 4, generated: 1 });
+    expect(paid(emulator!)).toBe(6);
+  });
+
+  it('an edit saved while it starts is not undone by the reading behind the first art', async () => {
+    const { root, dev, served } = await keptProject();
+    const updates: Snapshot[] = [];
+    let edited: Promise<Snapshot> | undefined;
+    // The edit lands once the start has read the manifests, and its refresh is asked for then.
+    const again = dev((s) => updates.push(s), {
+      plan: () => {
+        if (edited) return;
+        writeFileSync(join(root, 'manifests/gems.yaml'), editedGems);
+        edited = again.refresh();
+      },
+    });
+    expect(files(await again.refresh())).toEqual(files(served));
+    const after = await edited!;
+    expect(files(after)).not.toEqual(files(served));
+    await again.warmed();
+    await again.settled();
+    expect(files(again.current!)).toEqual(files(after));
+    expect(updates).toEqual([]);
+  });
+
+  it('closed right after its start, it does not stay to read every sprite', async () => {
+    const { dev, looked } = await keptProject();
+    const again = dev();
+    await again.refresh();
+    await again.saved();
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(looked()).toEqual([]);
   });
 });

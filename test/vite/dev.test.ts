@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { retroSprites } from '../../plugin/index.js';
 import { startEmulator } from '../../plugin/emulator/index.js';
+import { CacheStore } from '../../plugin/core/cache/store.js';
 import { decodePng } from '../../plugin/core/image/png.js';
 import { startDev as startDevServer, until, withApiEnv, type Dev } from '../helpers/dev-server.js';
 import { writeProject } from '../helpers/project.js';
@@ -93,6 +94,41 @@ describe('vite dev server with retroSprites()', () => {
     expect(state.map((s: { sprite: string }) => s.sprite).sort()).toEqual(['heroes/coin', 'heroes/grass', 'heroes/hero', 'heroes/walker', 'items/gem']);
     const img = await fetch(`${url}/__retro-sprites/entry/${state[0].key}/0`);
     expect(img.status).toBe(200);
+  });
+
+  it('started again with nothing changed, serves the art the last run left before reading a sprite, and its page still shows every answer', async () => {
+    const root = await tempDir();
+    await writeProject(root, { ...GAME_FILES, 'manifests/items.yaml': ITEMS });
+    /** Every file the pack names, as the game's loader fetches them. */
+    const art = async (url: string) => {
+      const pack = await (await fetch(`${url}/__retro-sprites/files/pack.json`)).text();
+      const section = JSON.parse(pack)['retro-sprites'];
+      const files: Record<string, string> = { 'pack.json': pack };
+      for (const entry of section.files) {
+        for (const name of [entry.url, entry.textureURL, entry.atlasURL].flat().filter(Boolean)) {
+          files[name] = Buffer.from(await (await fetch(`${url}${section.path}${name}`)).arrayBuffer()).toString('base64');
+        }
+      }
+      return files;
+    };
+    const first = await startDev(root);
+    const before = await art(first.url);
+    await first.server.close();
+    const looked = vi.spyOn(CacheStore.prototype, 'lookupMany');
+    try {
+      const { url } = await startDev(root);
+      expect(await art(url)).toEqual(before);
+      expect(looked.mock.calls.flat(2)).toEqual([]);
+      // The dev page waits for the sprites to be read, and shows each one's answer.
+      const page = await (await fetch(`${url}/__retro-sprites/`)).text();
+      for (const name of ['hero', 'coin', 'walker', 'grass', 'gem']) expect(page).toContain(`<h2>${name} <small>`);
+      const state = await (await fetch(`${url}/__retro-sprites/api/state`)).json();
+      for (const s of state) expect((await fetch(`${url}/__retro-sprites/entry/${s.key}/0`)).status).toBe(200);
+      expect(looked.mock.calls.flat(2).length).toBe(new Set(state.map((s: { key: string }) => s.key)).size);
+      expect(dev!.sent.filter((m) => m.event === 'retro-sprites:update' || m.type === 'full-reload')).toEqual([]);
+    } finally {
+      looked.mockRestore();
+    }
   });
 
   it('shows placeholder art at once while the real API works, then swaps in the real art', async () => {
