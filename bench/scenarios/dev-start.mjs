@@ -56,7 +56,8 @@ async function devStart(cwd, path) {
 /**
  * The dev server's start, beside the same game's from static files, in interleaved pairs: no goal
  * in issue 20's table, measured because every `npm run dev` waits for it. Every sprite is cached
- * and one start ran before (its encoded pages are kept), as on a developer's machine.
+ * and one start ran before and was stopped as `vite` stops on SIGTERM (its encoded pages and
+ * atlases are kept), as on a developer's machine.
  */
 export async function run({ log, quick }) {
   const spriteCounts = quick ? [500] : [500, 2000, 8000];
