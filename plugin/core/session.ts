@@ -288,7 +288,12 @@ export class SpriteSession {
   private async warmUp(served: Snapshot, all: KeyedRequest[]): Promise<void> {
     if (this.current !== served) return;
     const unread = new Map<string, string[]>();
-    for (const r of all) if (!this.entries.has(r.key)) unread.set(r.atlas, [...(unread.get(r.atlas) ?? []), r.key]);
+    for (const r of all) {
+      if (this.entries.has(r.key)) continue;
+      const keys = unread.get(r.atlas);
+      if (keys) keys.push(r.key);
+      else unread.set(r.atlas, [r.key]);
+    }
     for (const keys of unread.values()) {
       for (const [key, found] of await this.project.store.lookupMany(keys)) {
         if (found.status !== 'hit') return;
