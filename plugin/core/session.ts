@@ -230,6 +230,7 @@ export class SpriteSession {
           this.learn(result);
           const snapshot = await this.queue.then(() => this.snapshot(plan, all, result, last));
           this.opts.onUpdate?.(snapshot);
+          if (last.kept.size > 0 || last.carried.size > 0) this.scheduleWarmUp(snapshot, all);
         },
         (err: Error) => {
           for (const r of requests) if (missing.has(r.key)) this.setFailed(r, this.say(err));

@@ -208,6 +208,26 @@ describe('a dev session started again on art that has not changed', () => {
     expect(updates).toEqual([]);
   });
 
+  it('with a new sprite to generate, shows it as a stand-in, and reads the kept atlases once its art is in', async () => {
+    const { root, dev, served, looked } = await keptProject();
+    await writeFile(join(root, 'manifests/coins.yaml'), manySprites(3, 'coins', ' coin'));
+    const updates: Snapshot[] = [];
+    const again = dev((s) => updates.push(s));
+    const start = await again.refresh();
+    expect(again.spriteStates().filter((s) => s.standIn).map((s) => s.request.sprite)).toEqual(['s2']);
+    const gems = served.requests.filter((r) => r.atlas === 'gems').map((r) => r.key);
+    expect(looked().filter((k) => gems.includes(k))).toEqual([]);
+    await again.settled();
+    expect(updates).toHaveLength(1);
+    await again.warmed();
+    const keys = start.requests.map((r) => r.key).sort();
+    for (const key of keys) expect(again.imagesFor(key)?.length).toBe(1);
+    expect([...new Set(looked())]).toEqual(expect.arrayContaining(gems));
+    expect(files(again.current!)).toEqual(files(updates[0]!));
+    expect(updates).toHaveLength(1);
+    expect(paid(emulator!)).toBe(6);
+  });
+
   it('closed right after its start, it does not stay to read every sprite', async () => {
     const { dev, looked } = await keptProject();
     const again = dev();
