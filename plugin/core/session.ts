@@ -230,7 +230,7 @@ export class SpriteSession {
           this.learn(result);
           const snapshot = await this.queue.then(() => this.snapshot(plan, all, result, last));
           this.opts.onUpdate?.(snapshot);
-          if (last.kept.size > 0 || last.carried.size > 0) this.scheduleWarmUp(snapshot, all);
+          if (fromLast(last)) this.scheduleWarmUp(snapshot, all);
         },
         (err: Error) => {
           for (const r of requests) if (missing.has(r.key)) this.setFailed(r, this.say(err));
@@ -242,7 +242,7 @@ export class SpriteSession {
     const result = await run.result;
     this.learn(result);
     const snapshot = await this.snapshot(plan, all, result, last);
-    if (this.opts.placeholdersFirst && (last.kept.size > 0 || last.carried.size > 0)) this.scheduleWarmUp(snapshot, all);
+    if (this.opts.placeholdersFirst && fromLast(last)) this.scheduleWarmUp(snapshot, all);
     return snapshot;
   }
 
@@ -492,9 +492,13 @@ interface LastOutputs {
 
 const noOutputs = (): LastOutputs => ({ kept: new Map(), carried: new Map() });
 
+/** Whether anything of the art comes from the atlases' last outputs. */
+const fromLast = ({ kept, carried }: LastOutputs): boolean => kept.size > 0 || carried.size > 0;
+
 /** The sprites to obtain and build from their art: neither in a kept atlas nor carried. */
-function toBuild(all: KeyedRequest[], { kept, carried }: LastOutputs): KeyedRequest[] {
-  if (kept.size === 0 && carried.size === 0) return all;
+function toBuild(all: KeyedRequest[], last: LastOutputs): KeyedRequest[] {
+  if (!fromLast(last)) return all;
+  const { kept, carried } = last;
   const carriedIds = new Set([...carried.values()].flatMap((sprites) => sprites.map((s) => spriteId(s.request))));
   return all.filter((r) => !kept.has(r.atlas) && !carriedIds.has(spriteId(r)));
 }
