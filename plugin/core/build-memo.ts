@@ -3,12 +3,13 @@ import { lstatSync, rmSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isCacheKey, type CacheFolder } from './cache/folder.js';
 import { contentHash } from './content-hash.js';
 import { atomicWrite } from './fs/atomic-write.js';
 import { openSealed, seal } from './fs/seal.js';
-import { sameFolders } from './fs/folder-check.js';
-import { EntrySignatures, FOLDER, racy, sameSignature, signature, type Signature } from './fs/stat-signature.js';
+import { sameEntries, type ShardSignature } from './fs/folder-check.js';
+import { EntrySignatures, FOLDER, racy, sameSignature, settlesAt, signature, type Signature } from './fs/stat-signature.js';
 import { readRegularSync } from './fs/untrusted-fs.js';
 
 /**
@@ -23,9 +24,11 @@ import { readRegularSync } from './fs/untrusted-fs.js';
  * the build that a later change could carry the same timestamps is not trusted, and the build is
  * not kept.
  *
- * An entry whose bytes are edited in place keeps its folder's signature. That is damage, not
- * one of the ways art changes, and what a kept build emits is still what was made from the entry
- * as read and verified then.
+ * The entries are checked by their shards (fs/folder-check.ts): a shard folder whose signature is
+ * the one stored says none of its entries changed; each entry of a shard that did change is looked
+ * at by its record's signature. An entry whose bytes are edited in place keeps its signatures.
+ * That is damage, not one of the ways art changes, and what a kept build emits is still what was
+ * made from the entry as read and verified then.
  *
  * The memo lies in the cache folder (`.builds/`, local and git-ignored), read as untrusted: it is
  * used only when it carries this machine's seal (fs/seal.ts), every stored file has the size and
@@ -34,7 +37,7 @@ import { readRegularSync } from './fs/untrusted-fs.js';
  */
 
 /** Bumped whenever the memo's shape or what a build makes from the same inputs changes. */
-const MEMO_FORMAT = 6;
+const MEMO_FORMAT = 7;
 /** Memos kept per cache folder (one per context: a project built with other options, another base). */
 const KEEP_MEMOS = 8;
 const MAX_MEMO_BYTES = 256 * 1024 * 1024;
@@ -84,7 +87,7 @@ interface StoredMemo {
    * The entries' keys end to end, and their signatures (four float64 a key, little-endian) in
    * base64: 20 000 entries are two strings to parse, not 100 000 values.
    */
-  entries: { keys: string; signatures: string };
+  entries: { keys: string; signatures: string; shards: ShardSignature[] };
   outputs: StoredFile[];
   texts: { name: string; sha256: string; size: number }[];
   data: unknown;
@@ -128,8 +131,8 @@ export class BuildMemo {
       const file = readRegularSync(path, MAX_FILE_BYTES);
       if (!('bytes' in file) || sha256(file.bytes) !== hash) return undefined;
     }
-    // The one step that grows with the game: a stat per entry, nothing read.
-    if (!sameFolders(this.folder.dir, memo.entries.keys, decodeSignatures(memo.entries.signatures))) return undefined;
+    // The one step that grows with the game (a stat per shard, and per entry of a shard that changed), nothing read.
+    if (!sameEntries(this.folder.dir, memo.entries.keys, decodeSignatures(memo.entries.signatures), memo.entries.shards)) return undefined;
     return this.readKept(memo);
   }
 
@@ -194,11 +197,12 @@ export class BuildMemo {
       const book = inputs.signatures ?? new EntrySignatures();
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
-        const sig = isCacheKey(key) ? book.of(key, this.folder.entryDir(key)) : undefined;
+        const sig = isCacheKey(key) ? book.of(key, this.folder.recordFile(key)) : undefined;
         if (!book.trusted(key, sig, inputs.startedAt)) return false;
         signatures.set(sig, 4 * i);
       }
-      const entries = { keys: keys.join(''), signatures: encodeSignatures(signatures) };
+      const shards = await this.shardSignatures(keys, signatures);
+      const entries = { keys: keys.join(''), signatures: encodeSignatures(signatures), shards };
       const files: [string, string][] = [];
       for (const path of [...new Set(inputs.files)].sort()) {
         const sig = signature(path);
@@ -219,6 +223,31 @@ export class BuildMemo {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * The signatures of the shards `keys` lie in, each taken before its entries are looked at again
+   * and found as the build used them (`sigs`), so a later change to any of them moves the shard's.
+   * A shard changed too recently for that (racy: a build that generated into it) is waited out
+   * once, for the few ms of the grain; a shard still racy, or with an entry that changed since the
+   * build used it, is left out, and the next build looks at its entries one by one.
+   */
+  private async shardSignatures(keys: readonly string[], sigs: Float64Array): Promise<ShardSignature[]> {
+    const names = [...new Set(keys.map((k) => k.slice(0, 2)))];
+    const take = () => names.map((name) => [name, signature(join(this.folder.dir, name))] as const);
+    let taken = take();
+    const latest = Math.max(0, ...taken.map(([, sig]) => (sig ? settlesAt(sig) : 0)));
+    if (latest >= Date.now() && latest + 1 - Date.now() <= 60) {
+      await sleep(latest + 1 - Date.now());
+      taken = take();
+    }
+    const now = Date.now();
+    const trusted = new Set(taken.filter(([, sig]) => sig?.[0] === FOLDER && !racy(sig, now)).map(([name]) => name));
+    for (let i = 0; i < keys.length; i++) {
+      const shard = keys[i]!.slice(0, 2);
+      if (trusted.has(shard) && !sameSignature(signature(this.folder.recordFile(keys[i]!)), Array.from(sigs.subarray(4 * i, 4 * i + 4)))) trusted.delete(shard);
+    }
+    return taken.filter(([name]) => trusted.has(name)).map(([name, sig]) => [name, ...sig!]);
   }
 
   /**
@@ -282,7 +311,7 @@ function validMemo(v: unknown): v is StoredMemo {
   if (!isPairs(m.files) || !isSigned(m.dirs) || !Array.isArray(m.outputs)) return false;
   // Keys are checked when saved; the seal says this is what was saved.
   const e = m.entries as StoredMemo['entries'] | undefined;
-  if (!e || typeof e.keys !== 'string' || typeof e.signatures !== 'string' || e.keys.length % 64 !== 0) return false;
+  if (!e || typeof e.keys !== 'string' || typeof e.signatures !== 'string' || e.keys.length % 64 !== 0 || !isSigned(e.shards)) return false;
   if (Buffer.byteLength(e.signatures, 'base64') !== (e.keys.length / 64) * 32) return false;
   const isBlob = (o: unknown, name: string[]): boolean => {
     if (!o || typeof o !== 'object') return false;

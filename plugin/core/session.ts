@@ -126,7 +126,7 @@ export class SpriteSession {
     const folder = this.project.store.folder;
     if (opts.atlasMemo) {
       this.memo = new AtlasMemo(
-        { dir: folder.atlasesDir, entryDir: (key) => folder.entryDir(key), beforeWrite: () => folder.ensureIgnoreFile() },
+        { dir: folder.atlasesDir, recordFile: (key) => folder.recordFile(key), beforeWrite: () => folder.ensureIgnoreFile() },
         opts.atlas ?? {},
         opts.pngEffort ?? 'small',
       );
@@ -452,9 +452,9 @@ export class SpriteSession {
     for (const [key, outcome] of result.outcomes) {
       if (outcome.status !== 'generated' && outcome.status !== 'hit') continue;
       const used = outcome.entry;
-      const dir = store.entryDir(key);
-      if (signatures.trusted(key, signatures.of(key, dir), since)) continue;
-      await signatures.settle(key, dir, async () => {
+      const record = store.recordFile(key);
+      if (signatures.trusted(key, signatures.of(key, record), since)) continue;
+      await signatures.settle(key, record, async () => {
         const now = await store.lookup(key);
         return now.status === 'hit' && sameArt(now.entry.images, used.images);
       });

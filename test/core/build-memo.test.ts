@@ -27,13 +27,19 @@ async function project() {
   await mkdir(join(root, 'manifests'), { recursive: true });
   await writeFile(join(root, 'manifests/heroes.yaml'), 'atlas: heroes\n');
   for (const key of [KEY_A, KEY_B]) {
-    await mkdir(folder.entryDir(key), { recursive: true });
-    await writeFile(join(folder.entryDir(key), 'record.json'), `{"key":"${key}"}`);
-    await writeFile(join(folder.entryDir(key), '0.png'), 'art');
+    await mkdir(join(folder.dir, key.slice(0, 2)), { recursive: true });
+    await writeFile(folder.entryFile(key, '0.png'), 'art');
+    await writeFile(folder.recordFile(key), `{"key":"${key}"}`);
   }
   await sleep(80);
   const inputs = { files: [join(root, 'manifests/heroes.yaml')], dirs: [join(root, 'manifests')], keys: [KEY_A, KEY_B], startedAt: Date.now() };
   return { root, folder, inputs, memo: new BuildMemo(folder, { base: '/' }) };
+}
+
+/** git's checkout of a changed file: the old one unlinked, the new one created. */
+async function replaceAsGitDoes(path: string, bytes: string): Promise<void> {
+  await rm(path);
+  await writeFile(path, bytes);
 }
 
 describe('a whole build kept by its inputs', () => {
@@ -49,12 +55,11 @@ describe('a whole build kept by its inputs', () => {
   it('is keyed by each entry as the build first saw it: one replaced after that (as git replaces files) makes the next build a miss', async () => {
     const { folder, memo, inputs } = await project();
     const signatures = new EntrySignatures();
-    for (const key of inputs.keys) signatures.of(key, folder.entryDir(key));
+    for (const key of inputs.keys) signatures.of(key, folder.recordFile(key));
     // A teammate's regenerated sprite lands after the build looked at the entry, before it saves.
-    await rm(join(folder.entryDir(KEY_A), '0.png'));
-    await writeFile(join(folder.entryDir(KEY_A), '0.png'), 'new art');
+    await replaceAsGitDoes(folder.recordFile(KEY_A), '{"key":"regenerated"}');
     // Its mtime set back to before the build: only the signature taken first tells the change.
-    await utimes(folder.entryDir(KEY_A), new Date(inputs.startedAt - 60_000), new Date(inputs.startedAt - 60_000));
+    await utimes(folder.recordFile(KEY_A), new Date(inputs.startedAt - 60_000), new Date(inputs.startedAt - 60_000));
     expect(await memo.save({ ...inputs, signatures }, build('v1'))).toBe(true);
     expect(await memo.find()).toBeUndefined();
   });
@@ -79,22 +84,42 @@ describe('a whole build kept by its inputs', () => {
   it('is a miss once an entry changes the way git or rsync changes it (files replaced) or goes away', async () => {
     const { folder, memo, inputs } = await project();
     await memo.save(inputs, build('v1'));
-    // git checkout: unlink, then create the file anew, inside the entry's folder.
-    await rm(join(folder.entryDir(KEY_A), '0.png'));
-    await writeFile(join(folder.entryDir(KEY_A), '0.png'), 'new art');
+    // git checkout of a regenerated entry: each of its files unlinked, then created anew.
+    await replaceAsGitDoes(folder.entryFile(KEY_A, '0.png'), 'new art');
+    await replaceAsGitDoes(folder.recordFile(KEY_A), '{"key":"regenerated"}');
     expect(await memo.find()).toBeUndefined();
 
     const again = await project();
     await again.memo.save(again.inputs, build('v1'));
     // rsync: a temporary file renamed over the old one.
-    await writeFile(join(again.folder.entryDir(KEY_B), '.tmp'), 'new record');
-    await rename(join(again.folder.entryDir(KEY_B), '.tmp'), join(again.folder.entryDir(KEY_B), 'record.json'));
+    await writeFile(join(again.folder.dir, 'bb', '.tmp'), 'new record');
+    await rename(join(again.folder.dir, 'bb', '.tmp'), again.folder.recordFile(KEY_B));
     expect(await again.memo.find()).toBeUndefined();
 
     const third = await project();
     await third.memo.save(third.inputs, build('v1'));
-    await rm(third.folder.entryDir(KEY_A), { recursive: true });
+    await rm(third.folder.recordFile(KEY_A));
+    await rm(third.folder.entryFile(KEY_A, '0.png'));
     expect(await third.memo.find()).toBeUndefined();
+  });
+
+  it("looks at the entries of a shard only when the shard's folder changed: a teammate's new sprite beside them is still a hit", async () => {
+    const { folder, memo, inputs } = await project();
+    await memo.save(inputs, build('v1'));
+    // Written in place (damage, not a way art arrives: the shard's folder does not move), so only a
+    // look at the entry itself would tell; the shard stands for it, and what was made from the
+    // entry as verified then is what the build emits.
+    await writeFile(folder.recordFile(KEY_A), '{"key":"edited in place"}');
+    expect(Buffer.from((await memo.find())!.files[0]!.bytes).toString()).toBe('v1');
+    // A new entry lands in the shard: its folder moves, so its entries are looked at one by one,
+    // and the one rewritten now shows.
+    await writeFile(join(folder.dir, 'aa', `${'a'.repeat(63)}1.json`), '{}');
+    expect(await memo.find()).toBeUndefined();
+
+    const again = await project();
+    await again.memo.save(again.inputs, build('v1'));
+    await writeFile(join(again.folder.dir, 'aa', `${'a'.repeat(63)}1.json`), '{}');
+    expect(Buffer.from((await again.memo.find())!.files[0]!.bytes).toString()).toBe('v1');
   });
 
   it('never hands back a damaged file, and ignores a memo this machine did not seal', async () => {
@@ -127,7 +152,7 @@ describe('a whole build kept by its inputs', () => {
 
   it('is not kept when an input changed during the build (its timestamps could hide a later change)', async () => {
     const { folder, memo, inputs } = await project();
-    await writeFile(join(folder.entryDir(KEY_A), '1.png'), 'written while the build ran');
+    await replaceAsGitDoes(folder.recordFile(KEY_A), '{"key":"written while the build ran"}');
     expect(await memo.save(inputs, build('v1'))).toBe(false);
     expect(await memo.find()).toBeUndefined();
   });

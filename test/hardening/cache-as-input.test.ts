@@ -4,6 +4,7 @@ import { lstat, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { CacheFolder } from '../../plugin/core/cache/folder.js';
 import { CacheStore } from '../../plugin/core/cache/store.js';
 import { runGeneration } from '../../plugin/core/generate/run.js';
 import { createImage } from '../../plugin/core/image/bitmap.js';
@@ -33,12 +34,27 @@ async function project(n = 1) {
   const first = await run();
   expect(first.failures).toEqual([]);
   const key = requests[0]!.key;
-  const entry = join(cacheDir, key.slice(0, 2), key);
+  const folder = new CacheFolder(cacheDir);
+  const entry = { record: folder.recordFile(key), image: folder.entryFile(key, '0.png'), shard: folder.shardDir(key), legacy: folder.legacyEntryDir(key) };
   return { base, root, provider, requests, cacheDir, key, entry, run };
 }
 
-async function editRecord(entry: string, edit: (r: { files: { name: string; sha256: string }[] }) => void): Promise<void> {
-  const path = join(entry, 'record.json');
+type Entry = Awaited<ReturnType<typeof project>>['entry'];
+
+async function removeEntry(entry: Entry): Promise<void> {
+  await rm(entry.record);
+  await rm(entry.image);
+}
+
+/** The entry moved into the layout of earlier versions (a folder of its own), as a checkout of an older commit holds it. */
+async function toLegacy(entry: Entry): Promise<void> {
+  await mkdir(entry.legacy);
+  await rename(entry.image, join(entry.legacy, '0.png'));
+  await rename(entry.record, join(entry.legacy, 'record.json'));
+}
+
+async function editRecord(entry: Entry, edit: (r: { files: { name: string; sha256: string }[] }) => void): Promise<void> {
+  const path = entry.record;
   const record = JSON.parse(await readFile(path, 'utf8'));
   edit(record);
   await writeFile(path, JSON.stringify(record));
@@ -48,10 +64,12 @@ describe('reads of the cache are bounded and confined', () => {
   const cases: [string, (p: Awaited<ReturnType<typeof project>>) => Promise<void>, RegExp][] = [
     ['a record naming ../../../../dev/zero', (p) => editRecord(p.entry, (r) => { r.files[0]!.name = '../../../../../../../../dev/zero'; }), /names a file outside its entry/],
     ['a record naming an absolute path', (p) => editRecord(p.entry, (r) => { r.files[0]!.name = '/etc/hostname'; }), /names a file outside its entry/],
-    ['0.png symlinked to /dev/zero', async (p) => { await rm(join(p.entry, '0.png')); await symlink('/dev/zero', join(p.entry, '0.png')); }, /0\.png is a symbolic link/],
-    ['0.png a FIFO (would block a reader forever)', async (p) => { await rm(join(p.entry, '0.png')); execFileSync('mkfifo', [join(p.entry, '0.png')]); }, /0\.png is not a regular file/],
-    ['0.png larger than any answer of its size', async (p) => { await writeFile(join(p.entry, '0.png'), Buffer.alloc(3 * 1024 * 1024)); }, /0\.png is \d+ bytes, more than/],
-    ['record.json symlinked to /dev/zero', async (p) => { await rm(join(p.entry, 'record.json')); await symlink('/dev/zero', join(p.entry, 'record.json')); }, /record\.json is a symbolic link/],
+    ['0.png symlinked to /dev/zero', async (p) => { await rm(p.entry.image); await symlink('/dev/zero', p.entry.image); }, /0\.png is a symbolic link/],
+    ['0.png a FIFO (would block a reader forever)', async (p) => { await rm(p.entry.image); execFileSync('mkfifo', [p.entry.image]); }, /0\.png is not a regular file/],
+    ['0.png larger than any answer of its size', async (p) => { await writeFile(p.entry.image, Buffer.alloc(3 * 1024 * 1024)); }, /0\.png is \d+ bytes, more than/],
+    ['the record symlinked to /dev/zero', async (p) => { await rm(p.entry.record); await symlink('/dev/zero', p.entry.record); }, /its record is a symbolic link/],
+    ['an earlier version\'s record.json symlinked to /dev/zero', async (p) => { await toLegacy(p.entry); await rm(join(p.entry.legacy, 'record.json')); await symlink('/dev/zero', join(p.entry.legacy, 'record.json')); }, /record\.json is a symbolic link/],
+    ['an earlier version\'s 0.png a FIFO', async (p) => { await toLegacy(p.entry); await rm(join(p.entry.legacy, '0.png')); execFileSync('mkfifo', [join(p.entry.legacy, '0.png')]); }, /0\.png is not a regular file/],
   ];
   for (const [what, plant, reason] of cases) {
     it(`${what}: set aside and generated again, no hang`, async () => {
@@ -69,13 +87,13 @@ describe('reads of the cache are bounded and confined', () => {
     it(`an outside file with known bytes ${how} is not a hit`, async () => {
       const p = await project();
       const outside = join(p.base, 'outside.png');
-      const bytes = await readFile(join(p.entry, '0.png'));
+      const bytes = await readFile(p.entry.image);
       await writeFile(outside, bytes);
       if (how === 'named by the record') {
         await editRecord(p.entry, (r) => { r.files[0]!.name = '../../../../../outside.png'; r.files[0]!.sha256 = sha(bytes); });
       } else {
-        await rm(join(p.entry, '0.png'));
-        await symlink(outside, join(p.entry, '0.png'));
+        await rm(p.entry.image);
+        await symlink(outside, p.entry.image);
       }
       const again = await p.run();
       expect(again.corrupt).toHaveLength(1);
@@ -86,10 +104,12 @@ describe('reads of the cache are bounded and confined', () => {
 
 describe('a damaged layout is set aside before anything is paid, once', () => {
   const cases: [string, (p: Awaited<ReturnType<typeof project>>) => Promise<void>, RegExp][] = [
-    ['the shard path is a file', async (p) => { await rm(join(p.entry, '..'), { recursive: true }); await writeFile(join(p.entry, '..'), 'junk'); }, /its shard [0-9a-f]{2} is a file/],
-    ['the entry path is a file', async (p) => { await rm(p.entry, { recursive: true }); await writeFile(p.entry, 'junk'); }, /the entry is a file, not a folder/],
-    ['the entry is a symlink to a folder elsewhere', async (p) => { await rename(p.entry, join(p.base, 'elsewhere')); await symlink(join(p.base, 'elsewhere'), p.entry); }, /the entry is a symbolic link/],
-    ['record.json is a folder', async (p) => { await rm(join(p.entry, 'record.json')); await mkdir(join(p.entry, 'record.json')); }, /record\.json is a folder/],
+    ['the shard path is a file', async (p) => { await rm(p.entry.shard, { recursive: true }); await writeFile(p.entry.shard, 'junk'); }, /its shard [0-9a-f]{2} is a file/],
+    ['the record is a folder', async (p) => { await rm(p.entry.record); await mkdir(p.entry.record); }, /its record is a folder/],
+    ['the record is a symlink to a valid record elsewhere', async (p) => { await rename(p.entry.record, join(p.base, 'elsewhere.json')); await symlink(join(p.base, 'elsewhere.json'), p.entry.record); }, /its record is a symbolic link/],
+    ['an earlier version\'s entry path is a file', async (p) => { await removeEntry(p.entry); await writeFile(p.entry.legacy, 'junk'); }, /the entry is a file, not a folder/],
+    ['an earlier version\'s entry is a symlink to a folder elsewhere', async (p) => { await toLegacy(p.entry); await rename(p.entry.legacy, join(p.base, 'elsewhere')); await symlink(join(p.base, 'elsewhere'), p.entry.legacy); }, /the entry is a symbolic link/],
+    ['an earlier version\'s record.json is a folder', async (p) => { await toLegacy(p.entry); await rm(join(p.entry.legacy, 'record.json')); await mkdir(join(p.entry.legacy, 'record.json')); }, /record\.json is a folder/],
   ];
   for (const [what, plant, reason] of cases) {
     it(`${what}: set aside, generated, and a hit on the next run`, async () => {
@@ -113,7 +133,7 @@ describe('writes never follow links', () => {
     await writeFile(victim, 'alias ls=ls\n');
     await rm(join(p.cacheDir, '.gitignore'));
     await symlink(victim, join(p.cacheDir, '.gitignore'));
-    await rm(p.entry, { recursive: true });
+    await removeEntry(p.entry);
     const again = await p.run(p.provider, new CacheStore(p.cacheDir));
     expect(again.failures).toEqual([]);
     expect(await readFile(victim, 'utf8')).toBe('alias ls=ls\n');
@@ -128,8 +148,8 @@ describe('writes never follow links', () => {
       await rm(join(p.cacheDir, area), { recursive: true, force: true });
       await symlink(outside, join(p.cacheDir, area));
       // Something to set aside (for .corrupt) or to generate (for .locks).
-      if (area === '.corrupt') await writeFile(join(p.entry, '0.png'), 'junk');
-      else await rm(p.entry, { recursive: true });
+      if (area === '.corrupt') await writeFile(p.entry.image, 'junk');
+      else await removeEntry(p.entry);
       const err = await p.run().then((r) => r.failures[0]?.error, (e: Error) => e);
       expect(err?.message).toMatch(new RegExp(`${area.replace('.', '\\.')} is a symbolic link, not a folder; retro-sprites never writes through links`));
       expect(await readdir(outside)).toEqual([]);

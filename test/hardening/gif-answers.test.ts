@@ -26,7 +26,7 @@ const ENV = (url: string) => ({ RD_API_KEY: 'rdpk-test', RD_API_URL: url });
 /** Every cache record under the project (a cached entry has one). */
 async function cachedRecords(root: string): Promise<string[]> {
   const all = await readdir(join(root, 'manifests/.retro-cache'), { recursive: true }).catch(() => [] as string[]);
-  return all.filter((f) => f.endsWith('record.json'));
+  return all.filter((f) => /(^|\/)[0-9a-f]{2}\/[0-9a-f]{64}\.json$/.test(f));
 }
 
 /** `n` frames of the walking cycle (a real ImageMagick GIF's frames), re-encoded with gifenc. */

@@ -17,12 +17,14 @@ function newest(dir: string): number {
 
 /**
  * Tests that run the real `retro-sprites` bin in child processes need plugin/dist to match the
- * sources. `npm install` builds it; this rebuilds it when a source file is newer.
+ * sources. `npm install` builds it; this rebuilds it (compiled, then bundled) when a source file is newer.
  */
 export default function setup(): void {
-  const marker = join(pluginDir, 'dist', 'cli', 'main.js');
+  // The bundle is written last, so it is the marker: the bin runs it (bin/retro-sprites.js).
+  const marker = join(pluginDir, 'dist', 'bundle', 'main.js');
   if (existsSync(marker) && statSync(marker).mtimeMs >= newest(pluginDir)) return;
   execFileSync(process.execPath, [join(pluginDir, '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(pluginDir, 'tsconfig.build.json')], {
     stdio: 'inherit',
   });
+  execFileSync(process.execPath, [join(pluginDir, 'scripts', 'bundle.mjs')], { stdio: 'inherit' });
 }

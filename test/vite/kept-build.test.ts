@@ -7,6 +7,7 @@ import { CacheFolder } from '../../plugin/core/cache/folder.js';
 import { PLACEHOLDER_ID, PLACEHOLDER_VERSION } from '../../plugin/core/providers/placeholder/index.js';
 import { listFiles } from '../helpers/files.js';
 import { keyedRequests, writeProject } from '../helpers/project.js';
+import { cachedImages } from '../helpers/cached-images.js';
 import { regenerateEntry } from '../helpers/regenerated-entry.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { buildWithPlugin, collectingLogger, GAME_FILES } from '../helpers/vite.js';
@@ -22,16 +23,6 @@ async function deployed(root: string): Promise<Record<string, string>> {
 }
 
 /** The cached PNGs of every entry, by entry folder. */
-async function cachedPngs(cache: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const shard of (await readdir(cache)).filter((s) => /^[0-9a-f]{2}$/.test(s))) {
-    for (const entry of await readdir(join(cache, shard))) {
-      for (const f of await readdir(join(cache, shard, entry))) if (f.endsWith('.png')) out.push(join(cache, shard, entry, f));
-    }
-  }
-  return out;
-}
-
 /** A game built until its build is kept: the first build generates, the next one keeps its result. */
 async function keptGame() {
   const root = await tempDir();
@@ -69,7 +60,7 @@ describe('an unchanged vite build', () => {
 
     // Overwritten in place, the cache's images would fail any read of them (sha256 and decode).
     // The kept build never opens them: what it ships is what the full build made and verified.
-    for (const png of await cachedPngs(cache)) await writeFile(png, 'not a png');
+    for (const png of await cachedImages(cache)) await writeFile(png, 'not a png');
     const logger = await buildWithPlugin(root, { dts: false });
     expect(logger.lines).toContainEqual(expect.stringMatching(KEPT));
     expect(await deployed(root)).toEqual(made);
@@ -94,8 +85,7 @@ describe('an unchanged vite build', () => {
   it('a sprite a teammate regenerated (its entry rewritten by git pull) ships its new art, as a full build would', async () => {
     const { root, made, cache } = await keptGame();
     const [hero] = (await keyedRequests(root, { id: PLACEHOLDER_ID, version: PLACEHOLDER_VERSION })).filter((r) => r.sprite === 'hero');
-    const dir = new CacheFolder(cache).entryDir(hero!.key);
-    await regenerateEntry(dir);
+    await regenerateEntry(cache, hero!.key);
 
     const logger = await buildWithPlugin(root, { dts: false });
     expect(logger.lines).not.toContainEqual(expect.stringMatching(KEPT));

@@ -9,7 +9,8 @@ export const DEFAULT_CACHE_DIR = 'manifests/.retro-cache';
 
 const KEY_RE = /^[0-9a-f]{64}$/;
 const SHARD_RE = /^[0-9a-f]{2}$/;
-/** `.tmp-<key prefix>-<pid>-<random>`: an entry being written. */
+const RECORD_RE = /^([0-9a-f]{64})\.json$/;
+/** `.tmp-<key prefix>-<pid>-<random>.<name>`: a file of an entry being written. */
 const ENTRY_TEMP_RE = /^\.tmp-[0-9a-f]+-(\d+)-/;
 
 /** Local areas of the folder: never committed (see the folder's own .gitignore). */
@@ -37,12 +38,19 @@ export function isCacheKey(key: string): boolean {
 }
 
 /**
- * The cache folder's layout, in one place: committed entries under `<key[0..2]>/<key>/`, and the
+ * The cache folder's layout, in one place: committed entries as files directly in their shard,
+ * `<key[0..2]>/<key>.json` (the record) beside `<key[0..2]>/<key>.0.png`… (the images), and the
  * local areas beside them: `.locks/` (one lock file per key in generation), `.corrupt/` (damaged
  * entries set aside for a person to inspect), `.pages/`, `.parses/`, `.atlases/` and `.builds/` (derived
  * data a build may keep: encoded atlas pages, manifest parses, each atlas's output, whole builds), `.pending/` (paid v2
  * tasks not landed yet) and `.tmp-*` (writes in progress). The store, the page store and prune all
  * go through it, so no other module knows where anything lies.
+ *
+ * Files in the shard, not a folder per entry: every way art reaches an entry (a write, a `git pull`,
+ * rsync, a removal) adds, removes or renames a file in the shard, so one `lstat` of a shard tells
+ * whether any of its entries changed (a kept build looks at 256 shards, not 20 000 entries).
+ * Earlier versions kept an entry as a folder, `<key[0..2]>/<key>/record.json`; the store still
+ * reads one and moves it into this layout (`legacyEntryDir`).
  */
 export class CacheFolder {
   /** The folder as `join` writes it, so an entry's path can be put together without it. */
@@ -92,23 +100,39 @@ export class CacheFolder {
   }
 
   shardDir(key: string): string {
-    return join(this.dir, key.slice(0, 2));
-  }
-
-  entryDir(key: string): string {
     // Asked for every entry, several times a build: `join` is ten times the cost of the concatenation
     // it comes to for a key (64 hex digits: nothing to normalize).
-    return isCacheKey(key) ? `${this.base}${sep}${key.slice(0, 2)}${sep}${key}` : join(this.shardDir(key), key);
+    return isCacheKey(key) ? `${this.base}${sep}${key.slice(0, 2)}` : join(this.dir, key.slice(0, 2));
   }
 
-  /** An entry's record (what the atlas memo keys on: a regenerated entry gets a new one). */
+  /**
+   * An entry's record, written last: an entry exists when its record does. Its stat signature is
+   * what the memos key on (a regenerated entry gets a new record file).
+   */
   recordFile(key: string): string {
-    return join(this.entryDir(key), 'record.json');
+    return this.entryFile(key, 'json');
   }
 
-  /** A fresh folder name, beside the entry's final place, to write it in before the rename. */
-  entryTempDir(key: string): string {
+  /** One of an entry's files: `name` as its record gives it (`0.png`), beside the record. */
+  entryFile(key: string, name: string): string {
+    return isCacheKey(key) ? `${this.shardDir(key)}${sep}${key}.${name}` : join(this.shardDir(key), `${key}.${name}`);
+  }
+
+  /** Where an entry lay in earlier versions: a folder of its own, `<key[0..2]>/<key>/record.json`. */
+  legacyEntryDir(key: string): string {
+    return join(this.shardDir(key), key);
+  }
+
+  /** A fresh name beside the entry's place; its files are written as `<temp>.<name>` before their renames. */
+  entryTemp(key: string): string {
     return join(this.shardDir(key), `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  }
+
+  /** The names in the entry's shard that are its files (the record included), as found there. */
+  async entryFileNames(key: string): Promise<string[]> {
+    const prefix = `${key}.`;
+    const names = await readdir(this.shardDir(key)).catch(() => [] as string[]);
+    return names.filter((n) => n.startsWith(prefix));
   }
 
   /** A fresh place in `.corrupt/` for a damaged entry. */
@@ -131,18 +155,20 @@ export class CacheFolder {
     this.ignoreWritten = true;
   }
 
-  /** Every complete entry's key (temp folders, locks and set-aside entries excluded), sorted. */
+  /** Every complete entry's key (temp files, locks and set-aside entries excluded; entries in the old layout included), sorted. */
   async entryKeys(): Promise<string[]> {
-    const out: string[] = [];
+    const out = new Set<string>();
     for (const shard of await this.shards()) {
       for (const entry of await readdir(join(this.dir, shard), { withFileTypes: true })) {
-        if (entry.isDirectory() && isCacheKey(entry.name)) out.push(entry.name);
+        const m = RECORD_RE.exec(entry.name);
+        if (m && entry.isFile()) out.add(m[1]!);
+        else if (entry.isDirectory() && isCacheKey(entry.name)) out.add(entry.name);
       }
     }
-    return out.sort();
+    return [...out].sort();
   }
 
-  /** Removes temp folders that interrupted writes of dead processes left behind (they are never read). */
+  /** Removes temp files (and folders, of older versions) that interrupted writes of dead processes left behind (they are never read). */
   async sweepTemp(): Promise<number> {
     let n = 0;
     for (const shard of await this.shards()) {

@@ -4,13 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * Where a path stands, without following a link or reading a byte: its kind, inode, mtime and
  * ctime (ms, to the µs). Every way art reaches a cache entry (our store's writes, a git pull,
- * rsync, an `rm -r`) adds, removes or renames a file in the entry's folder, and so moves the
- * folder's mtime and ctime; ctime cannot be set back. It is what git's index trusts for the same
- * reason, with the same care for racy timestamps (see `racy`).
+ * rsync, an `rm`) writes its record as a new file, or renames one into place, and so gives the
+ * record a new inode or ctime, and moves the mtime and ctime of the shard's folder it lies in;
+ * ctime cannot be set back. It is what git's index trusts for the same reason, with the same care
+ * for racy timestamps (see `racy`).
  */
 export type Signature = [kind: number, ino: number, mtimeMs: number, ctimeMs: number];
 export const FOLDER = 1;
-const FILE = 2;
+export const FILE = 2;
 const NO_THROW = { throwIfNoEntry: false } as const;
 
 export function signature(path: string): Signature | undefined {
@@ -25,8 +26,8 @@ export function signature(path: string): Signature | undefined {
 }
 
 /**
- * Each cache entry's signature as one build first saw it, by key: a build keys what it keeps by the
- * entries it read, and looking at 8000 folders once is 40 ms, twice 80. The first look comes before
+ * Each cache entry's signature (its record file's) as one build first saw it, by key: a build keys
+ * what it keeps by the entries it read, and looking at 8000 records once is 40 ms, twice 80. The first look comes before
  * the entry's art is read, so a change after it makes the next build miss, never reuse stale art;
  * a change during the build is racy (`racy`) and keeps nothing, unless the entry is settled.
  */
@@ -34,21 +35,21 @@ export class EntrySignatures {
   private readonly seen = new Map<string, Signature | undefined>();
   private readonly settled = new Set<string>();
 
-  /** The entry's signature as first seen, or taken now (and remembered). */
-  of(key: string, dir: string): Signature | undefined {
+  /** The entry's signature as first seen, or taken now (and remembered). `record`: its record file. */
+  of(key: string, record: string): Signature | undefined {
     if (this.seen.has(key)) return this.seen.get(key);
-    const sig = signature(dir);
+    const sig = signature(record);
     this.seen.set(key, sig);
     return sig;
   }
 
   /**
-   * Whether the entry's folder, with this signature, can key what the build made from it: a folder,
+   * Whether the entry's record, with this signature, can key what the build made from it: a file,
    * and not changed so close to `since` (the build's start) that a later change could look the
    * same; a settled entry was checked after its change instead.
    */
   trusted(key: string, sig: Signature | undefined, since: number): sig is Signature {
-    return sig?.[0] === FOLDER && (this.settled.has(key) || !racy(sig, since));
+    return sig?.[0] === FILE && (this.settled.has(key) || !racy(sig, since));
   }
 
   /**
@@ -58,11 +59,11 @@ export class EntrySignatures {
    * signature was taken, so a change after the read moves the signature, and a change before it
    * fails the comparison.
    */
-  async settle(key: string, dir: string, holdsWhatWasUsed: () => Promise<boolean>): Promise<boolean> {
+  async settle(key: string, record: string, holdsWhatWasUsed: () => Promise<boolean>): Promise<boolean> {
     // A timer may fire a little before the wall clock says it should: looked at again until it agrees.
     for (let rounds = 0; ; rounds++) {
-      const sig = signature(dir);
-      if (sig?.[0] !== FOLDER) return false;
+      const sig = signature(record);
+      if (sig?.[0] !== FILE) return false;
       const wait = settlesAt(sig) + 1 - Date.now();
       if (wait <= 0) {
         if (!(await holdsWhatWasUsed())) return false;
@@ -93,7 +94,7 @@ export function racy(sig: Signature, since: number): boolean {
 }
 
 /** The moment from which a signature is no longer racy: its newest timestamp and the grain. */
-function settlesAt(sig: Signature): number {
+export function settlesAt(sig: Signature): number {
   const [, , mtime, ctime] = sig;
   const grain = mtime % 1000 === 0 && ctime % 1000 === 0 ? 2000 : 50;
   return Math.max(mtime, ctime) + grain;

@@ -19,7 +19,7 @@ import { encodedPage, rememberEncodedPage } from './encoded-pages.js';
 /**
  * Each atlas's output kept by its inputs, so an unchanged build neither decodes nor repacks: the
  * inputs are the atlas's name, each sprite's name, content key, options and the stat signature of
- * its cache entry (a regenerated sprite keeps its key but its entry's folder changes), the atlas options, the PNG
+ * its cache entry's record (a regenerated sprite keeps its key, not its record's signature), the atlas options, the PNG
  * effort and this format's version. The output is the built atlas without its pixels (frames,
  * animations, what each sprite became) and the encoded PNG of every page and tiling image, each
  * named by its sha256.
@@ -69,8 +69,8 @@ interface ReadAtlas {
 export interface AtlasMemoPlace {
   /** Its own folder (local, git-ignored). */
   dir: string;
-  /** A cache entry's folder (its stat signature keys the memo: a regenerated sprite keeps its key, not its folder's signature). */
-  entryDir(key: string): string;
+  /** A cache entry's record file (its stat signature keys the memo: a regenerated sprite keeps its key, not its record's signature). */
+  recordFile(key: string): string;
   /** Runs before the first write: the folder's .gitignore must keep the memo out of git first. */
   beforeWrite(): Promise<void>;
 }
@@ -96,7 +96,7 @@ export class AtlasMemo {
   inputsOf(atlas: string, requests: readonly KeyedRequest[], since = Date.now(), book = new EntrySignatures()): AtlasInputs | undefined {
     const entries = new Map<string, Signature>();
     for (const key of new Set(requests.map((r) => r.key))) {
-      const sig = book.of(key, this.place.entryDir(key));
+      const sig = book.of(key, this.place.recordFile(key));
       if (!book.trusted(key, sig, since)) return undefined;
       entries.set(key, sig);
     }
@@ -147,7 +147,7 @@ export class AtlasMemo {
     const same = requests.filter((r) => {
       const input = before.get(r.sprite);
       if (!input || input[1] !== r.key || JSON.stringify(input[2]) !== JSON.stringify(r.options)) return false;
-      const sig = book.of(r.key, this.place.entryDir(r.key));
+      const sig = book.of(r.key, this.place.recordFile(r.key));
       return sig !== undefined && sameSignature(sig, input[3]);
     });
     if (same.length === 0) return [];

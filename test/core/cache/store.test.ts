@@ -22,13 +22,13 @@ function result(bytes: number[] = [1, 2, 3]): GenerationResult {
 const meta = { provider: { id: 'test', version: '1' }, request: { prompt: 'x' }, requestedBy: 'atlas/hero' };
 
 describe('the cache a team commits to git', () => {
-  it('stores the images exactly as received with a readable record, sharded by key prefix', async () => {
+  it('stores the images exactly as received with a readable record, in the shard of its key prefix', async () => {
     const store = new CacheStore(await tempDir());
     await store.put(KEY, result([9, 8, 7]), meta);
-    const dir = join(store.dir, 'ab', KEY);
-    expect((await readdir(dir)).sort()).toEqual(['0.png', 'record.json']);
-    expect([...(await readFile(join(dir, '0.png')))]).toEqual([9, 8, 7]);
-    const record = JSON.parse(await readFile(join(dir, 'record.json'), 'utf8'));
+    const shard = join(store.dir, 'ab');
+    expect((await readdir(shard)).sort()).toEqual([`${KEY}.0.png`, `${KEY}.json`]);
+    expect([...(await readFile(join(shard, `${KEY}.0.png`)))]).toEqual([9, 8, 7]);
+    const record = JSON.parse(await readFile(join(shard, `${KEY}.json`), 'utf8'));
     expect(record).toMatchObject({
       key: KEY,
       provider: { id: 'test', version: '1' },
@@ -54,7 +54,7 @@ describe('the cache a team commits to git', () => {
   it('sets a corrupt entry aside instead of shipping it (one flipped byte)', async () => {
     const store = new CacheStore(await tempDir());
     await store.put(KEY, result([1, 2, 3, 4]), meta);
-    const file = join(store.entryDir(KEY), '0.png');
+    const file = store.folder.entryFile(KEY, '0.png');
     const bytes = await readFile(file);
     bytes[2] = bytes[2]! ^ 0xff;
     await writeFile(file, bytes);
@@ -68,13 +68,52 @@ describe('the cache a team commits to git', () => {
     expect((await store.lookup(KEY)).status).toBe('miss');
   });
 
-  it('treats an entry folder without a record (a partial copy) as corrupt', async () => {
+  it('takes an image without its record (an interrupted write, a partial copy) for a miss, and writes the entry over it', async () => {
     const store = new CacheStore(await tempDir());
-    await mkdir(store.entryDir(KEY), { recursive: true });
-    await writeFile(join(store.entryDir(KEY), '0.png'), 'x');
+    await mkdir(join(store.dir, 'ab'), { recursive: true });
+    await writeFile(store.folder.entryFile(KEY, '0.png'), 'half');
+    expect((await store.lookup(KEY)).status).toBe('miss');
+    await store.put(KEY, result([5, 6]), meta);
+    const hit = await store.lookup(KEY);
+    expect(hit.status === 'hit' && [...hit.entry.images[0]!.bytes]).toEqual([5, 6]);
+  });
+
+  it("reads an entry an earlier version committed (a folder of its own), and moves it into today's layout by renames, its bytes untouched", async () => {
+    const store = new CacheStore(await tempDir());
+    await store.put(KEY, result([4, 2]), meta);
+    const record = await readFile(store.recordFile(KEY));
+    // The layout of earlier versions, as a checkout of an older commit leaves it.
+    const old = store.folder.legacyEntryDir(KEY);
+    await mkdir(old);
+    await rename(store.folder.entryFile(KEY, '0.png'), join(old, '0.png'));
+    await rename(store.recordFile(KEY), join(old, 'record.json'));
+    expect(await store.keys()).toEqual([KEY]);
+
+    const found = await store.lookup(KEY);
+    expect(found.status === 'hit' && [...found.entry.images[0]!.bytes]).toEqual([4, 2]);
+    expect((await readdir(join(store.dir, 'ab'))).sort()).toEqual([`${KEY}.0.png`, `${KEY}.json`]);
+    expect(await readFile(store.recordFile(KEY))).toEqual(record);
+    expect((await store.lookupMany([KEY])).get(KEY)?.status).toBe('hit');
+  });
+
+  it('sets aside an entry of the earlier layout without a record (a partial copy)', async () => {
+    const store = new CacheStore(await tempDir());
+    await mkdir(store.folder.legacyEntryDir(KEY), { recursive: true });
+    await writeFile(join(store.folder.legacyEntryDir(KEY), '0.png'), 'x');
     const found = await store.lookup(KEY);
     expect(found.status).toBe('corrupt');
     if (found.status === 'corrupt') expect(found.corrupt.reason).toMatch(/record\.json is missing/);
+    expect((await store.lookup(KEY)).status).toBe('miss');
+  });
+
+  it('removes an entry whole: no file of it is left in its shard', async () => {
+    const store = new CacheStore(await tempDir());
+    const other = 'ab' + '7'.repeat(62);
+    await store.put(KEY, { ...result(), images: [result().images[0]!, { format: 'gif', bytes: new Uint8Array([7]), width: 1, height: 1 }] }, meta);
+    await store.put(other, result(), meta);
+    await store.remove(KEY);
+    expect((await readdir(join(store.dir, 'ab'))).sort()).toEqual([`${other}.0.png`, `${other}.json`]);
+    expect(await store.keys()).toEqual([other]);
   });
 
   it('keeps the first entry when two writers race on one key', async () => {
@@ -83,7 +122,7 @@ describe('the cache a team commits to git', () => {
     expect([...a.images[0]!.bytes]).toEqual([...b.images[0]!.bytes]);
     expect(await store.keys()).toEqual([KEY]);
     const shard = await readdir(join(store.dir, 'ab'));
-    expect(shard).toEqual([KEY]); // no temp folder left behind
+    expect(shard.sort()).toEqual([`${KEY}.0.png`, `${KEY}.json`]); // no temp file left behind
   });
 
   it('looks many keys of one shard up in a pass, and sees a shard turned into a link on the next pass (real rename and symlink, as a checkout would leave them)', async () => {

@@ -132,7 +132,7 @@ describe('a generation run', () => {
     const { root, provider, requests, store } = await setup(manySprites(2));
     await runGeneration(requests, { store, provider, root });
     const victim = requests.find((r) => r.sprite === 's1')!;
-    const file = join(store.entryDir(victim.key), '0.png');
+    const file = store.folder.entryFile(victim.key, '0.png');
     const bytes = await readFile(file);
     bytes[40] = bytes[40]! ^ 0x01;
     await writeFile(file, bytes);
@@ -207,7 +207,7 @@ describe('a generation run', () => {
     const provider = { ...base, generate: async (p: Parameters<typeof base.generate>[0]) => ({ ...(await base.generate(p)), createdAt: clock++ }) };
     await runGeneration(requests, { store, provider, root });
     const key = requests[0]!.key;
-    const record = join(store.dir, key.slice(0, 2), key, 'record.json');
+    const record = store.recordFile(key);
     const before = await readFile(record, 'utf8');
     const mtime = (await stat(record)).mtimeMs;
     const again = await runGeneration(requests, { store, provider, root, refresh: new Set([key]) });

@@ -7,6 +7,7 @@ import { writeSealedJson } from '../../../plugin/core/fs/sealed-json.js';
 import { decodePng } from '../../../plugin/core/image/png.js';
 import { SpriteSession, type Snapshot } from '../../../plugin/core/session.js';
 import { writeProject } from '../../helpers/project.js';
+import { cachedImages } from '../../helpers/cached-images.js';
 import { regenerateEntry } from '../../helpers/regenerated-entry.js';
 import { useTempDirs } from '../../helpers/tmp.js';
 
@@ -37,15 +38,7 @@ const bytesOf = (s: Snapshot) => Object.fromEntries(s.files.map((f) => [f.fileNa
 const memoFiles = async (root: string) => (await readdir(join(root, CACHE, '.atlases')).catch(() => [] as string[])).sort();
 /** The kept outputs, one per atlas build (each atlas also has a `last-` pointer to its latest). */
 const memoRecords = async (root: string) => (await memoFiles(root)).filter((f) => f.endsWith('.json') && !f.startsWith('last-'));
-const imageFiles = async (root: string) => {
-  const out: string[] = [];
-  for (const shard of (await readdir(join(root, CACHE))).filter((d) => /^[0-9a-f]{2}$/.test(d))) {
-    for (const key of await readdir(join(root, CACHE, shard))) {
-      for (const f of await readdir(join(root, CACHE, shard, key))) if (/\.(png|gif)$/.test(f)) out.push(join(root, CACHE, shard, key, f));
-    }
-  }
-  return out;
-};
+const imageFiles = (root: string) => cachedImages(join(root, CACHE));
 
 describe('an unchanged build takes each atlas from the memo', () => {
   it('ships the same bytes as the full path, without reading a single cached image', async () => {
@@ -54,7 +47,7 @@ describe('an unchanged build takes each atlas from the memo', () => {
     await generated(root);
     const first = await build(root);
     expect(await memoRecords(root)).toHaveLength(2);
-    // Proof that no image is read: overwrite them all in place (their entries' folders, whose
+    // Proof that no image is read: overwrite them all in place (their entries' records, whose
     // signatures key the memo, stay as they were). The memo's own PNGs are verified instead.
     for (const f of await imageFiles(root)) await writeFile(f, 'not an image');
     const warm = await build(root);
@@ -184,7 +177,7 @@ describe('after an edit, the rest of the atlas is carried from its last kept pag
   it('ships the bytes a build with nothing kept ships, reading only the edited sprite from the cache', async () => {
     const { root, truth } = await twoCopies();
     // Proof that the unchanged sprites are not read: their images are overwritten in place (their
-    // entries' folders keep their signatures). Read, they would be corrupt and generated again.
+    // entries' records keep their signatures). Read, they would be corrupt and generated again.
     for (const f of await imageFiles(root)) await writeFile(f, 'not an image');
     const next = await build(root);
     expect(bytesOf(next)).toEqual(truth);
@@ -212,7 +205,7 @@ describe('after an edit, the rest of the atlas is carried from its last kept pag
     const before = await build(root);
     await sleep(100);
     const hero = before.requests.find((r) => r.sprite === 'hero')!;
-    await regenerateEntry(join(root, CACHE, hero.key.slice(0, 2), hero.key));
+    await regenerateEntry(join(root, CACHE), hero.key);
     const next = await build(root);
     expect(next.summary).toMatchObject({ sprites: 5, toGenerate: 0 });
     expect(bytesOf(next)).not.toEqual(bytesOf(before));

@@ -49,7 +49,7 @@ describe.each(['s3', 'turbo'] as const)('damaged or foreign remote objects (%s)'
       if (got.status !== 'hit') throw new Error(`${sprite} not cached`);
       return got.entry;
     };
-    const recordBytes = (e: CacheEntry) => readFile(join(paidStore.entryDir(e.key), 'record.json'));
+    const recordBytes = (e: CacheEntry) => readFile(paidStore.recordFile(e.key));
     const backend = openRemoteCache({ url: server.url, env: { ...server.env } })!.backend;
     const [hero, coin, walker, grass] = await Promise.all(['hero', 'coin', 'walker', 'grass'].map(entry));
 
