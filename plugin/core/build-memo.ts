@@ -37,7 +37,7 @@ import { readRegularSync } from './fs/untrusted-fs.js';
  */
 
 /** Bumped whenever the memo's shape or what a build makes from the same inputs changes. */
-const MEMO_FORMAT = 7;
+const MEMO_FORMAT = 8;
 /** Memos kept per cache folder (one per context: a project built with other options, another base). */
 const KEEP_MEMOS = 8;
 const MAX_MEMO_BYTES = 256 * 1024 * 1024;
@@ -84,10 +84,12 @@ interface StoredMemo {
   files: [string, string][];
   dirs: [string, ...Signature][];
   /**
-   * The entries' keys end to end, and their signatures (four float64 a key, little-endian) in
-   * base64: 20 000 entries are two strings to parse, not 100 000 values.
+   * The shards the entries lie in, with their signatures; `covered` when every entry's shard is
+   * among them. The entries themselves (keys end to end, then their signatures as four float64 a
+   * key, little-endian: 96 bytes an entry) are a stored file of their own, read only when a shard
+   * changed: at 20 000 entries they are 2 MB that an unchanged build need not open.
    */
-  entries: { keys: string; signatures: string; shards: ShardSignature[] };
+  entries: { count: number; list: { sha256: string; size: number }; shards: ShardSignature[]; covered: boolean };
   outputs: StoredFile[];
   texts: { name: string; sha256: string; size: number }[];
   data: unknown;
@@ -131,8 +133,15 @@ export class BuildMemo {
       const file = readRegularSync(path, MAX_FILE_BYTES);
       if (!('bytes' in file) || sha256(file.bytes) !== hash) return undefined;
     }
-    // The one step that grows with the game (a stat per shard, and per entry of a shard that changed), nothing read.
-    if (!sameEntries(this.folder.dir, memo.entries.keys, decodeSignatures(memo.entries.signatures), memo.entries.shards)) return undefined;
+    // A stat per shard; the entries of a shard that changed are looked at one by one. Nothing read.
+    const { count, list, shards, covered } = memo.entries;
+    const moved = shards.some(([name, ...sig]) => !sameSignature(signature(join(this.folder.dir, name)), sig));
+    if (count > 0 && (moved || !covered)) {
+      const bytes = this.readBlob(list);
+      if (!bytes || bytes.length !== 96 * count) return undefined;
+      const keys = Buffer.from(bytes.buffer, bytes.byteOffset, 64 * count).toString('latin1');
+      if (!sameEntries(this.folder.dir, keys, decodeSignatures(bytes.subarray(64 * count)), shards)) return undefined;
+    }
     return this.readKept(memo);
   }
 
@@ -202,7 +211,7 @@ export class BuildMemo {
         signatures.set(sig, 4 * i);
       }
       const shards = await this.shardSignatures(keys, signatures);
-      const entries = { keys: keys.join(''), signatures: encodeSignatures(signatures), shards };
+      const covered = shards.length === new Set(keys.map((k) => k.slice(0, 2))).size;
       const files: [string, string][] = [];
       for (const path of [...new Set(inputs.files)].sort()) {
         const sig = signature(path);
@@ -216,6 +225,8 @@ export class BuildMemo {
       for (const f of build.files) outputs.push({ fileName: f.fileName, kind: f.kind, ...(await this.writeBlob(f.bytes)) });
       const texts: StoredMemo['texts'] = [];
       for (const [name, text] of Object.entries(build.texts)) texts.push({ name, ...(await this.writeBlob(Buffer.from(text))) });
+      const list = await this.writeBlob(Buffer.concat([Buffer.from(keys.join(''), 'latin1'), encodeSignatures(signatures)]));
+      const entries = { count: keys.length, list, shards, covered };
       const memo: StoredMemo = { format: MEMO_FORMAT, context: this.contextHash, files, dirs, entries, outputs, texts, data: build.data };
       await atomicWrite(join(this.dir, this.memoName), await seal(this.memoName, Buffer.from(JSON.stringify(memo))));
       await this.prune(memo);
@@ -261,7 +272,7 @@ export class BuildMemo {
     const dated = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(this.dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
     dated.sort((a, b) => b.t - a.t);
     const keep = new Set<string>();
-    for (const o of [...written.outputs, ...written.texts]) keep.add(o.sha256);
+    for (const o of blobsOf(written)) keep.add(o.sha256);
     for (const { n } of dated.slice(0, KEEP_MEMOS)) {
       if (n === this.memoName) continue;
       const read = readRegularSync(join(this.dir, n), MAX_MEMO_BYTES);
@@ -269,7 +280,7 @@ export class BuildMemo {
       if (!opened) continue;
       try {
         const memo: unknown = JSON.parse(Buffer.from(opened).toString('utf8'));
-        if (validMemo(memo)) for (const o of [...memo.outputs, ...memo.texts]) keep.add(o.sha256);
+        if (validMemo(memo)) for (const o of blobsOf(memo)) keep.add(o.sha256);
       } catch {}
     }
     for (const { n } of dated.slice(KEEP_MEMOS)) await rm(join(this.dir, n), { force: true });
@@ -282,16 +293,19 @@ export class BuildMemo {
   }
 }
 
+/** Every stored file a memo names. */
+const blobsOf = (memo: StoredMemo) => [...memo.outputs, ...memo.texts, memo.entries.list];
+
 // Little-endian on every machine: a memo is read only where it was written, but never misread.
-function encodeSignatures(sigs: Float64Array): string {
-  if (os.endianness() === 'LE') return Buffer.from(sigs.buffer, sigs.byteOffset, sigs.byteLength).toString('base64');
+function encodeSignatures(sigs: Float64Array): Buffer {
+  if (os.endianness() === 'LE') return Buffer.from(sigs.buffer, sigs.byteOffset, sigs.byteLength);
   const bytes = Buffer.alloc(sigs.length * 8);
   sigs.forEach((v, i) => bytes.writeDoubleLE(v, i * 8));
-  return bytes.toString('base64');
+  return bytes;
 }
 
-function decodeSignatures(text: string): Float64Array {
-  const bytes = Buffer.from(text, 'base64');
+function decodeSignatures(stored: Uint8Array): Float64Array {
+  const bytes = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
   const out = new Float64Array(Math.floor(bytes.length / 8));
   if (os.endianness() === 'LE') new Uint8Array(out.buffer).set(bytes.subarray(0, out.byteLength));
   else for (let i = 0; i < out.length; i++) out[i] = bytes.readDoubleLE(i * 8);
@@ -311,12 +325,11 @@ function validMemo(v: unknown): v is StoredMemo {
   if (!isPairs(m.files) || !isSigned(m.dirs) || !Array.isArray(m.outputs)) return false;
   // Keys are checked when saved; the seal says this is what was saved.
   const e = m.entries as StoredMemo['entries'] | undefined;
-  if (!e || typeof e.keys !== 'string' || typeof e.signatures !== 'string' || e.keys.length % 64 !== 0 || !isSigned(e.shards)) return false;
-  if (Buffer.byteLength(e.signatures, 'base64') !== (e.keys.length / 64) * 32) return false;
+  if (!e || !Number.isInteger(e.count) || typeof e.covered !== 'boolean' || !isSigned(e.shards)) return false;
   const isBlob = (o: unknown, name: string[]): boolean => {
     if (!o || typeof o !== 'object') return false;
     const f = o as Record<string, unknown>;
     return name.every((n) => typeof f[n] === 'string') && typeof f.sha256 === 'string' && HEX64.test(f.sha256) && Number.isInteger(f.size);
   };
-  return Array.isArray(m.texts) && m.outputs.every((o) => isBlob(o, ['fileName', 'kind'])) && m.texts.every((t) => isBlob(t, ['name']));
+  return Array.isArray(m.texts) && m.outputs.every((o) => isBlob(o, ['fileName', 'kind'])) && m.texts.every((t) => isBlob(t, ['name'])) && isBlob(e.list, []);
 }

@@ -120,6 +120,12 @@ describe('a whole build kept by its inputs', () => {
     await again.memo.save(again.inputs, build('v1'));
     await writeFile(join(again.folder.dir, 'aa', `${'a'.repeat(63)}1.json`), '{}');
     expect(Buffer.from((await again.memo.find())!.files[0]!.bytes).toString()).toBe('v1');
+    // The list of entries, read once a shard moved, is verified like any stored file: damaged, a miss.
+    const blobs = join(again.folder.buildsDir, 'files');
+    for (const f of await readdir(blobs)) {
+      if ((await stat(join(blobs, f))).size === 2 * 96) await writeFile(join(blobs, f), Buffer.alloc(2 * 96));
+    }
+    expect(await again.memo.find()).toBeUndefined();
   });
 
   it('never hands back a damaged file, and ignores a memo this machine did not seal', async () => {
@@ -173,8 +179,9 @@ describe('a whole build kept by its inputs', () => {
     expect(await new BuildMemo(folder, { base: '/v9/' }).find()).toBeDefined();
     expect(await new BuildMemo(folder, { base: '/v2/' }).find()).toBeDefined();
     expect(await new BuildMemo(folder, { base: '/v1/' }).find()).toBeUndefined();
-    // Two files per kept memo (the art and the declarations), nothing of the dropped ones.
-    expect(await readdir(join(folder.buildsDir, 'files'))).toHaveLength(16);
+    // Two files per kept memo (the art and the declarations), the list of entries they all read
+    // (the same bytes, kept once), and nothing of the dropped ones.
+    expect(await readdir(join(folder.buildsDir, 'files'))).toHaveLength(17);
   });
 
   it('a build whose output changed leaves no stale files behind once they are a minute old', async () => {
@@ -184,7 +191,8 @@ describe('a whole build kept by its inputs', () => {
     const longAgo = Date.now() / 1000 - 3600;
     for (const f of await readdir(files)) await utimes(join(files, f), longAgo, longAgo);
     await memo.save(inputs, build('v2'));
-    expect(await readdir(files)).toHaveLength(2);
+    // The new art, its declarations and the list of entries it read.
+    expect(await readdir(files)).toHaveLength(3);
     expect(Buffer.from((await memo.find())!.files[0]!.bytes).toString()).toBe('v2');
   });
 });
