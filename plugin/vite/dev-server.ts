@@ -146,8 +146,8 @@ export async function serveArt(server: ViteDevServer, ctx: DevServerContext): Pr
   const files = new ManifestFiles(session.project.root, ctx.options.manifests, session.project.cacheDir);
   // The manifests may live outside Vite's root (a game in a subfolder): watch their folders too.
   for (const folder of files.folders) server.watcher.add(folder);
-  // The cache lives under the manifests: watching it costs one OS watch per entry folder (the
-  // committed cache can hold thousands) and every event from it is ignored anyway.
+  // The cache lives under the manifests: watching it costs an OS watch per folder and an event per
+  // file written (the committed cache can hold thousands of entries), every one of them ignored anyway.
   server.watcher.unwatch(session.project.cacheDir);
   server.watcher.on('all', (_event, file) => {
     const path = resolve(file);

@@ -4,7 +4,7 @@ import type { Cost } from '../providers/provider.js';
 export const CACHE_FORMAT = 1;
 
 export interface CachedFile {
-  /** File name inside the entry folder, e.g. `0.png`. */
+  /** The file's name in the entry, e.g. `0.png` (`<key>.0.png` in its shard: cache/folder.ts). */
   name: string;
   format: 'png' | 'gif';
   width: number;
