@@ -210,7 +210,7 @@ export class BuildMemo {
         if (!book.trusted(key, sig, inputs.startedAt)) return false;
         signatures.set(sig, 4 * i);
       }
-      const shards = await this.shardSignatures(keys, signatures);
+      const shards = await this.shardSignatures(keys, signatures, book, inputs.startedAt);
       const covered = shards.length === new Set(keys.map((k) => k.slice(0, 2))).size;
       const files: [string, string][] = [];
       for (const path of [...new Set(inputs.files)].sort()) {
@@ -237,15 +237,26 @@ export class BuildMemo {
   }
 
   /**
-   * The signatures of the shards `keys` lie in, each taken before its entries are looked at again
-   * and found as the build used them (`sigs`), so a later change to any of them moves the shard's.
-   * A shard changed too recently for that (racy: a build that generated into it) is waited out
-   * once, for the few ms of the grain; a shard still racy, or with an entry that changed since the
-   * build used it, is left out, and the next build looks at its entries one by one.
+   * The signatures of the shards `keys` lie in, each as the build first saw it when it is the same
+   * now and was not racy then: nothing in it changed while the build looked at its entries. A shard
+   * that moved during the build (it generated into it) is taken again, after waiting out what is
+   * left of the grain once, and its entries are looked at again and found as the build used them
+   * (`sigs`), so a later change to any of them moves it. A shard still racy, or with an entry that
+   * changed since the build used it, is left out: the next build looks at its entries one by one.
    */
-  private async shardSignatures(keys: readonly string[], sigs: Float64Array): Promise<ShardSignature[]> {
-    const names = [...new Set(keys.map((k) => k.slice(0, 2)))];
-    const take = () => names.map((name) => [name, signature(join(this.folder.dir, name))] as const);
+  private async shardSignatures(keys: readonly string[], sigs: Float64Array, book: EntrySignatures, startedAt: number): Promise<ShardSignature[]> {
+    const first = new Map<string, number>();
+    keys.forEach((k, i) => first.has(k.slice(0, 2)) || first.set(k.slice(0, 2), i));
+    const kept: ShardSignature[] = [];
+    const moved: string[] = [];
+    for (const [name, i] of first) {
+      const path = this.folder.shardDir(keys[i]!);
+      const then = book.shardAt(path);
+      if (then?.[0] === FOLDER && !racy(then, startedAt) && sameSignature(signature(path), then)) kept.push([name, ...then]);
+      else moved.push(name);
+    }
+    if (moved.length === 0) return kept;
+    const take = () => moved.map((name) => [name, signature(join(this.folder.dir, name))] as const);
     let taken = take();
     const latest = Math.max(0, ...taken.map(([, sig]) => (sig ? settlesAt(sig) : 0)));
     if (latest >= Date.now() && latest + 1 - Date.now() <= 60) {
@@ -258,7 +269,8 @@ export class BuildMemo {
       const shard = keys[i]!.slice(0, 2);
       if (trusted.has(shard) && !sameSignature(signature(this.folder.recordFile(keys[i]!)), Array.from(sigs.subarray(4 * i, 4 * i + 4)))) trusted.delete(shard);
     }
-    return taken.filter(([name]) => trusted.has(name)).map(([name, sig]) => [name, ...sig!]);
+    for (const [name, sig] of taken) if (trusted.has(name)) kept.push([name, ...sig!]);
+    return kept;
   }
 
   /**

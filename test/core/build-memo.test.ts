@@ -156,6 +156,26 @@ describe('a whole build kept by its inputs', () => {
     expect(await memo.find()).toBeUndefined();
   });
 
+  it('a build that generated into a shard keeps it standing for its entries, once its timestamps are past the grain', async () => {
+    const { folder, memo, inputs } = await project();
+    const signatures = new EntrySignatures();
+    for (const key of inputs.keys) signatures.of(key, folder.recordFile(key));
+    // The build generates a sprite beside KEY_A: the shard moves while the build runs.
+    const made = 'a'.repeat(63) + '9';
+    await writeFile(folder.entryFile(made, '0.png'), 'new art');
+    await writeFile(folder.recordFile(made), `{"key":"${made}"}`);
+    expect(await memo.save({ ...inputs, keys: [...inputs.keys, made], signatures }, build('v1'))).toBe(false);
+    // Settled (the session does it for what it wrote), the made entry is trusted and the build kept.
+    await sleep(60);
+    const settled = new EntrySignatures();
+    for (const key of [...inputs.keys]) settled.of(key, folder.recordFile(key));
+    await settled.settle(made, folder.recordFile(made), async () => true);
+    expect(await memo.save({ ...inputs, keys: [...inputs.keys, made], signatures: settled }, build('v1'))).toBe(true);
+    // The shard's signature was kept: an in-place rewrite in it goes unseen, as in any unmoved shard.
+    await writeFile(folder.recordFile(KEY_A), '{"key":"edited in place"}');
+    expect(Buffer.from((await memo.find())!.files[0]!.bytes).toString()).toBe('v1');
+  });
+
   it('is not kept when an input changed during the build (its timestamps could hide a later change)', async () => {
     const { folder, memo, inputs } = await project();
     await replaceAsGitDoes(folder.recordFile(KEY_A), '{"key":"written while the build ran"}');

@@ -115,7 +115,7 @@ export class CacheFolder {
 
   /** One of an entry's files: `name` as its record gives it (`0.png`), beside the record. */
   entryFile(key: string, name: string): string {
-    return isCacheKey(key) ? `${this.shardDir(key)}${sep}${key}.${name}` : join(this.shardDir(key), `${key}.${name}`);
+    return isCacheKey(key) ? `${this.base}${sep}${key.slice(0, 2)}${sep}${key}.${name}` : join(this.shardDir(key), `${key}.${name}`);
   }
 
   /** Where an entry lay in earlier versions: a folder of its own, `<key[0..2]>/<key>/record.json`. */

@@ -30,17 +30,28 @@ export function signature(path: string): Signature | undefined {
  * what it keeps by the entries it read, and looking at 8000 records once is 40 ms, twice 80. The first look comes before
  * the entry's art is read, so a change after it makes the next build miss, never reuse stale art;
  * a change during the build is racy (`racy`) and keeps nothing, unless the entry is settled.
+ *
+ * The folder a record lies in (its shard) is looked at before the first of its records: found the
+ * same when the build keeps its output, it says none of its entries changed since (`shardAt`).
  */
 export class EntrySignatures {
   private readonly seen = new Map<string, Signature | undefined>();
   private readonly settled = new Set<string>();
+  private readonly shards = new Map<string, Signature | undefined>();
 
   /** The entry's signature as first seen, or taken now (and remembered). `record`: its record file. */
   of(key: string, record: string): Signature | undefined {
     if (this.seen.has(key)) return this.seen.get(key);
+    const shard = record.slice(0, Math.max(record.lastIndexOf('/'), record.lastIndexOf('\\')));
+    if (!this.shards.has(shard)) this.shards.set(shard, signature(shard));
     const sig = signature(record);
     this.seen.set(key, sig);
     return sig;
+  }
+
+  /** The signature of a shard folder as first seen, before any record in it; undefined if none was looked at. */
+  shardAt(path: string): Signature | undefined {
+    return this.shards.get(path);
   }
 
   /**
