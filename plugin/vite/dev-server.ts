@@ -12,6 +12,12 @@ import { PLUGIN_NAME, toViteError } from './vite-error.js';
 
 /** Edits arrive in bursts (an editor's save writes twice; a rename is unlink + add). */
 const DEBOUNCE_MS = 30;
+/**
+ * Vite's watcher (chokidar) drops a file's change events for 50 ms after the one it reported, with
+ * no event at the end of that window. Past it (and a margin), what a refresh read is compared once
+ * more with the files: a save inside the window is read, not lost until the next one.
+ */
+const WATCHER_QUIET_MS = 65;
 
 export interface DevServerContext {
   config: ResolvedConfig;
@@ -116,12 +122,17 @@ export async function serveArt(server: ViteDevServer, ctx: DevServerContext): Pr
   let latest = 0;
   // Files the watcher named since the last refresh began: with the snapshot's own, what is stamped.
   const named = new Set<string>();
+  // When the watcher last reported a file of ours (its quiet window runs from there).
+  let heardAt = 0;
+  const watching = (): boolean => !(server.watcher as { closed?: boolean }).closed;
   const schedule = (keys: Iterable<string> = [], changed?: string): void => {
     for (const k of keys) forced.add(k);
     if (changed) named.add(changed);
     latest++;
     clearTimeout(timer);
     timer = setTimeout(() => {
+      // The server closed meanwhile: nothing more is written into a project that may be going away.
+      if (!watching()) return;
       const refresh = new Set(forced);
       forced.clear();
       const mine = latest;
@@ -136,6 +147,13 @@ export async function serveArt(server: ViteDevServer, ctx: DevServerContext): Pr
         if (mine !== latest) return;
         // A save the watcher did not report (see file-stamps.ts) is read now, not at the next one.
         if (await changedSince(before)) return schedule();
+        const quiet = heardAt + WATCHER_QUIET_MS - Date.now();
+        if (quiet > 0) {
+          setTimeout(() => {
+            if (mine !== latest || !watching()) return;
+            changedSince(before).then((changed) => changed && mine === latest && watching() && schedule(), () => undefined);
+          }, quiet).unref();
+        }
         if ('snapshot' in outcome) await publish(outcome.snapshot, false);
         else await fail(outcome.error);
       };
@@ -151,7 +169,9 @@ export async function serveArt(server: ViteDevServer, ctx: DevServerContext): Pr
   server.watcher.unwatch(session.project.cacheDir);
   server.watcher.on('all', (_event, file) => {
     const path = resolve(file);
-    if (files.concerns(path, session.current)) schedule([], path);
+    if (!files.concerns(path, session.current)) return;
+    heardAt = Date.now();
+    schedule([], path);
   });
   server.middlewares.use(devMiddleware({ base, session, served, root: session.project.root, regenerate: schedule }));
   return { session, packUrl, ready, declared: () => declaring };

@@ -42,6 +42,15 @@ describe('dev server soak', () => {
     let handlesBefore = 0;
     let rssBefore = 0;
 
+    // A wait that times out says what the watcher last saw, what the server last logged and sent,
+    // and what its page shows.
+    const seen: string[] = [];
+    server.watcher.on('all', (event, file) => seen.push(`${Date.now() % 100_000} ${event} ${file.slice(root.length)}`));
+    const explain = async (err: Error): Promise<never> => {
+      const messages = sent.slice(-6).map((m) => ({ type: m.type, event: m.event, atlases: m.data?.atlases.map((a) => a.key), error: m.err?.message.slice(0, 160) }));
+      throw new Error(`${err.message} (written at ${written % 100_000})\nlast watcher events: ${JSON.stringify(seen.slice(-6))}\nlast log lines: ${JSON.stringify(dev!.logger.lines.slice(-12))}\nlast messages: ${JSON.stringify(messages)}\nstate: ${JSON.stringify(await dev!.state())}`);
+    };
+    let written = 0;
     let lastKey = (await dev.state()).find((s) => s.sprite === 'items/gem')!.key;
     for (let i = 1; i <= EDITS; i++) {
       if (i === WARM_UP + 1) {
@@ -54,8 +63,9 @@ describe('dev server soak', () => {
       const errors = sent.filter((m) => m.type === 'error').length;
       const isGood = i % 2 === 0;
       await writeFile(manifest, isGood ? good(i) : bad(i));
+      written = Date.now();
       if (isGood) {
-        const update = await until(`the update of edit ${i}`, () => sent.filter((m) => m.event === 'retro-sprites:update')[updates], PATIENCE_MS);
+        const update = await until(`the update of edit ${i}`, () => sent.filter((m) => m.event === 'retro-sprites:update')[updates], PATIENCE_MS).catch(explain);
         expect(update.data!.atlases.map((a) => a.key)).toEqual(['items']);
         expect(update.data!.clearError).toBe(true);
         // The page's state names the new request: its key moved with the prompt and seed.
@@ -64,7 +74,7 @@ describe('dev server soak', () => {
         expect(['generated', 'cached']).toContain(gem.status);
         lastKey = gem.key;
       } else {
-        const error = await until(`the error of edit ${i}`, () => sent.filter((m) => m.type === 'error')[errors], PATIENCE_MS);
+        const error = await until(`the error of edit ${i}`, () => sent.filter((m) => m.type === 'error')[errors], PATIENCE_MS).catch(explain);
         expect(error.err!.loc).toMatchObject({ file: manifest });
         expect(error.err!.message).toMatch(/manifests\/items\.yaml:\d+:\d+/);
       }
