@@ -77,6 +77,10 @@ export async function run({ log, quick }) {
       await viteBuild(game);
       await new Promise((r) => setTimeout(r, 100));
       await viteBuild(game);
+      // The first builds above write 100 MB and more: their write-back to disk is let finish
+      // before the pairs, so it slows neither side of them at random.
+      await timeProcess('sync', []);
+      await new Promise((r) => setTimeout(r, 1000));
       const [plugin, asStatic] = await interleaved(pairs, () => viteBuild(game), () => viteBuild(plain));
       const p = summarize(plugin.map((r) => r.ms));
       const s = summarize(asStatic.map((r) => r.ms));
