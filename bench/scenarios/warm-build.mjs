@@ -33,7 +33,7 @@ export async function run({ log, quick }) {
   const firstBuildAt = quick ? 2000 : 8000;
   const sizes = [];
   for (const sprites of spriteCounts) {
-    const pairs = quick ? 3 : sprites >= 20000 ? 3 : 5;
+    const pairs = quick ? 3 : 7;
     log(`warm build: ${sprites} sprites in ${ATLASES} atlases`);
     await withGamePair({ sprites, atlases: ATLASES, log }, async ({ game, plain }) => {
 
