@@ -243,48 +243,35 @@ export class CacheStore {
    * Moves a damaged entry's files (the record first, so it is gone at once) into one folder in
    * `.corrupt/`, named as in an entry of their own (`record.json`, `0.png`) for a person to inspect.
    */
-  private async setAsideEntry(key: string, reason: string): Promise<CacheLookup> {
-    const target = this.folder.corruptPlace(key);
-    await ensureRealFolder(this.dir);
-    await ensureRealFolder(this.folder.corruptDir);
+  private setAsideEntry(key: string, reason: string): Promise<CacheLookup> {
     const record = `${key}.json`;
-    const names = (await this.folder.entryFileNames(key)).sort((a, b) => Number(b === record) - Number(a === record));
-    try {
+    return this.setAside(key, reason, this.folder.recordFile(key), async (target) => {
+      const names = (await this.folder.entryFileNames(key)).sort((a, b) => Number(b === record) - Number(a === record));
       await mkdir(target);
       for (const [i, name] of names.entries()) {
-        const own = name === record ? 'record.json' : name.slice(key.length + 1);
-        try {
-          await rename(join(this.folder.shardDir(key), name), join(target, own));
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          // Another process set the record aside (or replaced it) first: look again.
-          if (code === 'ENOENT' && i === 0) return this.lookup(key);
-          if (code !== 'ENOENT') throw err;
-        }
+        const gone = !(await moved(join(this.folder.shardDir(key), name), join(target, name === record ? 'record.json' : name.slice(key.length + 1))));
+        if (gone && i === 0) return false;
       }
-    } catch (err) {
-      throw new RetroSpritesError(
-        'cache-layout',
-        `cache entry ${shortKey(key)} is damaged (${reason}) and could not be set aside to ${target}: ${(err as Error).message}. Remove ${this.folder.recordFile(key)} and run again`,
-        { cause: err },
-      );
-    }
-    return { status: 'corrupt', corrupt: { key, reason, setAsideTo: target } };
+      return true;
+    });
   }
 
   /** Moves what lies at `path` (a shard in the way, or an entry of the old layout) to `.corrupt/` for a person to inspect. */
-  private async setAsidePath(key: string, path: string, reason: string): Promise<CacheLookup> {
+  private setAsidePath(key: string, path: string, reason: string): Promise<CacheLookup> {
+    return this.setAside(key, reason, path, (target) => moved(path, target));
+  }
+
+  /** `move` puts what is damaged at a fresh place in `.corrupt/`; false when another process set it aside (or replaced it) first: then the key is looked at again. */
+  private async setAside(key: string, reason: string, what: string, move: (target: string) => Promise<boolean>): Promise<CacheLookup> {
     const target = this.folder.corruptPlace(key);
     await ensureRealFolder(this.dir);
     await ensureRealFolder(this.folder.corruptDir);
     try {
-      await rename(path, target);
+      if (!(await move(target))) return this.lookup(key);
     } catch (err) {
-      // Another process set it aside (or replaced it) first: look again.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.lookup(key);
       throw new RetroSpritesError(
         'cache-layout',
-        `cache entry ${shortKey(key)} is damaged (${reason}) and could not be set aside to ${target}: ${(err as Error).message}. Remove ${path} and run again`,
+        `cache entry ${shortKey(key)} is damaged (${reason}) and could not be set aside to ${target}: ${(err as Error).message}. Remove ${what} and run again`,
         { cause: err },
       );
     }
@@ -394,6 +381,17 @@ export class CacheStore {
     await rm(this.folder.recordFile(key), { force: true });
     for (const name of await this.folder.entryFileNames(key)) await rm(join(this.folder.shardDir(key), name), { force: true });
     await rm(this.folder.legacyEntryDir(key), { recursive: true, force: true });
+  }
+}
+
+/** Renames `from` to `to`; false when nothing is at `from` (any other failure throws). */
+async function moved(from: string, to: string): Promise<boolean> {
+  try {
+    await rename(from, to);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
   }
 }
 
