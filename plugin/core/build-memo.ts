@@ -256,7 +256,7 @@ export class BuildMemo {
       else moved.push(name);
     }
     if (moved.length === 0) return kept;
-    const take = () => moved.map((name) => [name, signature(join(this.folder.dir, name))] as const);
+    const take = () => moved.map((name) => [name, signature(this.folder.shardDir(keys[first.get(name)!]!))] as const);
     let taken = take();
     const latest = Math.max(0, ...taken.map(([, sig]) => (sig ? settlesAt(sig) : 0)));
     if (latest >= Date.now() && latest + 1 - Date.now() <= 60) {
