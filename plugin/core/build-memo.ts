@@ -9,7 +9,7 @@ import { contentHash } from './content-hash.js';
 import { atomicWrite } from './fs/atomic-write.js';
 import { openSealed, seal } from './fs/seal.js';
 import { sameEntries, type ShardSignature } from './fs/folder-check.js';
-import { EntrySignatures, FOLDER, racy, sameSignature, settlesAt, signature, type Signature } from './fs/stat-signature.js';
+import { EntrySignatures, FOLDER, racy, sameSignature, settlesAt, signature, type KnownSignatures, type Signature } from './fs/stat-signature.js';
 import { readRegularSync } from './fs/untrusted-fs.js';
 
 /**
@@ -99,6 +99,8 @@ export class BuildMemo {
   private readonly dir: string;
   private readonly filesDir: string;
   private readonly contextHash: string;
+  /** The memo find() opened, valid and of this context, whether or not its build was kept. */
+  private opened?: StoredMemo;
 
   /** `context`: everything besides the inputs that decides the output (JSON, no secrets). */
   constructor(
@@ -127,6 +129,7 @@ export class BuildMemo {
       return undefined;
     }
     if (!validMemo(memo) || memo.context !== this.contextHash) return undefined;
+    this.opened = memo;
     // Cheapest first: a changed folder or manifest says "miss" before thousands of entries are looked at.
     for (const [path, ...sig] of memo.dirs) if (!sameSignature(signature(path), sig)) return undefined;
     for (const [path, hash] of memo.files) {
@@ -143,6 +146,28 @@ export class BuildMemo {
       if (!sameEntries(this.folder.dir, keys, decodeSignatures(bytes.subarray(64 * count)), shards)) return undefined;
     }
     return this.readKept(memo);
+  }
+
+  /**
+   * After find() missed (a manifest changed, say): the signatures the last build kept of its
+   * entries, for the build that runs now to take in place of looking at each one while its shard
+   * is unchanged (stat-signature.ts). A shard left out of the memo (it was racy) knows none.
+   */
+  knownSignatures(): KnownSignatures | undefined {
+    const { count, list, shards } = this.opened?.entries ?? { count: 0 };
+    if (count === 0 || !list || !shards) return undefined;
+    const bytes = this.readBlob(list);
+    if (!bytes || bytes.length !== 96 * count) return undefined;
+    const keys = Buffer.from(bytes.buffer, bytes.byteOffset, 64 * count).toString('latin1');
+    const sigs = decodeSignatures(bytes.subarray(64 * count));
+    const at = new Map<string, number>();
+    for (let i = 0; i < count; i++) at.set(keys.slice(64 * i, 64 * i + 64), i);
+    const shardSigs = new Map(shards.map(([name, ...sig]) => [name, sig]));
+    return (key) => {
+      const i = at.get(key);
+      const shard = shardSigs.get(key.slice(0, 2));
+      return i === undefined || !shard ? undefined : { record: Array.from(sigs.subarray(4 * i, 4 * i + 4)) as Signature, shard };
+    };
   }
 
   private readKept(memo: StoredMemo): KeptBuild | undefined {

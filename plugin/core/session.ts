@@ -17,7 +17,7 @@ import { spriteSourcesByAtlas } from './phaser/sprite-sources.js';
 import { loadProjectPlan, openProject, runOptionsOf, type Project, type ProjectOptions } from './project.js';
 import type { GeneratedImage } from './providers/provider.js';
 import type { KeyedRequest } from './request.js';
-import { EntrySignatures } from './fs/stat-signature.js';
+import { EntrySignatures, type KnownSignatures } from './fs/stat-signature.js';
 
 export type SpriteStatus = 'cached' | 'generated' | 'generating' | 'failed';
 
@@ -58,6 +58,11 @@ export interface SessionOptions extends ProjectOptions {
    * server then reads every sprite behind the served art (`warmed()`), for its edits and its page.
    */
   atlasMemo?: boolean;
+  /**
+   * Entries' signatures known from the last build (core/build-memo.ts): the first refresh takes
+   * them instead of looking at each entry whose shard is unchanged.
+   */
+  knownSignatures?: KnownSignatures;
 }
 
 /** The Phaser files of one moment, and what they were made from. */
@@ -192,7 +197,7 @@ export class SpriteSession {
 
   private async doRefresh(options: RefreshOptions): Promise<Snapshot> {
     this.refreshStartedAt = Date.now();
-    this.signatures = new EntrySignatures();
+    this.signatures = new EntrySignatures(this.current ? undefined : this.opts.knownSignatures);
     // The requests kept for the files that changed are written behind the refresh, with its other saves.
     const { plan, requests: all } = await loadProjectPlan(this.project, (write) => this.saveLater(write));
     const { standIn } = this.project;

@@ -70,7 +70,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
   let dtsWritten = false;
   const projectRoot = () => resolve(config.root, options.root ?? '.');
 
-  const createSession = async (extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate' | 'pngEffort' | 'atlasMemo'>) => {
+  const createSession = async (extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'placeholdersFirst' | 'onUpdate' | 'pngEffort' | 'atlasMemo' | 'knownSignatures'>) => {
     const { SpriteSession } = await loadSession();
     const s = new SpriteSession({
       root: projectRoot(),
@@ -129,7 +129,7 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
       config.logger.info(`retro-sprites: ${art.sprites} sprite${art.sprites === 1 ? '' : 's'}, unchanged since the last build: its output is reused (${Date.now() - startedAt} ms)`);
       return art;
     }
-    const snapshot = await buildSnapshot(ctx, { fileName: (logical, bytes) => `${dir}/${hashedName(logical, bytes)}`, packPath });
+    const snapshot = await buildSnapshot(ctx, { fileName: (logical, bytes) => `${dir}/${hashedName(logical, bytes)}`, packPath, knownSignatures: memo?.knownSignatures() });
     const made = artOfSnapshot(snapshot, session?.project.providerNotice, options.dts !== false);
     // Kept while Vite bundles and writes, and awaited before the build ends (closeBundle): after the
     // session's own saves, which settle the entries this build wrote.
@@ -145,9 +145,9 @@ export function retroSprites(options: RetroSpritesOptions = {}): Plugin {
   }
 
   /** The art made from the manifests and the cache (generating what is missing). */
-  async function buildSnapshot(ctx: { error(e: unknown): never }, naming: Pick<SessionOptions, 'fileName' | 'packPath'>): Promise<Snapshot> {
+  async function buildSnapshot(ctx: { error(e: unknown): never }, extra: Pick<SessionOptions, 'fileName' | 'packPath' | 'knownSignatures'>): Promise<Snapshot> {
     try {
-      session = await createSession({ ...naming, placeholdersFirst: false, atlasMemo: true });
+      session = await createSession({ ...extra, placeholdersFirst: false, atlasMemo: true });
     } catch (err) {
       // Choosing the provider can fail (no key): said as Vite says errors, in the plugin's words.
       ctx.error(await toViteError(err));

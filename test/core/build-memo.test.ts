@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { BuildMemo, type KeptBuild } from '../../plugin/core/build-memo.js';
 import { CacheFolder } from '../../plugin/core/cache/folder.js';
-import { EntrySignatures } from '../../plugin/core/fs/stat-signature.js';
+import { EntrySignatures, signature } from '../../plugin/core/fs/stat-signature.js';
 import { useTempDirs } from '../helpers/tmp.js';
 
 const tempDir = useTempDirs();
@@ -126,6 +126,39 @@ describe('a whole build kept by its inputs', () => {
       if ((await stat(join(blobs, f))).size === 2 * 96) await writeFile(join(blobs, f), Buffer.alloc(2 * 96));
     }
     expect(await again.memo.find()).toBeUndefined();
+  });
+
+  it("after a manifest's edit, hands the build that runs its entries' signatures: each stands while its shard is unchanged, and is looked at once the shard moved", async () => {
+    const { root, folder, memo, inputs } = await project();
+    await memo.save(inputs, build('v1'));
+    await writeFile(join(root, 'manifests/heroes.yaml'), 'atlas: heroes # edited\n');
+    expect(await memo.find()).toBeUndefined();
+    const known = memo.knownSignatures();
+    expect(known).toBeDefined();
+    // Written in place (damage: the shard does not move), so only a look at the record would tell:
+    // the signature handed over is the one the last build kept, taken without looking.
+    const kept = signature(folder.recordFile(KEY_A));
+    await writeFile(folder.recordFile(KEY_A), '{"key":"edited in place"}');
+    expect(new EntrySignatures(known).of(KEY_A, folder.recordFile(KEY_A))).toEqual(kept);
+    // Regenerated as git brings it (unlinked, created): its shard moved, so the entry is looked at.
+    await replaceAsGitDoes(folder.recordFile(KEY_B), '{"key":"regenerated"}');
+    expect(new EntrySignatures(known).of(KEY_B, folder.recordFile(KEY_B))).toEqual(signature(folder.recordFile(KEY_B)));
+    // An entry the last build did not read is looked at too.
+    const other = 'a'.repeat(63) + 'f';
+    expect(known!(other)).toBeUndefined();
+
+    // The list is verified like any stored file: damaged, nothing is handed over.
+    const blobs = join(folder.buildsDir, 'files');
+    for (const f of await readdir(blobs)) {
+      if ((await stat(join(blobs, f))).size === 2 * 96) await writeFile(join(blobs, f), Buffer.alloc(2 * 96));
+    }
+    const after = new BuildMemo(folder, { base: '/' });
+    expect(await after.find()).toBeUndefined();
+    expect(after.knownSignatures()).toBeUndefined();
+    // Nor from a memo of other options, which find() never opened.
+    const elsewhere = new BuildMemo(folder, { base: '/game/' });
+    await elsewhere.find();
+    expect(elsewhere.knownSignatures()).toBeUndefined();
   });
 
   it('never hands back a damaged file, and ignores a memo this machine did not seal', async () => {

@@ -97,6 +97,22 @@ describe('an unchanged vite build', () => {
     expect(await deployed(root)).toEqual(pulled);
   });
 
+  it("a manifest edit pulled with a teammate's regenerated sprite ships both, as a full build would", async () => {
+    const { root, cache } = await keptGame();
+    const [hero] = (await keyedRequests(root, { id: PLACEHOLDER_ID, version: PLACEHOLDER_VERSION })).filter((r) => r.sprite === 'hero');
+    // The build after it takes its entries' signatures from the last build's memo, standing only
+    // while their shard is unchanged: the regenerated entry moved its shard, so it is looked at.
+    await regenerateEntry(cache, hero!.key);
+    await writeFile(join(root, 'manifests/heroes.yaml'), GAME_FILES['manifests/heroes.yaml'].replace('gold coin', 'silver coin'));
+    await sleep(100);
+    const logger = await buildWithPlugin(root, { dts: false });
+    expect(logger.lines).toContainEqual(expect.stringMatching(/^retro-sprites: 4 sprites, 3 cached, 1 generated/));
+    const pulled = await deployed(root);
+    await new CacheFolder(cache).clearDerived();
+    await buildWithPlugin(root, { dts: false });
+    expect(await deployed(root)).toEqual(pulled);
+  });
+
   it('a build with another base is built in full, with that base in its pack', async () => {
     const { root } = await keptGame();
     const logger = collectingLogger();

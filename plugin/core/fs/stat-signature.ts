@@ -26,6 +26,13 @@ export function signature(path: string): Signature | undefined {
 }
 
 /**
+ * Entries' signatures from an earlier look (the last build's memo), each with the signature its
+ * shard folder had then: while the folder still has that one, none of its entries changed since
+ * (fs/folder-check.ts), so the entry's signature is the one known.
+ */
+export type KnownSignatures = (key: string) => { record: Signature; shard: readonly number[] } | undefined;
+
+/**
  * Each cache entry's signature (its record file's) as one build first saw it, by key: a build keys
  * what it keeps by the entries it read, and looking at 8000 records once is 40 ms, twice 80. The first look comes before
  * the entry's art is read, so a change after it makes the next build miss, never reuse stale art;
@@ -33,18 +40,23 @@ export function signature(path: string): Signature | undefined {
  *
  * The folder a record lies in (its shard) is looked at before the first of its records: found the
  * same when the build keeps its output, it says none of its entries changed since (`shardAt`).
+ * Found as it was when `known` took its entries' signatures, it stands for that first look of each.
  */
 export class EntrySignatures {
   private readonly seen = new Map<string, Signature | undefined>();
   private readonly settled = new Set<string>();
   private readonly shards = new Map<string, Signature | undefined>();
 
+  constructor(private readonly known?: KnownSignatures) {}
+
   /** The entry's signature as first seen, or taken now (and remembered). `record`: its record file. */
   of(key: string, record: string): Signature | undefined {
     if (this.seen.has(key)) return this.seen.get(key);
     const shard = record.slice(0, Math.max(record.lastIndexOf('/'), record.lastIndexOf('\\')));
-    if (!this.shards.has(shard)) this.shards.set(shard, signature(shard));
-    const sig = signature(record);
+    let folder = this.shards.get(shard);
+    if (folder === undefined && !this.shards.has(shard)) this.shards.set(shard, (folder = signature(shard)));
+    const known = this.known?.(key);
+    const sig = known && sameSignature(folder, known.shard) ? known.record : signature(record);
     this.seen.set(key, sig);
     return sig;
   }
