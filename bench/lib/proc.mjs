@@ -4,20 +4,21 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** GNU time reports the peak RSS of the whole command from the kernel (wait4's rusage). */
+/** GNU time reports the peak RSS and the CPU time of the whole command from the kernel (wait4's rusage). */
 const GNU_TIME = '/usr/bin/time';
 export const HAS_GNU_TIME = existsSync(GNU_TIME);
 
 /**
  * Runs one whole process, as a user's shell would, and times it from spawn to exit. Under GNU time
- * when it is installed, for the process's peak RSS. `timeoutMs` kills it and says so (a peer that
- * would take too long is reported as "more than the cap", not waited for).
- * Resolves { ms, maxRssMB, stdout, timedOut }; rejects on a non-zero exit with stderr's tail.
+ * when it is installed, for the process's peak RSS and its CPU time (user and system, all threads,
+ * to 10 ms). `timeoutMs` kills it and says so (a peer that would take too long is reported as "more
+ * than the cap", not waited for).
+ * Resolves { ms, maxRssMB, cpuMs, stdout, timedOut }; rejects on a non-zero exit with stderr's tail.
  */
 export async function timeProcess(cmd, args, { cwd, env, timeoutMs } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'retro-sprites-bench-time-'));
   const rssFile = join(dir, 'rss');
-  const [file, argv] = HAS_GNU_TIME ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const [file, argv] = HAS_GNU_TIME ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
   try {
     const t0 = performance.now();
     const result = await new Promise((resolve, reject) => {
@@ -43,11 +44,13 @@ export async function timeProcess(cmd, args, { cwd, env, timeoutMs } = {}) {
       });
     });
     let maxRssMB = null;
+    let cpuMs = null;
     if (HAS_GNU_TIME && !result.timedOut) {
-      const kb = Number((await readFile(rssFile, 'utf8')).trim().split('\n').pop());
+      const [kb, user, sys] = (await readFile(rssFile, 'utf8')).trim().split('\n').pop().split(' ').map(Number);
       if (Number.isFinite(kb)) maxRssMB = kb / 1024;
+      if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user + sys) * 1000;
     }
-    return { ...result, maxRssMB };
+    return { ...result, maxRssMB, cpuMs };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

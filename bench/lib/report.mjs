@@ -51,6 +51,17 @@ export function renderReport(results) {
       L.push(`| ${x.sprites} | ${range(x.pluginMs)} | ${range(x.staticMs)} | ${x.ratio.toFixed(2)}× | ${ms(Math.max(0, x.overheadPer1000Ms))} | ${mib(x.pluginRssMB)} | ${mib(x.staticRssMB)} | ${x.oneChangedBuild ? range(x.oneChangedBuild.ms) : '–'} | ${x.firstBuild ? range(x.firstBuild.ms) : '–'} |`);
     }
     L.push('');
+    const cpu = (b) => (Number.isFinite(b?.cpuMs?.median) ? `, ${ms(b.cpuMs.median)} of CPU` : '');
+    for (const x of s['warm-build'].sizes.filter((y) => y.firstBuild)) {
+      const edit = x.oneChangedBuild;
+      const warmRatio = (b) => `${(b.ms.median / b.warmMs.median).toFixed(2)}× the warm build just before it (${ms(b.warmMs.median)})`;
+      L.push(`First builds at ${x.sprites} sprites (${x.firstBuild.ms.runs > 1 ? `medians of ${x.firstBuild.ms.runs}` : "one run each"}; CPU is user and system time of all the process's threads, from GNU time): the fresh clone ${ms(x.firstBuild.ms.median)}${cpu(x.firstBuild)}, ${warmRatio(x.firstBuild)}; after one sprite's edit ${ms(edit.ms.median)}${cpu(edit)}, ${warmRatio(edit)}.`);
+      const one = x.oneAtlasEdit;
+      if (one) {
+        L.push(`The same edit in a game that is one atlas of ${one.sprites} sprites alone (no goal; the atlas's own work, with nothing else in the game): ${range(one.ms)}${cpu(one)}, ${warmRatio(one)}. The rest of the ${x.sprites - one.sprites} sprites adds ${ms(Math.max(0, edit.ms.median - one.ms.median))} to the edit build.`);
+      }
+      L.push('');
+    }
   }
   if (s.packing?.sets) {
     const p = s.packing;

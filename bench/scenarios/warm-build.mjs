@@ -15,11 +15,45 @@ const LOCAL_STATE = ['.pages', '.atlases', '.builds', '.parses', '.locks', '.pen
 const firstBuilds = (runs) => ({
   ms: summarize(runs.map((r) => r.first.ms)),
   maxRssMB: summarize(runs.map((r) => r.first.maxRssMB ?? NaN)),
+  cpuMs: summarize(runs.map((r) => r.first.cpuMs ?? NaN)),
   warmMs: summarize(runs.map((r) => r.warm.ms)),
 });
 
 /** `vite build` from the shell, a whole process: node start, config, plugin, Vite, exit. */
 const viteBuild = (root) => timeProcess(node, [VITE, 'build', '--logLevel', 'silent'], { cwd: root });
+
+/**
+ * A warm build of the game's state as it is, taken just before a first build: each first build is
+ * compared with one (this machine's speed drifts by a third within minutes), and the bound is twice
+ * the median of those adjacent warm builds, not of the warm pairs measured minutes later.
+ */
+async function warmBefore(game) {
+  await viteBuild(game);
+  await new Promise((r) => setTimeout(r, 100));
+  await viteBuild(game);
+  return viteBuild(game);
+}
+
+/**
+ * The everyday art change: one sprite's prompt edited, so one sprite is generated and its atlas
+ * rebuilt, with the builds before it kept. Each run edits another sprite, of atlas run % atlases.
+ */
+async function editBuilds(game, { sprites, atlases, runs }) {
+  const perAtlas = Math.ceil(sprites / atlases);
+  const edits = [];
+  for (let i = 0; i < runs; i++) {
+    const warm = await warmBefore(game);
+    await new Promise((r) => setTimeout(r, 100));
+    const file = join(game, 'manifests', `${atlasName(i % atlases)}.yaml`);
+    const n = (i % atlases) * perAtlas + Math.floor(i / atlases);
+    const text = await readFile(file, 'utf8');
+    const edited = text.replace(`number ${n}\n`, `number ${n}, edited\n`);
+    if (edited === text) throw new Error(`warm build: no sprite "number ${n}" to edit in ${file}`);
+    await writeFile(file, edited);
+    edits.push({ warm, first: await viteBuild(game) });
+  }
+  return firstBuilds(edits);
+}
 
 /**
  * The same game built two ways, as whole processes, in interleaved pairs so a slow spell on the
@@ -31,6 +65,7 @@ const viteBuild = (root) => timeProcess(node, [VITE, 'build', '--logLevel', 'sil
 export async function run({ log, quick }) {
   const spriteCounts = quick ? [500, 2000] : [500, 2000, 8000, 20000];
   const firstBuildAt = quick ? 2000 : 8000;
+  const runs = quick ? 1 : 5;
   const sizes = [];
   for (const sprites of spriteCounts) {
     const pairs = quick ? 3 : 7;
@@ -40,36 +75,15 @@ export async function run({ log, quick }) {
       let first;
       let oneChanged;
       if (sprites === firstBuildAt) {
-        // Each first build is compared with a warm build of the same state taken just before it
-        // (this machine's speed drifts by a third within minutes): the bound is twice the median of
-        // those adjacent warm builds, not of the warm pairs measured minutes later.
-        const runs = quick ? 1 : 5;
-        const warmBefore = async () => {
-          await viteBuild(game);
-          await new Promise((r) => setTimeout(r, 100));
-          await viteBuild(game);
-          return viteBuild(game);
-        };
         const fresh = [];
         for (let i = 0; i < runs; i++) {
-          const warm = await warmBefore();
+          const warm = await warmBefore(game);
           for (const dir of LOCAL_STATE) await rm(join(game, 'manifests/.retro-cache', dir), { recursive: true, force: true });
           fresh.push({ warm, first: await viteBuild(game) });
         }
         first = firstBuilds(fresh);
-        log(`  first build with nothing kept (a fresh clone): ${first.ms.median.toFixed(0)} ms, warm just before: ${first.warmMs.median.toFixed(0)} ms`);
-        // The everyday art change: one sprite's prompt edited, so one sprite is generated and its
-        // atlas rebuilt, with the builds before it kept (each run edits a sprite of another atlas).
-        const edits = [];
-        for (let i = 0; i < runs; i++) {
-          const warm = await warmBefore();
-          await new Promise((r) => setTimeout(r, 100));
-          const file = join(game, 'manifests', `${atlasName(i)}.yaml`);
-          const text = await readFile(file, 'utf8');
-          await writeFile(file, text.replace(`number ${i * Math.ceil(sprites / ATLASES)}\n`, `number ${i * Math.ceil(sprites / ATLASES)}, edited\n`));
-          edits.push({ warm, first: await viteBuild(game) });
-        }
-        oneChanged = firstBuilds(edits);
+        log(`  first build with nothing kept (a fresh clone): ${first.ms.median.toFixed(0)} ms (${first.cpuMs.median.toFixed(0)} ms of CPU), warm just before: ${first.warmMs.median.toFixed(0)} ms`);
+        oneChanged = await editBuilds(game, { sprites, atlases: ATLASES, runs });
         log(`  first build after one sprite's art changed: ${oneChanged.ms.median.toFixed(0)} ms, warm just before: ${oneChanged.warmMs.median.toFixed(0)} ms`);
       }
       // Untimed builds, so the warm figures start from the state every later build finds: the
@@ -97,6 +111,14 @@ export async function run({ log, quick }) {
         ...(first ? { firstBuild: first, oneChangedBuild: oneChanged } : {}),
       };
       sizes.push(entry);
+      if (first) {
+        // No goal: the edit build of a game that is that one atlas alone (the same sprites per atlas),
+        // so the part of an edit build that grows with the rest of the game is the difference.
+        const perAtlas = Math.ceil(sprites / ATLASES);
+        log(`  the same edit in a game of one atlas of ${perAtlas} sprites`);
+        entry.oneAtlasEdit = await withGamePair({ sprites: perAtlas, atlases: 1, log }, async (one) => ({ sprites: perAtlas, ...(await editBuilds(one.game, { sprites: perAtlas, atlases: 1, runs })) }));
+        log(`  first build after one sprite's art changed, one atlas: ${entry.oneAtlasEdit.ms.median.toFixed(0)} ms, warm just before: ${entry.oneAtlasEdit.warmMs.median.toFixed(0)} ms`);
+      }
       log(`  vite build: plugin ${p.median.toFixed(0)} ms, static ${s.median.toFixed(0)} ms: ${entry.ratio.toFixed(2)}×; peak RSS ${entry.pluginRssMB.median.toFixed(0)} / ${entry.staticRssMB.median.toFixed(0)} MiB`);
     });
   }

@@ -53,6 +53,20 @@ describe('a goal is met only within its bound', () => {
     expect(text).toContain('0 of 0 goals met.');
   });
 
+  it("the first builds say their CPU time, and the edit build is set beside the same edit in a game of its atlas alone", () => {
+    const first = (ms: number[], cpu: number[], warm: number[]) => ({ ms: summarize(ms), cpuMs: summarize(cpu), maxRssMB: summarize([150]), warmMs: summarize(warm) });
+    const size = {
+      sprites: 8000, atlases: 10, pairs: 7, pluginMs: summarize([340]), staticMs: summarize([300]), ratio: 1.13, overheadPer1000Ms: 5, pluginRssMB: summarize([140]), staticRssMB: summarize([110]),
+      firstBuild: first([3300, 3200, 3400], [4100, 4000, 4200], [330, 320, 340]),
+      oneChangedBuild: first([1200, 1250, 1150], [1500, 1500, 1500], [340, 350, 330]),
+      oneAtlasEdit: { sprites: 800, ...first([750, 700, 800], [900, 900, 900], [300, 310, 290]) },
+    };
+    const text = renderReport({ format: 2, machine: machine(), quick: false, totalSeconds: 60, scenarios: { 'warm-build': { sizes: [size], goals: [] } } });
+    expect(text).toContain('the fresh clone 3.30 s, 4.10 s of CPU, 10.00× the warm build just before it (330 ms)');
+    expect(text).toContain("after one sprite's edit 1.20 s, 1.50 s of CPU, 3.53× the warm build just before it (340 ms)");
+    expect(text).toContain('one atlas of 800 sprites alone (no goal; the atlas\'s own work, with nothing else in the game): 750 ms (700 ms–800 ms), 900 ms of CPU, 2.50× the warm build just before it (300 ms). The rest of the 7200 sprites adds 450 ms to the edit build.');
+  });
+
   it('the two sides of a comparison take turns, so a slow spell hits both alike', async () => {
     const order: string[] = [];
     const [a, b] = await interleaved(3, async () => (order.push('a'), order.length), async () => (order.push('b'), order.length));
