@@ -101,6 +101,8 @@ export class BuildMemo {
   private readonly contextHash: string;
   /** The memo find() opened, valid and of this context, whether or not its build was kept. */
   private opened?: StoredMemo;
+  /** Its list of entries as read (undefined when it did not verify). */
+  private list?: { read?: { keys: string; sigs: Float64Array } };
 
   /** `context`: everything besides the inputs that decides the output (JSON, no secrets). */
   constructor(
@@ -130,6 +132,7 @@ export class BuildMemo {
     }
     if (!validMemo(memo) || memo.context !== this.contextHash) return undefined;
     this.opened = memo;
+    this.list = undefined;
     // Cheapest first: a changed folder or manifest says "miss" before thousands of entries are looked at.
     for (const [path, ...sig] of memo.dirs) if (!sameSignature(signature(path), sig)) return undefined;
     for (const [path, hash] of memo.files) {
@@ -137,15 +140,26 @@ export class BuildMemo {
       if (!('bytes' in file) || sha256(file.bytes) !== hash) return undefined;
     }
     // A stat per shard; the entries of a shard that changed are looked at one by one. Nothing read.
-    const { count, list, shards, covered } = memo.entries;
+    const { count, shards, covered } = memo.entries;
     const moved = shards.some(([name, ...sig]) => !sameSignature(signature(join(this.folder.dir, name)), sig));
     if (count > 0 && (moved || !covered)) {
-      const bytes = this.readBlob(list);
-      if (!bytes || bytes.length !== 96 * count) return undefined;
-      const keys = Buffer.from(bytes.buffer, bytes.byteOffset, 64 * count).toString('latin1');
-      if (!sameEntries(this.folder.dir, keys, decodeSignatures(bytes.subarray(64 * count)), shards)) return undefined;
+      const list = this.entryList();
+      if (!list || !sameEntries(this.folder.dir, list.keys, list.sigs, shards)) return undefined;
     }
     return this.readKept(memo);
+  }
+
+  /** The opened memo's entries (keys end to end, their signatures), read once; undefined unless the stored list verifies. */
+  private entryList(): { keys: string; sigs: Float64Array } | undefined {
+    const entries = this.opened?.entries;
+    if (!entries) return undefined;
+    if (!this.list) {
+      const bytes = this.readBlob(entries.list);
+      const n = entries.count;
+      const keys = bytes?.length === 96 * n ? Buffer.from(bytes.buffer, bytes.byteOffset, 64 * n).toString('latin1') : undefined;
+      this.list = { read: keys === undefined ? undefined : { keys, sigs: decodeSignatures(bytes!.subarray(64 * n)) } };
+    }
+    return this.list.read;
   }
 
   /**
@@ -154,15 +168,12 @@ export class BuildMemo {
    * is unchanged (stat-signature.ts). A shard left out of the memo (it was racy) knows none.
    */
   knownSignatures(): KnownSignatures | undefined {
-    const { count, list, shards } = this.opened?.entries ?? { count: 0 };
-    if (count === 0 || !list || !shards) return undefined;
-    const bytes = this.readBlob(list);
-    if (!bytes || bytes.length !== 96 * count) return undefined;
-    const keys = Buffer.from(bytes.buffer, bytes.byteOffset, 64 * count).toString('latin1');
-    const sigs = decodeSignatures(bytes.subarray(64 * count));
+    const list = this.opened?.entries.count ? this.entryList() : undefined;
+    if (!list) return undefined;
+    const { keys, sigs } = list;
     const at = new Map<string, number>();
-    for (let i = 0; i < count; i++) at.set(keys.slice(64 * i, 64 * i + 64), i);
-    const shardSigs = new Map(shards.map(([name, ...sig]) => [name, sig]));
+    for (let i = 0; i < keys.length / 64; i++) at.set(keys.slice(64 * i, 64 * i + 64), i);
+    const shardSigs = new Map(this.opened!.entries.shards.map(([name, ...sig]) => [name, sig]));
     return (key) => {
       const i = at.get(key);
       const shard = shardSigs.get(key.slice(0, 2));
