@@ -10,6 +10,7 @@ import { devToken, startDev, until, withApiEnv, type Dev } from '../helpers/dev-
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { SECRET, TWO_SPRITES } from './fault-harness.js';
+import { GAME_HTML } from '../helpers/vite.js';
 
 /**
  * The dev server listens on localhost, and any web page the developer opens can send requests
@@ -20,7 +21,7 @@ import { SECRET, TWO_SPRITES } from './fault-harness.js';
 
 const tempDir = useTempDirs();
 const GAME = {
-  'index.html': '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n',
+  'index.html': GAME_HTML,
   'main.ts': "import { packUrl } from 'virtual:retro-sprites';\nconsole.log(packUrl);\n",
   'manifests/items.yaml': TWO_SPRITES,
 };

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { startDev, until, type Dev } from '../helpers/dev-server.js';
+import { GAME_HTML } from '../helpers/vite.js';
 
 const tempDir = useTempDirs();
 let dev: Dev | undefined;
@@ -26,7 +27,7 @@ describe('dev server soak', () => {
   it(`${EDITS} manifest edits in a row, good and bad in turn: each reaches the page, memory stays flat, no watcher leaks`, async () => {
     const root = await tempDir();
     await writeProject(root, {
-      'index.html': '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n',
+      'index.html': GAME_HTML,
       'main.ts': "import { packUrl } from 'virtual:retro-sprites';\nconsole.log(packUrl);\n",
       'manifests/items.yaml': good(0),
     });

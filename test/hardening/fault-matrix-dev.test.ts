@@ -7,12 +7,13 @@ import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { startDev, until, withApiEnv, type Dev } from '../helpers/dev-server.js';
 import { expectNoStack, expectWholeCache, FAULT_CASES, faultNextPaidRequest, paidPosts, SECRET, spriteKeys, TUNED, TWO_SPRITES } from './fault-harness.js';
+import { GAME_HTML } from '../helpers/vite.js';
 
 
 const tempDir = useTempDirs();
 
 const FILES = {
-  'index.html': '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n',
+  'index.html': GAME_HTML,
   'main.ts': "import { packUrl, sprites } from 'virtual:retro-sprites';\nconsole.log(packUrl, sprites);\n",
   'manifests/items.yaml': TWO_SPRITES,
 };

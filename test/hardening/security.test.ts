@@ -7,7 +7,7 @@ import { startEmulator } from '../../plugin/emulator/index.js';
 import { runCli } from '../helpers/cli.js';
 import { writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
-import { buildWithPlugin } from '../helpers/vite.js';
+import { buildWithPlugin, GAME_HTML } from '../helpers/vite.js';
 import { startDev, withApiEnv, type Dev } from '../helpers/dev-server.js';
 import { SECRET, TWO_SPRITES } from './fault-harness.js';
 
@@ -64,7 +64,7 @@ function rawGet(base: string, path: string): Promise<{ status: number; body: str
 }
 
 const GAME = {
-  'index.html': '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n',
+  'index.html': GAME_HTML,
   'main.ts': "import { packUrl, sprites, preload } from 'virtual:retro-sprites';\nconsole.log(packUrl, sprites, preload);\n",
   'manifests/items.yaml': TWO_SPRITES,
 };

@@ -48,8 +48,11 @@ sprites:
     tile_y: true
 `;
 
+/** The page of every test game: it loads main.ts. */
+export const GAME_HTML = '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n';
+
 export const GAME_FILES = {
-  'index.html': '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n',
+  'index.html': GAME_HTML,
   'main.ts': "import { packUrl, sprites, preload } from 'virtual:retro-sprites';\nconsole.log(packUrl, sprites.hero, preload);\n",
   'manifests/heroes.yaml': GAME_MANIFEST,
 };

@@ -5,6 +5,7 @@ import { PLACEHOLDER_ID, PLACEHOLDER_VERSION } from '../../plugin/core/providers
 import { keyedRequests, writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
 import { startDev, until, type Dev } from '../helpers/dev-server.js';
+import { GAME_HTML } from '../helpers/vite.js';
 
 const tempDir = useTempDirs();
 let dev: Dev | undefined;
@@ -21,7 +22,7 @@ describe("a save inside the watcher's quiet window", () => {
   it('is read once the window is past: the page gets its art, not the save before it', async () => {
     const root = await tempDir();
     await writeProject(root, {
-      'index.html': '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n',
+      'index.html': GAME_HTML,
       'main.ts': "import { packUrl } from 'virtual:retro-sprites';\nconsole.log(packUrl);\n",
       'manifests/items.yaml': manifest('a gem'),
     });

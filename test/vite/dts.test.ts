@@ -9,6 +9,7 @@ import type { VirtualKeys } from '../../plugin/vite/virtual-module.js';
 import { startDev, until } from '../helpers/dev-server.js';
 import { manySprites, writeProject } from '../helpers/project.js';
 import { useTempDirs } from '../helpers/tmp.js';
+import { GAME_HTML } from '../helpers/vite.js';
 
 const tempDir = useTempDirs();
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -51,7 +52,7 @@ describe('the declarations in the dev server', () => {
   it('are written once the art is served, and follow each edit that adds a sprite', async () => {
     const root = await tempDir();
     await writeProject(root, {
-      'index.html': '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>\n',
+      'index.html': GAME_HTML,
       'main.ts': "import { sprites } from 'virtual:retro-sprites';\nconsole.log(sprites);\n",
       'manifests/gems.yaml': manySprites(2, 'gems'),
     });
